@@ -1,0 +1,66 @@
+# jupyter-wellml: two commands from a fresh clone.
+#   make lab    creates .venv, installs everything (labextension built from labextension/), starts JupyterLab on binder/
+#   make test   the same install, then every suite (lint, import contracts, lens check, pytest incl. browser tests)
+# Everything is installed here: nothing installed by hand is assumed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.wellml-installed
+LAB_PORT ?= 8888
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# jlpm (yarn) uses the same npm registry as npm itself
+export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null)
+
+JS_SOURCES := $(shell find labextension/src labextension/style labextension/schema -type f 2>/dev/null) \
+              labextension/package.json labextension/yarn.lock labextension/tsconfig.json
+
+.PHONY: help install lab test lint chromium bench clean
+
+help:
+	@echo "make lab     install everything and start JupyterLab on the demo notebooks in binder/"
+	@echo "make test    install everything and run every test suite"
+	@echo "make lint    ruff, import-layer contracts, lens check"
+	@echo "make bench   run the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -U pip
+
+$(STAMP): $(BIN)/python pyproject.toml $(JS_SOURCES)
+	@command -v node >/dev/null || { echo "Node.js >= 20 is needed to build the labextension"; exit 1; }
+	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/jupyter labextension list 2>&1 | grep -q "jupyter-wellml.*enabled.*OK"
+	$(BIN)/jupyter server extension list 2>&1 | grep -q "jupyter_wellml.*OK"
+	touch $@
+
+install: $(STAMP)
+
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@chromium --version 2>/dev/null | head -1
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=binder --ip=127.0.0.1 --port=$(LAB_PORT) $(ROOT_FLAG)
+
+lint: install
+	$(BIN)/ruff check jupyter_wellml tests bench
+	$(BIN)/lint-imports
+	$(BIN)/jupyter wellml lens check lens/ml
+
+test: install chromium lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/review.py
+
+clean:
+	rm -rf $(VENV) labextension/node_modules labextension/lib jupyter_wellml/labextension jupyter_wellml/_version.py

@@ -1,0 +1,6 @@
+"""``python -m jupyter_wellml``: the same command as ``jupyter wellml``."""
+
+from jupyter_wellml.cli.app import main
+
+if __name__ == "__main__":
+    main()

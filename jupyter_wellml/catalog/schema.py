@@ -1,0 +1,107 @@
+"""JSON Schemas shipped with the package, and validators built from them on first use.
+
+``jsonschema`` is imported lazily: with its optional format checkers installed its import
+costs more than a second, which the CLI's fast path must not pay when the catalog is cached.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+SCHEMAS = ("lens.v1", "practice.v1", "record.v1", "review.v1", "environment.v1", "info.v1")
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The schema ``name`` (for example ``"practice.v1"``) as a dict."""
+    text = resources.files("jupyter_wellml.schemas").joinpath(f"{name}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def validator(name: str):
+    """A Draft 2020-12 validator for schema ``name`` (cached per process)."""
+    import jsonschema
+
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def errors(name: str, instance: Any) -> list[tuple[str, str]]:
+    """``(json_pointer, message)`` for every problem of ``instance`` against schema ``name``.
+
+    Errors are sorted by location. An "unevaluated properties" error on an object that has
+    other errors is dropped: it only repeats that a branch of the schema did not apply.
+    """
+    from .yamlsource import pointer_of
+
+    found = []
+    for err in validator(name).iter_errors(instance):
+        found.extend(_leaves(err))
+    pointers_with_real_errors = {p for p, m, unevaluated in found if not unevaluated}
+    out = []
+    for pointer, message, unevaluated in found:
+        if unevaluated and any(
+            q == pointer or q.startswith(pointer + "/") for q in pointers_with_real_errors
+        ):
+            continue
+        out.append((pointer, message))
+    out = sorted(set(out), key=lambda pm: (pm[0], pm[1]))
+    return [(p or "/", m) for p, m in out] if out else []
+
+
+def _leaves(err):
+    """Flatten if/then/allOf errors to their most specific causes."""
+    from .yamlsource import pointer_of
+
+    if err.validator in ("allOf", "anyOf", "oneOf", "$ref", "if", "then", "else") and err.context:
+        for sub in err.context:
+            yield from _leaves(sub)
+        return
+    pointer = pointer_of(err.absolute_path)
+    message = _friendly(err)
+    yield pointer, message, err.validator == "unevaluatedProperties"
+
+
+def _friendly(err) -> str:
+    """Messages a lens author can act on, with the accepted values where there are few."""
+    v = err.validator
+    if v == "enum":
+        allowed = ", ".join(str(x) for x in err.validator_value)
+        return f"{err.instance!r} is not accepted here; use one of: {allowed}"
+    if v == "required":
+        return err.message.replace("is a required property", "is missing (it is required)")
+    if v in ("additionalProperties", "unevaluatedProperties"):
+        return err.message.replace("were unexpected", "are not known fields here").replace(
+            "was unexpected", "is not a known field here"
+        )
+    if v == "pattern":
+        return f"{err.instance!r} does not have the expected form ({err.validator_value})"
+    if v == "const":
+        return f"{err.instance!r} must be {err.validator_value!r}"
+    if v == "type":
+        return f"{err.instance!r} should be of type {err.validator_value}"
+    return err.message
+
+
+@cache
+def _definition_validator(name: str, definition: str):
+    import jsonschema
+
+    schema = dict(load_schema(name))
+    schema = {**schema, "$ref": f"#/$defs/{definition}"}
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def errors_for_definition(name: str, definition: str, instance: Any) -> list[tuple[str, str]]:
+    """Like :func:`errors`, against ``#/$defs/<definition>`` of schema ``name``."""
+    found = []
+    for err in _definition_validator(name, definition).iter_errors(instance):
+        found.extend(_leaves(err))
+    return sorted({(p or "/", m) for p, m, _ in found})

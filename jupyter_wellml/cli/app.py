@@ -1,0 +1,33 @@
+"""``jupyter wellml``: the top-level command and its subcommands."""
+
+from __future__ import annotations
+
+from .base import UsageProblem, WellMLCommand
+
+
+class WellMLApp(WellMLCommand):
+    name = "jupyter-wellml"
+    description = (
+        "Review Jupyter notebooks against the AWS Well-Architected Machine Learning Lens, "
+        "headless (CI, pre-commit), and work with lenses, records and model cards."
+    )
+    examples = """
+    jupyter wellml review notebooks/ --fail-on high
+    jupyter wellml lens list --phase training
+    jupyter wellml lens show MLOE-02
+    jupyter wellml sync analysis.ipynb
+    jupyter wellml card analysis.ipynb --format markdown
+    """
+    subcommands = {
+        "lens": ("jupyter_wellml.cli.lens.LensApp", "Work with the lens catalog: list, show, check, export, import."),
+        "review": ("jupyter_wellml.cli.review.ReviewApp", "Review notebooks and report gaps (text, json, markdown, sarif, html)."),
+        "sync": ("jupyter_wellml.cli.records.SyncApp", "Move %wellml records from cell outputs into notebook metadata."),
+        "card": ("jupyter_wellml.cli.records.CardApp", "Write a model card from a notebook's records."),
+    }
+
+    def run(self) -> int:
+        raise UsageProblem(f"choose a subcommand: {', '.join(self.subcommands)} (see jupyter wellml --help)")
+
+
+def main() -> None:
+    WellMLApp.launch_instance()

@@ -1,0 +1,97 @@
+"""Shared pieces of the ``jupyter wellml`` subcommands: options, catalog loading, output, exit codes.
+
+Exit codes: 0 success, 1 findings at or above ``--fail-on`` (review) or an invalid lens (check),
+2 a usage or input error (message on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jupyter_core.application import JupyterApp
+from traitlets import Bool, Enum, List, Unicode
+
+from .. import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageProblem(Exception):
+    """A wrong argument or unreadable input: printed as one line, exit code 2."""
+
+
+class WellMLCommand(JupyterApp):
+    """Base of every subcommand."""
+
+    version = __version__
+    # JupyterApp reads jupyter_<name>_config files; keep the CLI independent of server config
+    config_file_name = Unicode("jupyter_wellml_config")
+
+    lens_paths = List(
+        Unicode(),
+        help="Team lens folders to load after the built-in lens (repeat --lens-path).",
+    ).tag(config=True)
+    no_data_dirs = Bool(
+        False, help="Do not load lenses from Jupyter data directories (share/jupyter/wellml/lenses)."
+    ).tag(config=True)
+    output = Unicode("", help="Write the output to this file instead of standard output.").tag(
+        config=True
+    )
+
+    aliases = {
+        "lens-path": "WellMLCommand.lens_paths",
+        "output": "WellMLCommand.output",
+        "o": "WellMLCommand.output",
+    }
+    flags = {
+        "no-data-dirs": ({"WellMLCommand": {"no_data_dirs": True}}, "Ignore lenses in Jupyter data directories."),
+        "debug": ({"Application": {"log_level": 10}}, "Log debugging messages."),
+    }
+
+    def load_config_file(self, *args, **kwargs):  # the CLI takes no config files by default
+        return None
+
+    def catalog(self):
+        from ..catalog import load_catalog
+
+        catalog = load_catalog(self.lens_paths, data_dirs=not self.no_data_dirs)
+        for issue in catalog.issues:
+            if issue.severity == "error":
+                print(f"warning: lens: {issue}", file=sys.stderr)
+        return catalog
+
+    def emit(self, text: str) -> None:
+        if self.output:
+            Path(self.output).write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+
+    @property
+    def command(self) -> str:
+        return self.name.replace("jupyter-wellml", "jupyter wellml").replace("-", " ")
+
+    def fail(self, message: str, code: int = EXIT_USAGE) -> None:
+        print(f"{self.command}: error: {message}", file=sys.stderr)
+        self.exit(code)
+
+    def start(self) -> None:
+        if self.subapp is not None:
+            self.subapp.start()
+            return
+        try:
+            code = self.run()
+        except UsageProblem as exc:
+            self.fail(str(exc))
+            return
+        self.exit(code or EXIT_OK)
+
+    def run(self) -> int:  # pragma: no cover - every subcommand overrides it
+        raise NotImplementedError
+
+
+def format_enum(*values: str, default: str) -> Enum:
+    return Enum(list(values), default_value=default, help=f"Output format: {', '.join(values)}.").tag(
+        config=True
+    )

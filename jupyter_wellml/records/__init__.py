@@ -1,0 +1,47 @@
+"""Records of decisions in ``metadata["wellml"]`` and in the record MIME type (record.v1)."""
+
+from .model import (
+    EXPLAIN_LEVELS,
+    KINDS,
+    KPI_OPS,
+    METADATA_KEY,
+    PII_VALUES,
+    RECORD_MIME,
+    WAIVER_REASONS,
+    describe,
+    kpi_status,
+    make_record,
+    mimebundle,
+    natural_key,
+    now,
+    payload,
+    validate,
+    validate_payload,
+)
+from .store import FoundRecord, ensure_store, metadata_records, notebook_records, output_records, sync_notebook, upsert
+
+__all__ = [
+    "EXPLAIN_LEVELS",
+    "KINDS",
+    "KPI_OPS",
+    "METADATA_KEY",
+    "PII_VALUES",
+    "RECORD_MIME",
+    "WAIVER_REASONS",
+    "FoundRecord",
+    "describe",
+    "ensure_store",
+    "kpi_status",
+    "make_record",
+    "metadata_records",
+    "mimebundle",
+    "natural_key",
+    "notebook_records",
+    "now",
+    "output_records",
+    "payload",
+    "sync_notebook",
+    "upsert",
+    "validate",
+    "validate_payload",
+]

@@ -1,0 +1,154 @@
+"""``metadata["wellml"]``: read records, upsert them by natural key, and sync them from outputs.
+
+Upsert rules (the sidebar implements the same ones in TypeScript, docs/records.md):
+
+* a record whose natural key (KPI name, data URI, practice id, phase cell, the one
+  explainability decision) is new is appended;
+* otherwise the stored record keeps its ``id`` and ``created``; fields that changed are
+  overwritten and their previous values go to ``history``; fields the incoming record does not
+  carry are kept; ``updated`` moves forward;
+* an incoming record not newer than the stored one changes nothing (so syncing twice is a no-op);
+* keys of ``metadata["wellml"]`` that jupyter-wellml does not know are left untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from .model import (
+    BOOKKEEPING,
+    DERIVED,
+    METADATA_KEY,
+    METADATA_VERSION,
+    PAYLOAD_SCHEMA,
+    RECORD_MIME,
+    kpi_status,
+    natural_key,
+)
+
+
+@dataclass(frozen=True)
+class FoundRecord:
+    """A record found in a notebook, and where: ``metadata`` or the output of cell ``cell``."""
+
+    record: dict[str, Any]
+    origin: str
+    cell: int | None = None
+
+
+def ensure_store(metadata: MutableMapping[str, Any]) -> dict[str, Any]:
+    """``metadata["wellml"]``, created (``version``, ``records``) when missing; other keys kept."""
+    store = metadata.get(METADATA_KEY)
+    if not isinstance(store, dict):
+        store = {}
+        metadata[METADATA_KEY] = store
+    store.setdefault("version", METADATA_VERSION)
+    if not isinstance(store.get("records"), list):
+        store["records"] = []
+    return store
+
+
+def upsert(store: MutableMapping[str, Any], incoming: Mapping[str, Any]) -> str:
+    """Merge ``incoming`` into ``store["records"]``; returns ``added``, ``updated`` or ``unchanged``."""
+    records: list[dict[str, Any]] = store.setdefault("records", [])
+    key = natural_key(incoming)
+    existing = next(
+        (r for r in records if isinstance(r, dict) and natural_key(r) == key), None
+    )
+    if existing is None:
+        new = copy.deepcopy(dict(incoming))
+        new.setdefault("history", [])
+        records.append(new)
+        return "added"
+    if str(incoming.get("updated", "")) <= str(existing.get("updated", "")) and incoming.get(
+        "id"
+    ) in (existing.get("id"), None):
+        return "unchanged"
+    previous = {
+        k: copy.deepcopy(existing.get(k))
+        for k, v in incoming.items()
+        if k not in BOOKKEEPING and k not in DERIVED and existing.get(k) != v
+    }
+    if previous:
+        existing.setdefault("history", []).append(
+            {
+                "updated": existing.get("updated") or incoming.get("updated"),
+                "author": existing.get("author"),
+                "values": {k: v for k, v in previous.items()},
+            }
+        )
+        for k in previous:
+            existing[k] = copy.deepcopy(incoming[k])
+    for k in ("author", "cell_id"):
+        if incoming.get(k):
+            existing[k] = incoming[k]
+    if str(incoming.get("updated", "")) > str(existing.get("updated", "")):
+        existing["updated"] = incoming["updated"]
+    if existing.get("kind") == "kpi":
+        existing["status"] = kpi_status(existing)
+    existing.setdefault("history", [])
+    return "updated" if previous else "unchanged"
+
+
+def metadata_records(metadata: Mapping[str, Any]) -> list[dict[str, Any]]:
+    store = metadata.get(METADATA_KEY)
+    if not isinstance(store, Mapping):
+        return []
+    return [r for r in store.get("records", ()) or () if isinstance(r, dict) and "kind" in r]
+
+
+def output_records(cells: Iterable[Mapping[str, Any]]) -> list[FoundRecord]:
+    """Records displayed by ``%wellml`` magics, found in the cells' outputs, in cell order."""
+    found: list[FoundRecord] = []
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs") or ():
+            data = output.get("data") if isinstance(output, Mapping) else None
+            if not isinstance(data, Mapping) or RECORD_MIME not in data:
+                continue
+            payload = data[RECORD_MIME]
+            if not isinstance(payload, Mapping) or payload.get("schema") != PAYLOAD_SCHEMA:
+                continue
+            for record in payload.get("records") or ():
+                if isinstance(record, dict) and "kind" in record:
+                    record = dict(record)
+                    if not record.get("cell_id") and cell.get("id") and record["kind"] == "phase":
+                        record["cell_id"] = cell["id"]
+                    found.append(FoundRecord(record, "output", index))
+    return found
+
+
+def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
+    """Every record of a notebook: the metadata's, then those of outputs not yet in the metadata."""
+    cells = nb.get("cells") or []
+    index_of = {c.get("id"): i for i, c in enumerate(cells) if isinstance(c, Mapping) and c.get("id")}
+    merged: dict[str, Any] = {"records": []}
+    for r in metadata_records(nb.get("metadata") or {}):
+        upsert(merged, r)
+    for found in output_records(cells):
+        upsert(merged, found.record)
+    output_cells = {natural_key(f.record): f.cell for f in output_records(cells)}
+    out = []
+    meta_keys = {natural_key(r) for r in metadata_records(nb.get("metadata") or {})}
+    for r in merged["records"]:
+        key = natural_key(r)
+        cell = index_of.get(r.get("cell_id")) if r.get("cell_id") else output_cells.get(key)
+        origin = "metadata" if key in meta_keys else "output"
+        out.append(FoundRecord(r, origin, cell))
+    return out
+
+
+def sync_notebook(nb: MutableMapping[str, Any]) -> dict[str, int]:
+    """Move records from outputs into ``metadata["wellml"]`` (idempotent); counts per outcome."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    records = output_records(nb.get("cells") or [])
+    if not records:
+        return counts
+    store = ensure_store(nb.setdefault("metadata", {}))
+    for found in records:
+        counts[upsert(store, found.record)] += 1
+    return counts

@@ -1,0 +1,105 @@
+"""``WellMLExtension``: the jupyter-server extension, its configuration and its routes."""
+
+from __future__ import annotations
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float, Int, List, Unicode, default
+
+from .. import __version__
+
+
+class WellMLExtension(ExtensionApp):
+    """Reviews notebooks against the Well-Architected ML Lens for the JupyterLab sidebar."""
+
+    name = "jupyter_wellml"
+    description = "Review notebooks against the AWS Well-Architected Machine Learning Lens"
+    load_other_extensions = True
+
+    lens_paths = List(
+        Unicode(),
+        help=(
+            "Folders of team lenses to load after the built-in lens, each a lens folder (holding "
+            "lens.yaml) or a folder of lens folders. Lenses in <jupyter data dir>/wellml/lenses are "
+            "always loaded too. Default: [] (none)."
+        ),
+    ).tag(config=True)
+
+    license_allow = List(
+        Unicode(),
+        help=(
+            "License expressions or globs that the license policy accepts without review, for "
+            "example ['MIT', 'BSD-*', 'Apache-2.0']. Default: [] (the built-in list of permissive "
+            "licenses)."
+        ),
+    ).tag(config=True)
+
+    license_deny = List(
+        Unicode(),
+        help=(
+            "License globs the policy flags for review or refuses, checked before the allow list. "
+            "Default: [] (AGPL, GPL and unknown licenses are flagged for review)."
+        ),
+    ).tag(config=True)
+
+    max_request_bytes = Int(
+        20 * 1024 * 1024,
+        help="Largest request body (a notebook to review) accepted, in bytes. Default: 20 MB.",
+    ).tag(config=True)
+
+    probe_timeout = Float(
+        10.0,
+        help=(
+            "Seconds the environment probe may run in a kernel's interpreter before it is stopped "
+            "and the request answered with 504. Default: 10."
+        ),
+    ).tag(config=True)
+
+    cache_size = Int(
+        256,
+        help=(
+            "How many reviews (keyed by notebook content, lens and environment) and environment "
+            "probes to keep in memory. 0 turns the cache off. Default: 256."
+        ),
+    ).tag(config=True)
+
+    review_workers = Int(
+        help="Processes that run reviews off the event loop. Default: the number of CPUs, at most 4.",
+    ).tag(config=True)
+
+    @default("review_workers")
+    def _default_workers(self) -> int:
+        import os
+
+        return max(1, min(4, os.cpu_count() or 1))
+
+    def initialize_settings(self) -> None:
+        from .service import ReviewService
+
+        self.service = ReviewService(
+            lens_paths=list(self.lens_paths),
+            license_allow=list(self.license_allow),
+            license_deny=list(self.license_deny),
+            probe_timeout=self.probe_timeout,
+            cache_size=self.cache_size,
+            workers=self.review_workers,
+            log=self.log,
+        )
+        for issue in self.service.catalog.issues:
+            self.log.warning("jupyter-wellml lens: %s", issue)
+        self.settings.update({"wellml_service": self.service})
+        self.log.info(
+            "jupyter-wellml %s: %d practices from %d lens(es)",
+            __version__,
+            len(self.service.catalog),
+            len(self.service.catalog.lenses),
+        )
+
+    def initialize_handlers(self) -> None:
+        from .handlers import default_handlers
+
+        self.handlers.extend(default_handlers)
+
+    async def stop_extension(self) -> None:
+        service = getattr(self, "service", None)
+        if service is not None:
+            service.close()
