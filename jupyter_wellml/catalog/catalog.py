@@ -16,7 +16,9 @@ from typing import Any
 from ..errors import LensIssue, UnknownPracticeError
 from .model import Alias, LensInfo, Phase, Pillar, Practice, Principle, Rule, Source
 
-_QUALIFIED = re.compile(r"^(?:(?P<pre>[A-Za-z0-9_-]+):)?(?P<id>[A-Za-z0-9_-]+?)(?:@(?P<post>[A-Za-z0-9_-]+))?$")
+_QUALIFIED = re.compile(
+    r"^(?:(?P<pre>[A-Za-z0-9_-]+):)?(?P<id>[A-Za-z0-9_-]+?)(?:@(?P<post>[A-Za-z0-9_-]+))?$"
+)
 _NUMBERED = re.compile(r"^(?P<head>[A-Z]+)(?P<num>\d+)$")
 
 
@@ -98,7 +100,9 @@ class Catalog:
             return [IdMatch(self._by_id[key], "current")]
         matches: list[IdMatch] = []
         for x in self._aliases.get(key, []):
-            if edition in (None, x.how.lower()) and all(m.practice.id != x.practice.id for m in matches):
+            if edition in (None, x.how.lower()) and all(
+                m.practice.id != x.practice.id for m in matches
+            ):
                 matches.append(x)
         if edition is not None and not matches and key in self._by_id:
             return [IdMatch(self._by_id[key], "current")]

@@ -50,8 +50,14 @@ def discover(paths: Iterable[os.PathLike | str]) -> list[Path]:
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser()
-        candidates = [path] if (path / LENS_FILE).is_file() else (
-            sorted(p for p in path.iterdir() if (p / LENS_FILE).is_file()) if path.is_dir() else []
+        candidates = (
+            [path]
+            if (path / LENS_FILE).is_file()
+            else (
+                sorted(p for p in path.iterdir() if (p / LENS_FILE).is_file())
+                if path.is_dir()
+                else []
+            )
         )
         for c in candidates:
             key = c.resolve()
@@ -61,7 +67,9 @@ def discover(paths: Iterable[os.PathLike | str]) -> list[Path]:
     return found
 
 
-def default_lens_dirs(lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True) -> list[Path]:
+def default_lens_dirs(
+    lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True
+) -> list[Path]:
     roots: list[os.PathLike | str] = [builtin_lens_root()]
     if data_dirs:
         roots.extend(data_dir_lens_roots())
@@ -101,7 +109,9 @@ def load_lens_dirs(dirs: Sequence[Path], *, cache: bool = True) -> Catalog:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"format": CACHE_FORMAT, "catalog": catalog.to_json()}), "utf-8")
+            tmp.write_text(
+                json.dumps({"format": CACHE_FORMAT, "catalog": catalog.to_json()}), "utf-8"
+            )
             os.replace(tmp, cache_file)
         except OSError:
             pass  # a read-only home must not break reviews
@@ -113,11 +123,14 @@ def check_lens_dir(path: os.PathLike | str) -> tuple[Catalog, list[LensIssue]]:
     target = Path(path)
     dirs = discover([target])
     if not dirs:
-        issue = LensIssue(str(target), None, "", f"no {LENS_FILE} here or in a sub-folder: not a lens folder")
+        issue = LensIssue(
+            str(target), None, "", f"no {LENS_FILE} here or in a sub-folder: not a lens folder"
+        )
         return load_lens_dirs(default_lens_dirs(data_dirs=False), cache=False), [issue]
     builtin = discover([builtin_lens_root()])
     catalog = load_lens_dirs(
-        [*(d for d in builtin if d.resolve() not in {x.resolve() for x in dirs}), *dirs], cache=False
+        [*(d for d in builtin if d.resolve() not in {x.resolve() for x in dirs}), *dirs],
+        cache=False,
     )
     prefixes = tuple(str(d) for d in dirs)
     mine = [i for i in catalog.issues if i.path.startswith(prefixes)]
@@ -153,7 +166,9 @@ def _lens_files(d: Path) -> list[Path]:
     if root.is_dir():
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
-            files.extend(Path(dirpath) / n for n in sorted(filenames) if n.endswith((".yaml", ".yml")))
+            files.extend(
+                Path(dirpath) / n for n in sorted(filenames) if n.endswith((".yaml", ".yml"))
+            )
     return files
 
 
@@ -172,7 +187,14 @@ class _Merger:
         self.overrides: list[tuple[str, dict, YamlDocument, Path]] = []
 
     # ---- issues
-    def issue(self, path: Path | str, doc: YamlDocument | None, pointer: str, message: str, severity="error"):
+    def issue(
+        self,
+        path: Path | str,
+        doc: YamlDocument | None,
+        pointer: str,
+        message: str,
+        severity="error",
+    ):
         line = doc.line_of(pointer) if doc is not None else None
         self.issues.append(LensIssue(str(path), line, pointer, message, severity))
 
@@ -223,7 +245,12 @@ class _Merger:
         lens_id = data["id"]
         if any(x.id == lens_id for x in self.lenses):
             other = next(x for x in self.lenses if x.id == lens_id)
-            self.issue(manifest, doc, "/id", f"lens id {lens_id!r} is already used by {other.path}; lens skipped")
+            self.issue(
+                manifest,
+                doc,
+                "/id",
+                f"lens id {lens_id!r} is already used by {other.path}; lens skipped",
+            )
             return
         builtin = d.resolve().is_relative_to(self.builtin_root)
         self.lenses.append(
@@ -240,7 +267,9 @@ class _Merger:
         if "phases" in data:
             if self.phases:
                 self.issue(
-                    manifest, doc, "/phases",
+                    manifest,
+                    doc,
+                    "/phases",
                     f"phases are already defined by lens {self.phases_from!r}; a team lens uses "
                     "those phases and cannot define its own (ignored)",
                     "warning",
@@ -260,7 +289,9 @@ class _Merger:
                 self.pillars[p["id"]] = pillar
             elif (known.name, known.prefix) != (pillar.name, pillar.prefix):
                 self.issue(
-                    manifest, doc, f"/pillars/{i}",
+                    manifest,
+                    doc,
+                    f"/pillars/{i}",
                     f"pillar {p['id']!r} is already defined by lens {known.lens!r} with other "
                     "values; the first definition is kept",
                     "warning",
@@ -275,7 +306,9 @@ class _Merger:
             return
         data = doc.data
         if not isinstance(data, dict):
-            self.issue(path, doc, "", "a practice file must hold a mapping (id, title, ...); file skipped")
+            self.issue(
+                path, doc, "", "a practice file must hold a mapping (id, title, ...); file skipped"
+            )
             return
         problems = schema.errors("practice.v1", data)
         if problems:
@@ -293,14 +326,18 @@ class _Merger:
         if pid in self.practices:
             other = self.practices[pid]
             self.issue(
-                path, doc, "/id",
+                path,
+                doc,
+                "/id",
                 f"duplicate practice id {pid}: already defined at {other.source} (lens {other.lens!r}); "
                 "this one is skipped. To change that practice, write `override: "
                 f"{pid}` instead of `id: {pid}`",
             )
             return
         if path.stem != pid:
-            self.issue(path, doc, "/id", f"file name {path.name} does not match the id {pid}", "warning")
+            self.issue(
+                path, doc, "/id", f"file name {path.name} does not match the id {pid}", "warning"
+            )
         practice = Practice(
             id=pid,
             title=data["title"],
@@ -311,7 +348,9 @@ class _Merger:
             guidance=data["guidance"].strip(),
             evidence=data["evidence"],
             lens=lens_id,
-            aliases=tuple(Alias(normalize_id(a["id"]), str(a["edition"])) for a in data.get("aliases", ())),
+            aliases=tuple(
+                Alias(normalize_id(a["id"]), str(a["edition"])) for a in data.get("aliases", ())
+            ),
             question=data.get("question"),
             docs=data.get("docs"),
             phases=tuple(data.get("phases") or (data["phase"],)),
@@ -321,7 +360,9 @@ class _Merger:
         )
         self.practices[pid] = practice
 
-    def _rules(self, pid: str, rules, doc: YamlDocument, path: Path, pointer="/rules") -> tuple[Rule, ...]:
+    def _rules(
+        self, pid: str, rules, doc: YamlDocument, path: Path, pointer="/rules"
+    ) -> tuple[Rule, ...]:
         return tuple(
             Rule(
                 id=f"{pid}/{r['id']}",
@@ -337,13 +378,23 @@ class _Merger:
         ok = True
         phase_ids = {p.id for p in self.phases}
         if data["pillar"] not in self.pillars:
-            self.issue(path, doc, "/pillar", f"unknown pillar {data['pillar']!r}; known: {', '.join(self.pillars)}")
+            self.issue(
+                path,
+                doc,
+                "/pillar",
+                f"unknown pillar {data['pillar']!r}; known: {', '.join(self.pillars)}",
+            )
             ok = False
         for pointer, value in [("/phase", data["phase"])] + [
             (f"/phases/{i}", v) for i, v in enumerate(data.get("phases") or ())
         ]:
             if value not in phase_ids:
-                self.issue(path, doc, pointer, f"unknown phase {value!r}; known: {', '.join(sorted(phase_ids, key=list(phase_ids).index)) or '(no phases loaded)'}")
+                self.issue(
+                    path,
+                    doc,
+                    pointer,
+                    f"unknown phase {value!r}; known: {', '.join(sorted(phase_ids, key=list(phase_ids).index)) or '(no phases loaded)'}",
+                )
                 ok = False
         ok = self._check_rules(data.get("rules", ()), doc, path, "/rules") and ok
         return ok
@@ -354,14 +405,21 @@ class _Merger:
         phase_ids = {p.id for p in self.phases}
         for i, rule in enumerate(rules):
             if rule["id"] in seen:
-                self.issue(path, doc, f"{pointer}/{i}/id", f"rule id {rule['id']!r} is used twice in this practice (first at {pointer}/{seen[rule['id']]})")
+                self.issue(
+                    path,
+                    doc,
+                    f"{pointer}/{i}/id",
+                    f"rule id {rule['id']!r} is used twice in this practice (first at {pointer}/{seen[rule['id']]})",
+                )
                 ok = False
             seen.setdefault(rule["id"], i)
             for sub_pointer, matcher in _walk_matchers(rule, f"{pointer}/{i}"):
                 if matcher["kind"] == "phase":
                     for j, ph in enumerate(matcher["phases"]):
                         if ph not in phase_ids:
-                            self.issue(path, doc, f"{sub_pointer}/phases/{j}", f"unknown phase {ph!r}")
+                            self.issue(
+                                path, doc, f"{sub_pointer}/phases/{j}", f"unknown phase {ph!r}"
+                            )
                             ok = False
                 if matcher["kind"] == "text":
                     import re
@@ -369,7 +427,12 @@ class _Merger:
                     try:
                         re.compile(matcher["pattern"])
                     except re.error as exc:
-                        self.issue(path, doc, f"{sub_pointer}/pattern", f"not a valid regular expression: {exc}")
+                        self.issue(
+                            path,
+                            doc,
+                            f"{sub_pointer}/pattern",
+                            f"not a valid regular expression: {exc}",
+                        )
                         ok = False
                 if "where" in matcher:
                     for field, cond in matcher["where"].items():
@@ -379,7 +442,12 @@ class _Merger:
                             try:
                                 re.compile(cond["regex"])
                             except re.error as exc:
-                                self.issue(path, doc, f"{sub_pointer}/where/{field}/regex", f"not a valid regular expression: {exc}")
+                                self.issue(
+                                    path,
+                                    doc,
+                                    f"{sub_pointer}/where/{field}/regex",
+                                    f"not a valid regular expression: {exc}",
+                                )
                                 ok = False
         return ok
 
@@ -387,26 +455,44 @@ class _Merger:
         target = normalize_id(data["override"])
         original = self.practices.get(target)
         if original is None:
-            self.issue(path, doc, "/override", f"override names {data['override']!r}, which no loaded lens defines (use the current id)")
+            self.issue(
+                path,
+                doc,
+                "/override",
+                f"override names {data['override']!r}, which no loaded lens defines (use the current id)",
+            )
             return
         if original.lens == lens_id:
-            self.issue(path, doc, "/override", f"{target} is defined in this same lens; edit it instead of overriding it")
+            self.issue(
+                path,
+                doc,
+                "/override",
+                f"{target} is defined in this same lens; edit it instead of overriding it",
+            )
             return
         if not self._check_rules(data.get("rules", ()), doc, path, "/rules"):
             self.issue(path, doc, "", f"override of {target} skipped because of the errors above")
             return
         for i, ph in enumerate(data.get("phases") or ()):
             if ph not in {p.id for p in self.phases}:
-                self.issue(path, doc, f"/phases/{i}", f"unknown phase {ph!r}; override of {target} skipped")
+                self.issue(
+                    path, doc, f"/phases/{i}", f"unknown phase {ph!r}; override of {target} skipped"
+                )
                 return
         rules = {r.id: r for r in original.rules}
         for rid in data.get("remove_rules", ()):
             full = rid if "/" in rid else f"{target}/{rid}"
             if rules.pop(full, None) is None:
-                self.issue(path, doc, "/remove_rules", f"{target} has no rule {rid!r} to remove", "warning")
+                self.issue(
+                    path, doc, "/remove_rules", f"{target} has no rule {rid!r} to remove", "warning"
+                )
         for rule in self._rules(target, data.get("rules", ()), doc, path):
             rules[rule.id] = rule
-        changes = {k: data[k] for k in ("title", "risk", "summary", "guidance", "docs", "evidence", "magic") if k in data}
+        changes = {
+            k: data[k]
+            for k in ("title", "risk", "summary", "guidance", "docs", "evidence", "magic")
+            if k in data
+        }
         if "phases" in data:
             changes["phases"] = tuple(data["phases"])
         self.practices[target] = replace(
@@ -423,7 +509,8 @@ class _Merger:
                 if owner is not None and owner.id != p.id:
                     self.issues.append(
                         LensIssue(
-                            str(p.source.path if p.source else p.lens), p.source.line if p.source else None,
+                            str(p.source.path if p.source else p.lens),
+                            p.source.line if p.source else None,
                             "/aliases",
                             f"alias {alias.id} of {p.id} is the current id of {owner.id} ({owner.source}); "
                             "an alias may never hide a current id",

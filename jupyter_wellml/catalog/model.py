@@ -29,7 +29,12 @@ class Phase:
     words: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {"id": self.id, "name": self.name, "summary": self.summary, "words": list(self.words)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "summary": self.summary,
+            "words": list(self.words),
+        }
 
 
 @dataclass(frozen=True)

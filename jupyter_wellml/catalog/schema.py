@@ -38,7 +38,6 @@ def errors(name: str, instance: Any) -> list[tuple[str, str]]:
     Errors are sorted by location. An "unevaluated properties" error on an object that has
     other errors is dropped: it only repeats that a branch of the schema did not apply.
     """
-    from .yamlsource import pointer_of
 
     found = []
     for err in validator(name).iter_errors(instance):

@@ -19,14 +19,28 @@ class WellMLApp(WellMLCommand):
     jupyter wellml card analysis.ipynb --format markdown
     """
     subcommands = {
-        "lens": ("jupyter_wellml.cli.lens.LensApp", "Work with the lens catalog: list, show, check, export, import."),
-        "review": ("jupyter_wellml.cli.review.ReviewApp", "Review notebooks and report gaps (text, json, markdown, sarif, html)."),
-        "sync": ("jupyter_wellml.cli.records.SyncApp", "Move %wellml records from cell outputs into notebook metadata."),
-        "card": ("jupyter_wellml.cli.records.CardApp", "Write a model card from a notebook's records."),
+        "lens": (
+            "jupyter_wellml.cli.lens.LensApp",
+            "Work with the lens catalog: list, show, check, export, import.",
+        ),
+        "review": (
+            "jupyter_wellml.cli.review.ReviewApp",
+            "Review notebooks and report gaps (text, json, markdown, sarif, html).",
+        ),
+        "sync": (
+            "jupyter_wellml.cli.records.SyncApp",
+            "Move %wellml records from cell outputs into notebook metadata.",
+        ),
+        "card": (
+            "jupyter_wellml.cli.records.CardApp",
+            "Write a model card from a notebook's records.",
+        ),
     }
 
     def run(self) -> int:
-        raise UsageProblem(f"choose a subcommand: {', '.join(self.subcommands)} (see jupyter wellml --help)")
+        raise UsageProblem(
+            f"choose a subcommand: {', '.join(self.subcommands)} (see jupyter wellml --help)"
+        )
 
 
 def main() -> None:

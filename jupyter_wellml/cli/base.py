@@ -33,7 +33,8 @@ class WellMLCommand(JupyterApp):
         help="Team lens folders to load after the built-in lens (repeat --lens-path).",
     ).tag(config=True)
     no_data_dirs = Bool(
-        False, help="Do not load lenses from Jupyter data directories (share/jupyter/wellml/lenses)."
+        False,
+        help="Do not load lenses from Jupyter data directories (share/jupyter/wellml/lenses).",
     ).tag(config=True)
     output = Unicode("", help="Write the output to this file instead of standard output.").tag(
         config=True
@@ -45,7 +46,10 @@ class WellMLCommand(JupyterApp):
         "o": "WellMLCommand.output",
     }
     flags = {
-        "no-data-dirs": ({"WellMLCommand": {"no_data_dirs": True}}, "Ignore lenses in Jupyter data directories."),
+        "no-data-dirs": (
+            {"WellMLCommand": {"no_data_dirs": True}},
+            "Ignore lenses in Jupyter data directories.",
+        ),
         "debug": ({"Application": {"log_level": 10}}, "Log debugging messages."),
     }
 
@@ -92,6 +96,6 @@ class WellMLCommand(JupyterApp):
 
 
 def format_enum(*values: str, default: str) -> Enum:
-    return Enum(list(values), default_value=default, help=f"Output format: {', '.join(values)}.").tag(
-        config=True
-    )
+    return Enum(
+        list(values), default_value=default, help=f"Output format: {', '.join(values)}."
+    ).tag(config=True)

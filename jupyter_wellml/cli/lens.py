@@ -22,7 +22,10 @@ class LensList(WellMLCommand):
     jupyter wellml lens list --format json
     """
     format = format_enum("text", "json", default="text")
-    phase = Unicode("", help="Only practices that apply to this phase (any phase word: training, deployment...).").tag(config=True)
+    phase = Unicode(
+        "",
+        help="Only practices that apply to this phase (any phase word: training, deployment...).",
+    ).tag(config=True)
     pillar = Unicode("", help="Only practices of this pillar (id or name).").tag(config=True)
     aliases = {
         **WellMLCommand.aliases,
@@ -43,7 +46,11 @@ class LensList(WellMLCommand):
             phase = found.id
         if self.pillar:
             key = self.pillar.strip().lower().replace(" ", "_").replace("-", "_")
-            match = [p for p in catalog.pillars if key in (p.id, p.name.lower().replace(" ", "_"), (p.wa_tool_id or "").lower())]
+            match = [
+                p
+                for p in catalog.pillars
+                if key in (p.id, p.name.lower().replace(" ", "_"), (p.wa_tool_id or "").lower())
+            ]
             if not match:
                 raise UsageProblem(
                     f"--pillar {self.pillar!r} is not a pillar; use one of: {', '.join(p.id for p in catalog.pillars)}"
@@ -71,7 +78,9 @@ class LensList(WellMLCommand):
                 name = catalog.pillar(p.pillar).name if catalog.pillar(p.pillar) else p.pillar
                 lines.append(f"{name}")
             old = ", ".join(a.id for a in p.aliases)
-            lines.append(f"  {p.id:<14} {p.risk:<6} {p.phase:<19} {p.title}" + (f"  [{old}]" if old else ""))
+            lines.append(
+                f"  {p.id:<14} {p.risk:<6} {p.phase:<19} {p.title}" + (f"  [{old}]" if old else "")
+            )
         lines.append(f"{len(practices)} practices")
         self.emit("\n".join(lines))
         return EXIT_OK
@@ -131,7 +140,8 @@ def _describe(catalog, p, how: str, typed: str) -> str:
         + (f" (applies to: {', '.join(p.phases)})" if tuple(p.phases) != (p.phase,) else ""),
         f"  risk:     {p.risk} if not in place",
         f"  answered: {p.evidence}",
-        f"  lens:     {p.lens}" + (f" (overridden by {', '.join(p.overridden_by)})" if p.overridden_by else ""),
+        f"  lens:     {p.lens}"
+        + (f" (overridden by {', '.join(p.overridden_by)})" if p.overridden_by else ""),
     ]
     if how != "current":
         lines.insert(1, f"  (matched {typed!r} as its {how} id)")
@@ -139,7 +149,11 @@ def _describe(catalog, p, how: str, typed: str) -> str:
         lines.append(f"  docs:     {p.docs}")
     lines += ["", wrap(p.summary), "", "  Guidance:"]
     for para in p.guidance.split("\n\n"):
-        lines.append(textwrap.fill(" ".join(para.split()), 96, initial_indent="    ", subsequent_indent="    "))
+        lines.append(
+            textwrap.fill(
+                " ".join(para.split()), 96, initial_indent="    ", subsequent_indent="    "
+            )
+        )
     if p.magic:
         lines += ["", f"  Record it: {p.magic}"]
     if p.rules:
@@ -158,7 +172,9 @@ class LensCheck(WellMLCommand):
 
     def run(self) -> int:
         if not self.extra_args:
-            raise UsageProblem("give the lens folder to check, e.g. `jupyter wellml lens check lens/ml`")
+            raise UsageProblem(
+                "give the lens folder to check, e.g. `jupyter wellml lens check lens/ml`"
+            )
         from ..catalog import check_lens_dir
 
         worst = EXIT_OK
@@ -167,9 +183,16 @@ class LensCheck(WellMLCommand):
             errors = [i for i in issues if i.severity == "error"]
             for i in issues:
                 print(f"{i}" if i.severity == "error" else f"{i} (warning)")
-            mine = [p for p in catalog.practices if p.source and str(p.source.path).startswith(str(path).rstrip("/"))]
+            mine = [
+                p
+                for p in catalog.practices
+                if p.source and str(p.source.path).startswith(str(path).rstrip("/"))
+            ]
             state = "invalid" if errors else "valid"
-            print(f"{path}: {state}: {len(errors)} error(s), {len(issues) - len(errors)} warning(s), {len(mine)} practice(s) loaded", file=sys.stderr)
+            print(
+                f"{path}: {state}: {len(errors)} error(s), {len(issues) - len(errors)} warning(s), {len(mine)} practice(s) loaded",
+                file=sys.stderr,
+            )
             if errors:
                 worst = EXIT_FINDINGS
         return worst
@@ -182,7 +205,9 @@ class LensExport(WellMLCommand):
     jupyter wellml lens export --format aws-wa-json --output ml-lens.json
     """
     format = format_enum("aws-wa-json", default="aws-wa-json")
-    lens = Unicode("", help="Export only this lens id (default: all loaded lenses).").tag(config=True)
+    lens = Unicode("", help="Export only this lens id (default: all loaded lenses).").tag(
+        config=True
+    )
     aliases = {**WellMLCommand.aliases, "format": "LensExport.format", "lens": "LensExport.lens"}
 
     def run(self) -> int:
@@ -190,7 +215,9 @@ class LensExport(WellMLCommand):
 
         catalog = self.catalog()
         if self.lens and self.lens not in {x.id for x in catalog.lenses}:
-            raise UsageProblem(f"--lens {self.lens!r} is not loaded; loaded: {', '.join(x.id for x in catalog.lenses)}")
+            raise UsageProblem(
+                f"--lens {self.lens!r} is not loaded; loaded: {', '.join(x.id for x in catalog.lenses)}"
+            )
         doc = export_wa_lens(catalog, lens_ids=[self.lens] if self.lens else None)
         problems = validate_wa_lens(doc)
         if problems:  # never write a file the WA Tool would refuse
@@ -201,24 +228,33 @@ class LensExport(WellMLCommand):
 
 class LensImport(WellMLCommand):
     name = "jupyter-wellml-lens-import"
-    description = "Turn an AWS Well-Architected Tool custom lens (JSON) into a jupyter-wellml lens folder."
+    description = (
+        "Turn an AWS Well-Architected Tool custom lens (JSON) into a jupyter-wellml lens folder."
+    )
     examples = """
     jupyter wellml lens import my-lens.json --output lenses/my-lens
     """
-    phase = Unicode("business_goal", help="Lifecycle phase given to the imported practices (WA lenses have none).").tag(config=True)
+    phase = Unicode(
+        "business_goal",
+        help="Lifecycle phase given to the imported practices (WA lenses have none).",
+    ).tag(config=True)
     lens = Unicode("", help="Id of the new lens (default: from the file name).").tag(config=True)
     aliases = {**WellMLCommand.aliases, "phase": "LensImport.phase", "lens": "LensImport.lens"}
 
     def run(self) -> int:
         if len(self.extra_args) != 1:
-            raise UsageProblem("give one WA Tool lens file, e.g. `jupyter wellml lens import lens.json --output lenses/team`")
+            raise UsageProblem(
+                "give one WA Tool lens file, e.g. `jupyter wellml lens import lens.json --output lenses/team`"
+            )
         if not self.output:
             raise UsageProblem("--output DIR is required: the folder to write the lens into")
         from ..catalog.wa_tool import import_wa_lens
         from ..errors import WellMLError
 
         try:
-            result = import_wa_lens(self.extra_args[0], self.output, lens_id=self.lens or None, phase=self.phase)
+            result = import_wa_lens(
+                self.extra_args[0], self.output, lens_id=self.lens or None, phase=self.phase
+            )
         except WellMLError as exc:
             raise UsageProblem(str(exc)) from None
         for w in result.warnings:

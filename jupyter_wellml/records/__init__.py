@@ -18,7 +18,15 @@ from .model import (
     validate,
     validate_payload,
 )
-from .store import FoundRecord, ensure_store, metadata_records, notebook_records, output_records, sync_notebook, upsert
+from .store import (
+    FoundRecord,
+    ensure_store,
+    metadata_records,
+    notebook_records,
+    output_records,
+    sync_notebook,
+    upsert,
+)
 
 __all__ = [
     "EXPLAIN_LEVELS",

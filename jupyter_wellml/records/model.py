@@ -32,7 +32,9 @@ DERIVED = frozenset({"status"})
 
 def now() -> str:
     """The current UTC time as record.v1 writes it (second precision, ``Z``)."""
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return (
+        _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    )
 
 
 def new_id() -> str:
@@ -148,7 +150,9 @@ def describe(record: Mapping[str, Any]) -> str:
         if record.get("acceptable_error") is not None:
             parts.append(f"(acceptable error {_num(record['acceptable_error'])})")
         if record.get("measured") is not None:
-            parts.append(f"measured {_num(record['measured'])}: {record.get('status', '').replace('_', ' ')}")
+            parts.append(
+                f"measured {_num(record['measured'])}: {record.get('status', '').replace('_', ' ')}"
+            )
         if record.get("business"):
             parts.append(f"- {record['business']}")
         return " ".join(parts)

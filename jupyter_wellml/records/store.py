@@ -55,9 +55,7 @@ def upsert(store: MutableMapping[str, Any], incoming: Mapping[str, Any]) -> str:
     """Merge ``incoming`` into ``store["records"]``; returns ``added``, ``updated`` or ``unchanged``."""
     records: list[dict[str, Any]] = store.setdefault("records", [])
     key = natural_key(incoming)
-    existing = next(
-        (r for r in records if isinstance(r, dict) and natural_key(r) == key), None
-    )
+    existing = next((r for r in records if isinstance(r, dict) and natural_key(r) == key), None)
     if existing is None:
         new = copy.deepcopy(dict(incoming))
         new.setdefault("history", [])
@@ -77,7 +75,7 @@ def upsert(store: MutableMapping[str, Any], incoming: Mapping[str, Any]) -> str:
             {
                 "updated": existing.get("updated") or incoming.get("updated"),
                 "author": existing.get("author"),
-                "values": {k: v for k, v in previous.items()},
+                "values": dict(previous.items()),
             }
         )
         for k in previous:
@@ -125,7 +123,9 @@ def output_records(cells: Iterable[Mapping[str, Any]]) -> list[FoundRecord]:
 def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
     """Every record of a notebook: the metadata's, then those of outputs not yet in the metadata."""
     cells = nb.get("cells") or []
-    index_of = {c.get("id"): i for i, c in enumerate(cells) if isinstance(c, Mapping) and c.get("id")}
+    index_of = {
+        c.get("id"): i for i, c in enumerate(cells) if isinstance(c, Mapping) and c.get("id")
+    }
     merged: dict[str, Any] = {"records": []}
     for r in metadata_records(nb.get("metadata") or {}):
         upsert(merged, r)

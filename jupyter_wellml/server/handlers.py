@@ -51,7 +51,9 @@ class LensHandler(WellMLHandler):
         rules = self.get_query_argument("rules", "0")
         if rules not in ("0", "1"):
             raise web.HTTPError(400, f"rules={rules!r} is not accepted: use 0 or 1")
-        self.write_json(self.service.lens_json_with_rules if rules == "1" else self.service.lens_json)
+        self.write_json(
+            self.service.lens_json_with_rules if rules == "1" else self.service.lens_json
+        )
 
 
 default_handlers = [
