@@ -1,0 +1,516 @@
+"""Notebook facts: everything the lens's rules can ask about a notebook, gathered statically.
+
+:func:`gather` reads every cell once (nothing is executed) and returns :class:`Facts`: per fact
+kind, a list of plain dicts with ``cell`` (0-based index) and ``line`` (1-based line in the
+cell) and the fields the lens format documents (docs/lens-format.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from . import signatures as sig
+from .installs import classify, installs_in_args, installs_in_command
+from .notebook import Notebook, output_text
+from .pyscan import NOT_LITERAL, Call, Scanner
+from .source import CellCode, analyse_cell
+
+#: Fact kinds and the key each has in the review's ``facts`` object.
+FACT_KEYS = {
+    "import": "imports",
+    "data_source": "data_sources",
+    "metric": "metrics",
+    "seed": "seeds",
+    "pip_install": "pip_installs",
+    "secret": "secrets",
+    "artifact": "artifacts",
+    "absolute_path": "absolute_paths",
+}
+TOOLING_PACKAGES = frozenset({"pip", "setuptools", "wheel"})
+_ABS_PATH = re.compile(
+    r"^(?:/(?!tmp/|tmp$|opt/ml|opt/program|opt/conda|usr/|etc/|dev/|proc/|sys/|bin/|lib|sbin/|var/run|invocations|ping)[\w.@~+-]+(?:/[\w.@~+ -]*)+|[A-Za-z]:\\[^\"'<>|?*\n]+|~/[\w.@+-][^\s\"']*)$"
+)
+_VERSIONED_PATH = re.compile(
+    r"(\{[^}]*(?:version|ver|time|date|stamp|now|hash|sha|digest|run|uuid|commit|git|job|id)[^}]*\})"
+    r"|(?<![a-z])v\d+(?:[._]\d+)*(?![a-z])|\d{8}|\d{4}-\d{2}-\d{2}|[0-9a-f]{12,}",
+    re.I,
+)
+_SHELL_DATA = re.compile(
+    r"(?:aws\s+s3\s+(?:cp|sync|mv)|gsutil\s+(?:-m\s+)?cp|wget|curl|azcopy\s+copy)\s+(.*)"
+)
+_URI_TOKEN = re.compile(r"""((?:s3|gs|https?|ftp|hdfs|abfss?|wasbs?)://[^\s'"`)]+)""")
+_WELLML_PHASE = re.compile(r"^\s*%?wellml\s+phase\s+(?P<word>[\w -]+?)\s*(?:#.*)?$")
+
+
+@dataclass
+class Facts:
+    """The facts of one notebook."""
+
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    inspected: bool = True
+    reason: str | None = None
+    phase_lines: list[tuple[int, int, str]] = field(
+        default_factory=list
+    )  # (cell, line, word) of %wellml phase
+    calls: list = field(default_factory=list)  # every call (pyscan.Call), for `call` rules
+    cell_lines: dict[int, list[str]] = field(default_factory=dict)  # source lines of every cell
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return self.items.get(kind, [])
+
+    def calls_by_name(self) -> dict[str, list]:
+        """Calls grouped by qualified name (computed once)."""
+        grouped = self.__dict__.get("_calls_by_name")
+        if grouped is None:
+            grouped = {}
+            for call in self.calls:
+                grouped.setdefault(call.name, []).append(call)
+            self.__dict__["_calls_by_name"] = grouped
+        return grouped
+
+    def add(self, fact: str, cell: int | None, line: int | None, /, **fields: Any) -> None:
+        self.items.setdefault(fact, []).append({"cell": cell, "line": line, **fields})
+
+    @property
+    def trains_model(self) -> bool:
+        return bool(self.items.get("training"))
+
+    def snippet(self, cell: int | None, line: int | None) -> str | None:
+        if cell is None or line is None:
+            return None
+        lines = self.cell_lines.get(cell)
+        if not lines or not (1 <= line <= len(lines)):
+            return None
+        text = lines[line - 1].strip()
+        return text[:160] + ("…" if len(text) > 160 else "")
+
+
+@lru_cache(maxsize=1)
+def _call_index():
+    return sig.index_calls()
+
+
+def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
+    """Every notebook fact, in cell order. Never raises for odd code: unparsable cells become ``errors``."""
+    facts = Facts()
+    for cell in nb.cells:
+        facts.cell_lines[cell.index] = cell.source.split("\n")
+    if not nb.is_python:
+        facts.inspected = False
+        facts.reason = (
+            f"the kernel language is {nb.kernel_language!r}: only Python code is inspected"
+        )
+        _execution_order(nb, facts)
+        return facts
+    scanner = Scanner()
+    codes: dict[int, CellCode] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        code = analyse_cell(cell.source)
+        codes[cell.index] = code
+        if code.tree is not None:
+            scanner.add(code.tree, cell.index)
+        elif code.error is not None and code.language == "python":
+            line, message = code.error
+            facts.errors.append(
+                {"cell": cell.index, "line": line, "message": f"syntax error: {message}"}
+            )
+        _magic_facts(cell.index, code, facts)
+    index = scanner.index
+    facts.calls = index.calls
+    _import_facts(index.imports, facts)
+    _call_facts(index.calls, facts)
+    _training_loops(index.calls, facts)
+    _path_facts(index.strings, facts)
+    _artifact_versions(facts)
+    _execution_order(nb, facts)
+    if secrets:
+        _secret_facts(nb, facts)
+    _dedupe(facts)
+    return facts
+
+
+# --------------------------------------------------------------------------- magics and shell
+def _magic_facts(cell: int, code: CellCode, facts: Facts) -> None:
+    if code.writefile:
+        facts.add("writefile", cell, 1, path=code.writefile)
+    for m in code.magics:
+        if m.kind == "shell":
+            facts.add("shell", cell, m.line, command=m.name)
+            command = m.args
+            form = "shell"
+        elif m.kind == "magic" and m.name in ("pip", "conda", "mamba", "uv"):
+            command = f"{m.name} {m.args}"
+            form = m.form
+        elif m.kind == "magic" and m.name == "wellml":
+            pm = _WELLML_PHASE.match(f"wellml {m.args}")
+            if pm:
+                facts.phase_lines.append((cell, m.line, pm.group("word").strip()))
+            continue
+        elif m.kind == "magic" and m.name in ("sx", "system"):
+            command, form = m.args, "shell"
+        else:
+            continue
+        for tool, token, _ in installs_in_command(command):
+            info = classify(tool, token)
+            if info["name"] in TOOLING_PACKAGES:
+                continue
+            facts.add("pip_install", cell, m.line, tool=tool, form=form, **info)
+        sm = _SHELL_DATA.search(command)
+        if sm:
+            uris = _URI_TOKEN.findall(sm.group(1))
+            if (
+                uris
+                and ("cp" in command or "sync" in command or "mv" in command)
+                and not command.strip().startswith("aws s3 cp .")
+            ):
+                uri = uris[0]
+                # `aws s3 cp LOCAL s3://...` uploads: only a source first counts as a read
+                first = sm.group(1).split()
+                if first and _URI_TOKEN.match(first[0].strip("'\"")):
+                    facts.add(
+                        "data_source", cell, m.line, uri=uri, kind=sig.uri_kind(uri), via=m.name
+                    )
+            elif uris:
+                facts.add(
+                    "data_source", cell, m.line, uri=uris[0], kind=sig.uri_kind(uris[0]), via=m.name
+                )
+
+
+# --------------------------------------------------------------------------- imports and calls
+def _import_facts(imports, facts: Facts) -> None:
+    for imp in imports:
+        facts.add("import", imp.cell, imp.line, module=imp.module, name=imp.name, alias=imp.alias)
+        top = imp.module.split(".", 1)[0]
+        mapped = sig.IMPORT_FACTS.get(top)
+        if mapped is None and imp.name:
+            mapped = sig.IMPORT_FACTS.get(imp.qualified.split(".", 1)[0])
+        if mapped is not None:
+            kind, fields = mapped
+            facts.add(kind, imp.cell, imp.line, via="import", **fields)
+
+
+def _call_facts(calls: list[Call], facts: Facts) -> None:
+    by_last, by_first, anywhere = _call_index()
+    service_calls = sig.compile_globs(sig.SERVICE_CALLS)
+    keywords = sig.KEYWORDS
+    seed_keywords = sig.SEED_KEYWORDS
+    for call in calls:
+        name = call.name
+        candidates = by_last.get(call.last, ())
+        first = name.split(".", 1)[0]
+        if first:
+            candidates = (*candidates, *by_first.get(first, ()))
+        if anywhere:
+            candidates = (*candidates, *anywhere)
+        for pattern, kind, fields, deny in candidates:
+            if pattern.match(name) and not (deny is not None and deny.match(name)):
+                values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
+                if kind == "data_source" and not _data_source(call, values):
+                    continue
+                facts.add(kind, call.cell, call.line, **values)
+        if call.args and service_calls.match(name):
+            service = call.args[0] if isinstance(call.args[0], str) else call.kw("service_name")
+            if isinstance(service, str) and service in sig.SERVICES:
+                kind, fields = sig.SERVICES[service]
+                facts.add(kind, call.cell, call.line, **fields)
+        if name.startswith(("subprocess.", "os.system")):
+            _subprocess_installs(call, facts)
+        for kw, value in call.keywords.items():
+            if kw in keywords and value not in sig.OFF_VALUES:
+                kind, fields = keywords[kw]
+                facts.add(kind, call.cell, call.line, api=name, **fields)
+            elif kw in seed_keywords and isinstance(value, int) and not isinstance(value, bool):
+                facts.add(
+                    "seed",
+                    call.cell,
+                    call.line,
+                    library="random_state" if kw == "random_state" else "other",
+                    value=value,
+                    api=name,
+                )
+            elif type(value) is dict:
+                _dict_keys(call, value, facts, depth=0)
+        _instance_fact(call, facts)
+
+
+def _data_source(call: Call, values: dict[str, Any]) -> bool:
+    """Fill ``uri`` and ``kind`` of a data-source fact; False when the call is not a read."""
+    name = call.name
+    if name in ("open", "io.open"):
+        mode = call.args[1] if len(call.args) > 1 else call.kw("mode", "r")
+        if not isinstance(mode, str) or any(ch in mode for ch in "wax+"):
+            return False
+    uri = values.get("uri")
+    if isinstance(uri, dict):  # TrainingInput-style {"train": "s3://..."} passed positionally
+        uri = next((v for v in uri.values() if isinstance(v, str)), None)
+    if isinstance(uri, list):
+        uri = next((v for v in uri if isinstance(v, str)), None)
+    if uri is None or uri is NOT_LITERAL or not isinstance(uri, str):
+        values["uri"] = "(computed)"
+        values.setdefault("kind", "unknown")
+        return True
+    values["uri"] = uri
+    values.setdefault("kind", sig.uri_kind(uri))
+    return True
+
+
+def _dict_keys(call: Call, value: dict, facts: Facts, depth: int) -> None:
+    """Keys of literal dicts passed to a call (boto3-style ``ResourceConfig={...}``, hyperparameters)."""
+    for key, inner in value.items():
+        if key in sig.KEYWORDS and inner not in sig.OFF_VALUES:
+            kind, fields = sig.KEYWORDS[key]
+            facts.add(kind, call.cell, call.line, api=call.name, **fields)
+        elif key in ("InstanceType",) and isinstance(inner, str):
+            facts.add(
+                "instance",
+                call.cell,
+                call.line,
+                type=inner,
+                count=value.get("InstanceCount")
+                if isinstance(value.get("InstanceCount"), int)
+                else None,
+                purpose=_purpose(call.name),
+                family=sig._instance_family(inner),
+                gpu=sig._instance_family(inner) in ("gpu", "local_gpu"),
+            )
+        elif (
+            key in ("seed", "random_state", "random_seed")
+            and isinstance(inner, (int, str))
+            and str(inner).isdigit()
+        ):
+            facts.add("seed", call.cell, call.line, library="other", value=inner, api=call.name)
+        elif key in ("eval_metric", "objective_metric_name", "MetricName") and isinstance(
+            inner, str
+        ):
+            facts.add("metric", call.cell, call.line, name=inner)
+        elif type(inner) is dict and depth < 3:
+            _dict_keys(call, inner, facts, depth + 1)
+        elif type(inner) is list and depth < 3:
+            for item in inner[:16]:
+                if type(item) is dict:
+                    _dict_keys(call, item, facts, depth + 1)
+
+
+def _purpose(name: str) -> str:
+    low = name.lower()
+    if "processor" in low or "processing" in low:
+        return "processing"
+    if (
+        "deploy" in low
+        or "model" in low.rsplit(".", 1)[-1]
+        or "endpoint" in low
+        or "transformer" in low
+        or "predictor" in low
+    ):
+        return "inference"
+    if "notebook" in low:
+        return "notebook"
+    return "training"
+
+
+def _instance_fact(call: Call, facts: Facts) -> None:
+    itype = call.kw("instance_type") or call.kw("train_instance_type") or call.kw("InstanceType")
+    if not isinstance(itype, str):
+        return
+    count = (
+        call.kw("instance_count")
+        or call.kw("initial_instance_count")
+        or call.kw("train_instance_count")
+    )
+    family = sig._instance_family(itype)
+    purpose = _purpose(call.name)
+    facts.add(
+        "instance",
+        call.cell,
+        call.line,
+        type=itype,
+        count=count if isinstance(count, int) else None,
+        purpose=purpose,
+        family=family,
+        gpu=family in ("gpu", "local_gpu"),
+        api=call.name,
+    )
+    if purpose == "training" and isinstance(count, int) and count > 1:
+        facts.add("distributed", call.cell, call.line, api=call.name, instances=count)
+
+
+def _subprocess_installs(call: Call, facts: Facts) -> None:
+    args = call.args[0] if call.args else call.kw("args")
+    if isinstance(args, str):
+        found = installs_in_command(args)
+    elif isinstance(args, list):
+        found = installs_in_args(args)
+    else:
+        return
+    for tool, token, _ in found:
+        info = classify(tool, token)
+        if info["name"] not in TOOLING_PACKAGES:
+            facts.add("pip_install", call.cell, call.line, tool=tool, form="subprocess", **info)
+
+
+def _training_loops(calls: list[Call], facts: Facts) -> None:
+    """A hand-written PyTorch-style loop: ``loss.backward()`` and ``optimizer.step()`` in one cell."""
+    trained_cells = {f["cell"] for f in facts.of("training")} if facts.of("training") else set()
+    backward: dict[int, Call] = {}
+    steps: set[int] = set()
+    for call in calls:
+        if call.name.endswith(".backward"):
+            backward.setdefault(call.cell, call)
+        elif call.name.endswith(".step") and "lr_scheduler" not in call.name:
+            steps.add(call.cell)
+    for cell, call in backward.items():
+        if cell in steps and cell not in trained_cells:
+            facts.add(
+                "training",
+                cell,
+                call.line,
+                api="training loop (backward + step)",
+                framework="torch",
+                managed=False,
+            )
+
+
+# --------------------------------------------------------------------------- strings
+def _path_facts(strings, facts: Facts) -> None:
+    for lit in strings:
+        v = lit.value
+        if (
+            (v[0] in "/~" or (len(v) > 2 and v[1] == ":"))
+            and "\n" not in v
+            and len(v) < 400
+            and _ABS_PATH.match(v)
+        ):
+            facts.add("absolute_path", lit.cell, lit.line, path=v)
+
+
+def _artifact_versions(facts: Facts) -> None:
+    registered = bool(facts.of("model_registry"))
+    tracked = bool(facts.of("tracking"))
+    hashed_cells = [f["cell"] for f in facts.of("hashing")]
+    for art in facts.of("artifact"):
+        path = art.get("path")
+        how = "none"
+        if art.pop("registered", False):
+            how = "tracking"
+        elif isinstance(path, str) and _VERSIONED_PATH.search(path):
+            how = (
+                "timestamp"
+                if re.search(r"time|date|stamp|now|\d{8}|\d{4}-\d{2}", path, re.I)
+                else (
+                    "hash" if re.search(r"hash|sha|digest|[0-9a-f]{12,}", path, re.I) else "version"
+                )
+            )
+        elif registered:
+            how = "registry"
+        elif any(c >= art["cell"] for c in hashed_cells):
+            how = "hash"
+        elif tracked:
+            how = "tracking"
+        art["versioned"] = how != "none"
+        art["how"] = how
+
+
+# --------------------------------------------------------------------------- order and secrets
+def _execution_order(nb: Notebook, facts: Facts) -> None:
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [c.execution_count for c in code]
+    if not any(x is not None for x in counts):
+        return
+    last = 0
+    for c in code:
+        if c.execution_count is None:
+            facts.add("execution_order", c.index, None, issue="not_executed")
+            continue
+        if c.execution_count < last:
+            facts.add(
+                "execution_order",
+                c.index,
+                None,
+                issue="out_of_order",
+                count=c.execution_count,
+                after=last,
+            )
+        last = max(last, c.execution_count)
+
+
+def _secret_facts(nb: Notebook, facts: Facts) -> None:
+    from .secrets import scanner
+
+    scan = scanner().scan
+    # code: one scan over all cells, numbered continuously, mapped back to (cell, line)
+    numbered: list[tuple[int, str]] = []
+    where: list[tuple[int, int]] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for i, line in enumerate(facts.cell_lines.get(cell.index, ()), start=1):
+            numbered.append((len(numbered) + 1, line))
+            where.append((cell.index, i))
+    for s in scan(numbered):
+        cell, line = where[s.line - 1]
+        facts.add("secret", cell, line, kind=s.kind, where="code")
+    numbered = []
+    where = []
+    for cell in nb.cells:
+        for out in cell.outputs:
+            text = output_text(out)
+            if not text:
+                continue
+            for i, line in enumerate(text.split("\n")[:5000], start=1):
+                numbered.append((len(numbered) + 1, line))
+                where.append((cell.index, i))
+    for s in scan(numbered):
+        cell, line = where[s.line - 1]
+        facts.add("secret", cell, line, kind=s.kind, where="output")
+
+
+def _dedupe(facts: Facts) -> None:
+    for kind, items in facts.items.items():
+        seen: set = set()
+        kept = []
+        for f in items:
+            key = tuple(sorted((k, str(v)) for k, v in f.items() if k not in ("via", "api")))
+            if kind in (
+                "training",
+                "explainability",
+                "bias_check",
+                "metric",
+                "monitoring",
+                "tracking",
+                "deployment",
+                "data_source",
+                "pipeline",
+                "tuning",
+                "automl",
+                "model_registry",
+                "artifact",
+            ):
+                key = (
+                    f.get("cell"),
+                    f.get("line"),
+                    f.get("method"),
+                    f.get("name"),
+                    f.get("kind"),
+                    f.get("tool"),
+                    f.get("uri"),
+                    f.get("target"),
+                    f.get("format"),
+                )
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(f)
+        items[:] = kept
+
+
+def iter_facts(facts: Facts) -> Iterable[tuple[str, dict[str, Any]]]:
+    for kind, items in facts.items.items():
+        for f in items:
+            yield kind, f

@@ -1,0 +1,200 @@
+"""Package installs in notebooks (``%pip``, ``!pip``, automagic ``pip``, ``!{sys.executable} -m pip``,
+``subprocess`` pip, ``%conda``, ``uv pip``) and how each requirement is pinned.
+
+Requirements are parsed with :mod:`packaging` (PEP 508); conda specs follow conda's match-spec
+forms (``name=1.2``, ``name>=1``).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+PIN_KINDS = ("exact", "lower_bound", "range", "unpinned", "requirements_file", "url", "local")
+
+_OPTIONS_WITH_VALUE = {
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-c",
+    "--constraint",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--trusted-host",
+    "--progress-bar",
+    "--log",
+    "--cache-dir",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--src",
+    "--upgrade-strategy",
+    "--no-binary",
+    "--only-binary",
+    "--config-settings",
+    "-C",
+    "--python",
+    "-p",
+    "--channel",
+    "-n",
+    "--name",
+    "--index",
+    "--default-index",
+    "--retries",
+    "--timeout",
+    "--proxy",
+    "--cert",
+    "--client-cert",
+}
+_SPLIT = re.compile(r"\s*(?:&&|\|\||;)\s*")
+_PIP = re.compile(
+    r"(?:^|\s|/)(?:pip3?(?:\.\d+)?|uv\s+pip)\s+install\b|(?:^|\s)-m\s+pip\s+install\b"
+)
+_CONDA = re.compile(r"(?:^|\s|/)(?:conda|mamba|micromamba)\s+install\b")
+
+
+def installs_in_command(command: str) -> list[tuple[str, str, str]]:
+    """``(tool, spec_token, raw_argument)`` for every requirement a shell/magic command installs.
+
+    ``spec_token`` is ``-r FILE`` for requirement files and ``-e PATH`` for editable installs.
+    """
+    found: list[tuple[str, str, str]] = []
+    for part in _SPLIT.split(command):
+        tool = None
+        m = _PIP.search(part)
+        if m:
+            tool = "uv" if "uv" in m.group(0) else "pip"
+            rest = part[m.end() :]
+        else:
+            m = _CONDA.search(part)
+            if m:
+                tool = "mamba" if "mamba" in m.group(0) else "conda"
+                rest = part[m.end() :]
+        if tool is None:
+            continue
+        try:
+            tokens = shlex.split(rest, comments=False, posix=True)
+        except ValueError:
+            tokens = rest.split()
+        found.extend((tool, tok, tok) for tok in _requirement_tokens(tokens))
+    return found
+
+
+def installs_in_args(args: list[Any]) -> list[tuple[str, str, str]]:
+    """Installs in a subprocess argument list such as ``[sys.executable, "-m", "pip", "install", "x==1"]``."""
+    words = [a for a in args if isinstance(a, str)]
+    if "install" not in words:
+        return []
+    i = words.index("install")
+    before = " ".join(words[:i])
+    if "pip" not in before and "conda" not in before and "mamba" not in before:
+        return []
+    tool = (
+        "conda"
+        if ("conda" in before or "mamba" in before) and "pip" not in before
+        else ("uv" if "uv" in before else "pip")
+    )
+    return [(tool, tok, tok) for tok in _requirement_tokens(words[i + 1 :])]
+
+
+def _requirement_tokens(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for i, tok in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        if tok in ("-r", "--requirement"):
+            if i + 1 < len(tokens):
+                out.append(f"-r {tokens[i + 1]}")
+            skip = True
+            continue
+        if tok.startswith(("-r", "--requirement=")) and len(tok) > 2 and not tok.startswith("--r"):
+            out.append(f"-r {tok.split('=', 1)[-1] if '=' in tok else tok[2:]}")
+            continue
+        if tok in ("-e", "--editable"):
+            if i + 1 < len(tokens):
+                out.append(f"-e {tokens[i + 1]}")
+            skip = True
+            continue
+        if tok.startswith("-"):
+            if tok in _OPTIONS_WITH_VALUE:
+                skip = True
+            continue
+        if tok in (">", ">>", "2>&1", "/dev/null", "|") or tok.startswith((">", "2>")):
+            break
+        out.append(tok)
+    return out
+
+
+def classify(tool: str, token: str) -> dict[str, Any]:
+    """``{spec, name, pin}`` for one requirement token of an install."""
+    if token.startswith("-r "):
+        return {"spec": token, "name": None, "pin": "requirements_file"}
+    if token.startswith("-e "):
+        return {"spec": token, "name": None, "pin": "local"}
+    spec = token.strip().strip("'\"")
+    if (
+        re.match(r"^(git\+|hg\+|svn\+|https?://|ftp://|file:)", spec)
+        or " @ " in spec
+        or "@git+" in spec
+    ):
+        name = (
+            spec.split("@")[0].strip()
+            if "@" in spec and not spec.startswith(("git+", "http"))
+            else None
+        )
+        return {"spec": spec, "name": name or None, "pin": "url"}
+    if spec.startswith((".", "/", "~")) or spec.endswith((".whl", ".tar.gz", ".zip")):
+        return {"spec": spec, "name": None, "pin": "local"}
+    if tool in ("conda", "mamba"):
+        return _conda(spec)
+    return _pep508(spec)
+
+
+def _pep508(spec: str) -> dict[str, Any]:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    cleaned = re.sub(r"\{[^}]*\}|\$\{?\w+\}?", "0", spec)  # `x=={version}` pins through a variable
+    try:
+        req = Requirement(cleaned)
+    except InvalidRequirement:
+        name = re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0] or None
+        return {"spec": spec, "name": name, "pin": "unpinned" if name and name == spec else "range"}
+    ops = {s.operator for s in req.specifier}
+    if req.url:
+        pin = "url"
+    elif not ops:
+        pin = "unpinned"
+    elif ops & {"==", "==="} and not any(
+        s.version.endswith("*") for s in req.specifier if s.operator == "=="
+    ):
+        pin = "exact"
+    elif ops <= {">=", ">", "~="} and "~=" not in ops:
+        pin = "lower_bound"
+    else:
+        pin = "range"
+    return {"spec": spec, "name": req.name.lower().replace("_", "-"), "pin": pin}
+
+
+def _conda(spec: str) -> dict[str, Any]:
+    spec = spec.split("::")[-1]
+    m = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    if not m:
+        return {"spec": spec, "name": None, "pin": "unpinned"}
+    name, rest = m.group(1), m.group(2).strip()
+    if not rest:
+        pin = "unpinned"
+    elif rest.startswith("==") or (rest.startswith("=") and re.match(r"^=\d+(\.\d+){2,}$", rest)):
+        pin = "exact"
+    elif rest.startswith((">=", ">")) and "," not in rest and "<" not in rest:
+        pin = "lower_bound"
+    else:
+        pin = "range"
+    return {"spec": spec, "name": name.lower(), "pin": pin}

@@ -1,0 +1,228 @@
+"""The notebook's lifecycle phase, and the phase of each run of cells.
+
+A recorded phase always wins: ``%wellml phase X`` (in metadata, in a record output, or as a line
+of source) marks its cell and the cells after it, up to the next marker; a phase record without a
+cell (what the sidebar writes) is the notebook's phase before any marker. Otherwise the phase is
+inferred from the facts of each cell, weighted (training weighs more than reading a file), with
+the reason a person can check ("training call in cell 12").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..records import FoundRecord
+from .facts import Facts
+
+#: fact kind → (phase, weight, words for the reason)
+EVIDENCE: dict[str, tuple[str, float, str]] = {
+    "data_source": ("data_processing", 0.5, "data read"),
+    "profiling": ("data_processing", 0.5, "data profiling"),
+    "data_validation": ("data_processing", 2, "data validation"),
+    "feature_store": ("data_processing", 2, "feature store use"),
+    "labeling": ("data_processing", 3, "labeling job"),
+    "processing": ("data_processing", 2, "data processing job"),
+    "data_catalog": ("data_processing", 1, "data catalog use"),
+    "training": ("model_development", 4, "training call"),
+    "tuning": ("model_development", 4, "hyperparameter tuning"),
+    "automl": ("model_development", 4, "AutoML job"),
+    "metric": ("model_development", 1, "evaluation metric"),
+    "explainability": ("model_development", 1, "explainability method"),
+    "bias_check": ("model_development", 1, "bias check"),
+    "checkpoint": ("model_development", 0.5, "checkpointing"),
+    "early_stopping": ("model_development", 0.5, "early stopping"),
+    "deployment": ("deployment", 3, "deployment call"),
+    "deployment_strategy": ("deployment", 2, "deployment strategy"),
+    "autoscaling": ("deployment", 2, "endpoint autoscaling"),
+    "model_optimization": ("deployment", 1, "model optimization for inference"),
+    "inference_validation": ("deployment", 1, "inference input validation"),
+    "monitoring": ("monitoring", 4, "monitoring setup"),
+    "human_review": ("monitoring", 2, "human review loop"),
+}
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int
+    end: int
+    phase: str | None
+    source: str  # recorded | inferred | requested | none
+    reason: str
+
+    def to_json(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "phase": self.phase,
+            "source": self.source,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    id: str | None
+    source: str
+    confidence: float
+    reason: str
+    regions: tuple[Region, ...]
+
+    @property
+    def phases(self) -> frozenset[str]:
+        found = {r.phase for r in self.regions if r.phase}
+        if self.id:
+            found.add(self.id)
+        return frozenset(found)
+
+    def at(self, cell: int) -> str | None:
+        for r in self.regions:
+            if r.start <= cell <= r.end:
+                return r.phase
+        return self.id
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "confidence": round(self.confidence, 2),
+            "reason": self.reason,
+            "regions": [r.to_json() for r in self.regions],
+        }
+
+
+def infer_phase(
+    n_cells: int,
+    facts: Facts,
+    records: Sequence[FoundRecord],
+    catalog,
+    *,
+    requested: str | None = None,
+) -> PhaseResult:
+    """The notebook's phase and its regions. ``requested`` (a phase id) overrides everything."""
+    if n_cells == 0:
+        n_cells = 1
+    if requested:
+        region = Region(0, n_cells - 1, requested, "requested", f"phase {requested} was asked for")
+        return PhaseResult(requested, "requested", 1.0, region.reason, (region,))
+    markers = _markers(facts, records, catalog)
+    inferred = _inferred_cells(n_cells, facts)
+    regions = _regions(n_cells, markers, inferred)
+    recorded = [r for r in regions if r.source == "recorded"]
+    if recorded:
+        # the recorded phase that covers most cells (the later one on a tie)
+        sizes: dict[str, int] = {}
+        for r in recorded:
+            sizes[r.phase] = sizes.get(r.phase, 0) + (r.end - r.start + 1)
+        order = [p.id for p in catalog.phases]
+        best = max(sizes, key=lambda p: (sizes[p], order.index(p) if p in order else -1))
+        first = next(r for r in recorded if r.phase == best)
+        return PhaseResult(best, "recorded", 1.0, first.reason, tuple(regions))
+    scores: dict[str, float] = {}
+    first_reason: dict[str, tuple[float, str]] = {}
+    for kind, (phase, weight, words) in EVIDENCE.items():
+        for f in facts.of(kind):
+            if kind == "monitoring" and f.get("kind") == "data_capture":
+                weight_used = 1.0
+            else:
+                weight_used = weight
+            scores[phase] = scores.get(phase, 0.0) + weight_used
+            cell = f.get("cell")
+            if cell is not None:
+                label = f.get("api") or f.get("method") or f.get("name") or f.get("uri") or ""
+                label = f" ({label})" if label and len(str(label)) < 60 else ""
+                candidate = (weight_used, f"{words}{label} in cell {cell + 1}")
+                best = first_reason.get(phase)
+                if best is None or candidate[0] > best[0]:
+                    first_reason[phase] = candidate
+    if not scores:
+        reason = "no code shows a lifecycle phase; record one with %wellml phase"
+        return PhaseResult(None, "none", 0.0, reason, tuple(regions))
+    order = [p.id for p in catalog.phases]
+    best = max(scores, key=lambda p: (scores[p], order.index(p) if p in order else -1))
+    total = sum(scores.values())
+    reason = first_reason.get(best, (0, f"{best} facts"))[1]
+    return PhaseResult(best, "inferred", scores[best] / total, reason, tuple(regions))
+
+
+def _markers(facts: Facts, records: Sequence[FoundRecord], catalog) -> list[tuple[int, str, str]]:
+    """``(cell, phase, reason)`` for every recorded phase marker; cell -1 for the notebook-level one."""
+    found: dict[int, tuple[str, str]] = {}
+    for r in records:
+        rec = r.record
+        if rec.get("kind") != "phase" or not rec.get("phase"):
+            continue
+        phase = rec["phase"]
+        if rec.get("cell_id") and r.cell is not None:
+            found[r.cell] = (
+                phase,
+                f"%wellml phase {rec.get('word') or phase} in cell {r.cell + 1}",
+            )
+        elif not rec.get("cell_id"):
+            found[-1] = (phase, f"phase {phase} recorded for the notebook")
+        elif r.cell is not None:
+            found[r.cell] = (phase, f"%wellml phase {phase} in cell {r.cell + 1}")
+    for cell, _line, word in facts.phase_lines:
+        ph = catalog.phase(word)
+        if ph is not None and cell not in found:
+            found[cell] = (ph.id, f"%wellml phase {word} in cell {cell + 1}")
+    return sorted((c, p, why) for c, (p, why) in found.items())
+
+
+def _inferred_cells(n_cells: int, facts: Facts) -> list[tuple[str | None, str]]:
+    per_cell: dict[int, dict[str, float]] = {}
+    why: dict[int, dict[str, tuple[float, str]]] = {}
+    for kind, (phase, weight, words) in EVIDENCE.items():
+        for f in facts.of(kind):
+            cell = f.get("cell")
+            if cell is None:
+                continue
+            w = 1.0 if kind == "monitoring" and f.get("kind") == "data_capture" else weight
+            per_cell.setdefault(cell, {})
+            per_cell[cell][phase] = per_cell[cell].get(phase, 0.0) + w
+            best = why.setdefault(cell, {}).get(phase)
+            if best is None or w > best[0]:
+                why[cell][phase] = (w, f"{words} in cell {cell + 1}")
+    out: list[tuple[str | None, str]] = []
+    current: tuple[str | None, str] = (None, "")
+    for i in range(n_cells):
+        scores = per_cell.get(i)
+        if scores and max(scores.values()) >= 1:
+            phase = max(scores, key=lambda p: scores[p])
+            current = (phase, why[i][phase][1])
+        out.append(current)
+    # cells before the first evidence take the first phase seen
+    first = next(((p, r) for p, r in out if p), (None, ""))
+    return [(p, r) if p else first for p, r in out]
+
+
+def _regions(n_cells: int, markers, inferred) -> list[Region]:
+    cells: list[tuple[str | None, str, str]] = []
+    active: tuple[str, str] | None = None
+    marks = {c: (p, why) for c, p, why in markers if c >= 0}
+    notebook = next(((p, why) for c, p, why in markers if c == -1), None)
+    if notebook:
+        active = notebook
+    for i in range(n_cells):
+        if i in marks:
+            active = marks[i]
+        if active:
+            cells.append((active[0], "recorded", active[1]))
+        else:
+            phase, reason = inferred[i]
+            cells.append(
+                (phase, "inferred" if phase else "none", reason or "no code shows a phase here")
+            )
+    regions: list[Region] = []
+    for i, (phase, source, reason) in enumerate(cells):
+        last = regions[-1] if regions else None
+        if (
+            last
+            and last.phase == phase
+            and last.source == source
+            and (source != "recorded" or last.reason == reason)
+        ):
+            regions[-1] = Region(last.start, i, phase, source, last.reason)
+        else:
+            regions.append(Region(i, i, phase, source, reason))
+    return regions

@@ -1,0 +1,259 @@
+"""Walk the Python of a notebook in cell order: imports (aliases resolved), calls by qualified name,
+literal arguments, string constants and simple assignments.
+
+Names are resolved the way a reader would: ``import pandas as pd`` makes ``pd.read_csv`` the call
+``pandas.read_csv``; ``est = sagemaker.estimator.Estimator(...)`` makes ``est.fit()`` the call
+``sagemaker.estimator.Estimator.fit``; a method on an object of unknown origin is ``.fit``.
+Nothing is executed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "<expr>"})()
+
+
+@dataclass(slots=True)
+class Import:
+    module: str
+    name: str | None
+    alias: str
+    cell: int
+    line: int
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.module}.{self.name}" if self.name else self.module
+
+
+@dataclass(slots=True)
+class Call:
+    name: str  # qualified, or ".attr" when the receiver is unknown
+    cell: int
+    line: int
+    args: list[Any]  # literal values of the first positional arguments (NOT_LITERAL otherwise)
+    keywords: dict[str, Any]  # keyword → literal value (NOT_LITERAL when not a literal)
+    star_kwargs: bool = False
+
+    @property
+    def last(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+    def kw(self, key: str, default: Any = None) -> Any:
+        v = self.keywords.get(key, default)
+        return default if v is NOT_LITERAL else v
+
+
+@dataclass(slots=True)
+class Literal:
+    value: str
+    cell: int
+    line: int
+
+
+@dataclass
+class CodeIndex:
+    """Everything the fact extractors read, for a whole notebook."""
+
+    imports: list[Import] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    strings: list[Literal] = field(default_factory=list)
+    assigned: list[tuple[str, Any, int, int]] = field(
+        default_factory=list
+    )  # (target, literal, cell, line)
+    names: dict[str, str] = field(default_factory=dict)
+    consts: dict[str, Any] = field(default_factory=dict)
+
+
+class Scanner:
+    """Feeds cells in notebook order into one :class:`CodeIndex`."""
+
+    def __init__(self) -> None:
+        self.index = CodeIndex()
+
+    def add(self, tree: ast.Module, cell: int, line_offset: int = 0) -> None:
+        for stmt in tree.body:
+            self._statement(stmt, cell, line_offset)
+
+    # ------------------------------------------------------------------ walking
+    def _statement(self, stmt: ast.stmt, cell: int, off: int) -> None:
+        index = self.index
+        names = index.names
+        for node in ast.walk(stmt):
+            t = type(node)
+            if t is ast.Call:
+                self._call(node, cell, off)
+            elif t is ast.Constant:
+                v = node.value
+                if type(v) is str and 3 <= len(v) <= 2048:
+                    index.strings.append(Literal(v, cell, node.lineno + off))
+            elif t is ast.Import:
+                for a in node.names:
+                    alias = a.asname or a.name.split(".")[0]
+                    names[alias] = a.name if a.asname else a.name.split(".")[0]
+                    index.imports.append(Import(a.name, None, alias, cell, node.lineno + off))
+            elif t is ast.ImportFrom:
+                mod = ("." * node.level) + (node.module or "")
+                for a in node.names:
+                    if a.name == "*":
+                        index.imports.append(Import(mod, None, "*", cell, node.lineno + off))
+                        continue
+                    alias = a.asname or a.name
+                    names[alias] = f"{mod}.{a.name}"
+                    index.imports.append(Import(mod, a.name, alias, cell, node.lineno + off))
+            elif t is ast.Assign:
+                self._assign(node.targets, node.value, cell, node.lineno + off)
+            elif t is ast.AnnAssign and node.value is not None:
+                self._assign([node.target], node.value, cell, node.lineno + off)
+            elif t is ast.withitem and node.optional_vars is not None:
+                self._assign(
+                    [node.optional_vars],
+                    node.context_expr,
+                    cell,
+                    getattr(node.context_expr, "lineno", 0) + off,
+                )
+
+    def _assign(self, targets, value, cell: int, line: int) -> None:
+        names, consts = self.index.names, self.index.consts
+        vt = type(value)
+        for target in targets:
+            if type(target) is not ast.Name:
+                if (
+                    type(target) in (ast.Tuple, ast.List)
+                    and vt in (ast.Tuple, ast.List)
+                    and len(target.elts) == len(value.elts)
+                ):
+                    for t, v in zip(target.elts, value.elts):
+                        self._assign([t], v, cell, line)
+                continue
+            name = target.id
+            if vt is ast.Call:
+                q = self.qualname(value.func)
+                if q and not q.startswith("."):
+                    names[name] = q
+                else:
+                    names.pop(name, None)
+                consts.pop(name, None)
+            elif vt in (ast.Name, ast.Attribute):
+                q = self.qualname(value)
+                if q and not q.startswith("."):
+                    names[name] = q
+                else:
+                    names.pop(name, None)
+                lit = self.literal(value)
+                if lit is not NOT_LITERAL:
+                    consts[name] = lit
+            else:
+                names.pop(name, None)
+                lit = self.literal(value)
+                if lit is not NOT_LITERAL:
+                    consts[name] = lit
+                    self.index.assigned.append((name, lit, cell, line))
+                else:
+                    consts.pop(name, None)
+
+    def _call(self, node: ast.Call, cell: int, off: int) -> None:
+        name = self.qualname(node.func)
+        if not name or name in (
+            "get_ipython.run_line_magic",
+            "get_ipython.run_cell_magic",
+            "get_ipython.system",
+            "get_ipython.getoutput",
+        ):
+            return
+        literal = self.literal
+        args = [literal(a) for a in node.args[:4]]
+        keywords: dict[str, Any] = {}
+        star = False
+        for kw in node.keywords:
+            if kw.arg is None:
+                star = True
+            else:
+                keywords[kw.arg] = literal(kw.value)
+        self.index.calls.append(Call(name, cell, node.lineno + off, args, keywords, star))
+
+    # ------------------------------------------------------------------ resolution
+    def qualname(self, node: ast.AST) -> str | None:
+        t = type(node)
+        if t is ast.Name:
+            return self.index.names.get(node.id, node.id)
+        if t is ast.Attribute:
+            base = self._receiver(node.value)
+            if base:
+                return f"{base}.{node.attr}"
+            chain = [node.attr]
+            inner = node.value
+            while type(inner) is ast.Attribute and len(chain) < 4:
+                chain.append(inner.attr)
+                inner = inner.value
+            # `spark.read.csv` on an unknown `spark` is ".read.csv": the attributes a reader sees
+            return "." + ".".join(reversed(chain))
+        if t is ast.Call:
+            return self.qualname(node.func)
+        if t is ast.Subscript:
+            return self.qualname(node.value)
+        return None
+
+    def _receiver(self, node: ast.AST) -> str | None:
+        t = type(node)
+        if t is ast.Name:
+            return self.index.names.get(node.id)
+        if t is ast.Attribute:
+            base = self._receiver(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if t is ast.Call:
+            q = self.qualname(node.func)
+            return q if q and not q.startswith(".") else None
+        if t is ast.Subscript:
+            return self._receiver(node.value)
+        return None
+
+    def literal(self, node: ast.AST) -> Any:
+        """The value of a literal expression, strings with ``{name}`` for unknown parts; else NOT_LITERAL."""
+        t = type(node)
+        if t is ast.Constant:
+            return node.value
+        if t is ast.Name:
+            return self.index.consts.get(node.id, NOT_LITERAL)
+        if t is ast.JoinedStr:
+            parts = []
+            for v in node.values:
+                if type(v) is ast.Constant:
+                    parts.append(str(v.value))
+                elif type(v) is ast.FormattedValue:
+                    inner = self.literal(v.value)
+                    if inner is NOT_LITERAL or isinstance(inner, (list, dict)):
+                        label = ast.unparse(v.value) if hasattr(ast, "unparse") else "expr"
+                        parts.append("{" + label[:40] + "}")
+                    else:
+                        parts.append(str(inner))
+            return "".join(parts)
+        if t is ast.BinOp and type(node.op) is ast.Add:
+            a, b = self.literal(node.left), self.literal(node.right)
+            if isinstance(a, str) and isinstance(b, str):
+                return a + b
+            return NOT_LITERAL
+        if t in (ast.List, ast.Tuple):
+            vals = [self.literal(e) for e in node.elts[:32]]
+            return vals
+        if t is ast.UnaryOp and type(node.op) is ast.USub and type(node.operand) is ast.Constant:
+            v = node.operand.value
+            return -v if isinstance(v, (int, float)) else NOT_LITERAL
+        if t is ast.Call:
+            q = self.qualname(node.func)
+            if q in ("os.path.join", "posixpath.join", "os.path.join.join"):
+                parts = [self.literal(a) for a in node.args]
+                if all(isinstance(p, str) for p in parts):
+                    return "/".join(p.rstrip("/") for p in parts)
+            return NOT_LITERAL
+        if t is ast.Dict:
+            out = {}
+            for k, v in zip(node.keys, node.values):
+                key = self.literal(k) if k is not None else NOT_LITERAL
+                if isinstance(key, str):
+                    out[key] = self.literal(v)
+            return out
+        return NOT_LITERAL

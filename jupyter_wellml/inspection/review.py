@@ -1,0 +1,315 @@
+"""``review()``: THE function every surface calls (CLI, server, magics, widgets).
+
+A notebook (path, JSON text, or nbformat dict), the catalog, and optionally the kernel's
+environment facts go in; a :class:`Review` comes out, whose :meth:`Review.to_json` is the
+review.v1 contract (docs/review-format.md). Nothing in the notebook is executed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import Catalog, Practice
+from ..records import FoundRecord, notebook_records
+from .environment import environment_facts
+from .facts import FACT_KEYS, Facts, gather
+from .licenses import LicensePolicy
+from .notebook import Notebook, read_notebook
+from .phase import PhaseResult, infer_phase
+from .rules import Context, Hit, evaluate, render
+
+STATUSES = ("met", "gap", "unknown", "not_applicable")
+MAX_EVIDENCE = 20
+#: facts kept out of the review JSON (too many to be useful there; rules still see them)
+UNLISTED = frozenset({"shell"})
+
+
+@dataclass
+class Finding:
+    """The status of one practice in one notebook, with its evidence."""
+
+    practice: Practice
+    status: str
+    applies: bool
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def risk(self) -> str | None:
+        return self.practice.risk if self.status == "gap" else None
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.practice
+        return {
+            "id": p.id,
+            "aliases": [a.to_json() for a in p.aliases],
+            "title": p.title,
+            "pillar": p.pillar,
+            "phase": p.phase,
+            "phases": list(p.phases),
+            "risk": self.risk,
+            "lens_risk": p.risk,
+            "status": self.status,
+            "applies": self.applies,
+            "answer": p.evidence,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class Review:
+    notebook: Notebook
+    catalog: Catalog
+    phase: PhaseResult
+    facts: Facts
+    records: list[FoundRecord]
+    findings: list[Finding]
+    environment: Mapping[str, Any] | None = None
+    elapsed_ms: float = 0.0
+
+    def finding(self, practice_id: str) -> Finding:
+        pid = self.catalog.practice(practice_id).id
+        return next(f for f in self.findings if f.practice.id == pid)
+
+    def gaps(self, at_least: str = "medium") -> list[Finding]:
+        order = {"medium": 1, "high": 2}
+        return [
+            f
+            for f in self.findings
+            if f.status == "gap" and order[f.practice.risk] >= order[at_least]
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        def empty(key: str | None = None) -> dict[str, Any]:
+            base = dict.fromkeys(STATUSES, 0) | {"high": 0, "medium": 0}
+            return {"id": key, **base} if key else base
+
+        total = empty()
+        pillars = {p.id: empty(p.id) for p in self.catalog.pillars}
+        phases = {p.id: empty(p.id) for p in self.catalog.phases}
+        for f in self.findings:
+            for bucket in (total, pillars.get(f.practice.pillar), phases.get(f.practice.phase)):
+                if bucket is None:
+                    continue
+                bucket[f.status] += 1
+                if f.status == "gap":
+                    bucket[f.practice.risk] += 1
+        return {"total": total, "pillars": list(pillars.values()), "phases": list(phases.values())}
+
+    def facts_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kernel_language": self.notebook.kernel_language,
+            "trains_model": self.facts.trains_model,
+        }
+        for key in (
+            "data_sources",
+            "metrics",
+            "explainability",
+            "seeds",
+            "pip_installs",
+            "secrets",
+        ):
+            out[key] = []
+        for kind, items in self.facts.items.items():
+            if kind in UNLISTED:
+                continue
+            out[FACT_KEYS.get(kind, kind)] = [dict(i) for i in items]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        nb = self.notebook
+        return {
+            "schema": "wellml-review/v1",
+            "notebook": {
+                "path": nb.path,
+                "name": nb.name,
+                "cells": len(nb.cells),
+                "code_cells": sum(1 for c in nb.cells if c.cell_type == "code"),
+                "kernel_language": nb.kernel_language,
+                "inspected": self.facts.inspected,
+                "reason": self.facts.reason,
+                "sha256": nb.sha256,
+            },
+            "lens": {
+                "fingerprint": self.catalog.fingerprint,
+                "lenses": [x.id for x in self.catalog.lenses],
+            },
+            "phase": self.phase.to_json(),
+            "facts": self.facts_json(),
+            "environment": _environment_summary(self.environment),
+            "records": [
+                {"record": r.record, "origin": r.origin, "cell": r.cell} for r in self.records
+            ],
+            "practices": [f.to_json() for f in self.findings],
+            "summary": self.summary(),
+            "errors": list(self.facts.errors),
+            "elapsed_ms": round(self.elapsed_ms, 2),
+        }
+
+
+def review(
+    notebook: Mapping[str, Any] | str | os.PathLike | bytes | Notebook,
+    catalog: Catalog,
+    environment: Mapping[str, Any] | None = None,
+    *,
+    policy: LicensePolicy | None = None,
+    phase: str | None = None,
+    path: str | None = None,
+) -> Review:
+    """Review a notebook against the catalog.
+
+    Parameters
+    ----------
+    notebook
+        A path, JSON text or bytes, an nbformat dict, or a :class:`Notebook` already read.
+    catalog
+        The loaded lenses (:func:`jupyter_wellml.catalog.load_catalog`).
+    environment
+        A probe result (environment.v1) of the kernel's interpreter, or None.
+    policy
+        The license policy for the environment's packages (default: :class:`LicensePolicy`).
+    phase
+        A phase (id or user word) to review against instead of the recorded or inferred one.
+    path
+        The notebook's path when ``notebook`` is content, for the report.
+
+    Raises
+    ------
+    NotebookError
+        When ``notebook`` is not a readable notebook (the message says why).
+    """
+    started = time.perf_counter()
+    nb = notebook if isinstance(notebook, Notebook) else read_notebook(notebook, path=path)
+    if path and not nb.path:
+        nb.path = path
+    facts = gather(nb)
+    records = notebook_records(nb.data)
+    records = _canonical_records(records, catalog)
+    requested = None
+    if phase:
+        found = catalog.phase(phase)
+        if found is None:
+            from ..errors import WellMLError
+
+            raise WellMLError(
+                f"unknown phase {phase!r}; use one of: {', '.join(catalog.phase_choices())}"
+            )
+        requested = found.id
+    phase_result = infer_phase(len(nb.cells), facts, records, catalog, requested=requested)
+    env_facts = (
+        environment_facts(environment, policy, facts.of("pip_install")) if environment else {}
+    )
+    ctx = Context(
+        facts=facts,
+        records=records,
+        phases=phase_result.phases,
+        environment=env_facts,
+        cell_types={c.index: c.cell_type for c in nb.cells},
+    )
+    waived = {r.record.get("practice"): r for r in records if r.record.get("kind") == "waiver"}
+    attested = {r.record.get("practice"): r for r in records if r.record.get("kind") == "attest"}
+    cell_ids = {c.index: c.id for c in nb.cells}
+    findings = [
+        _evaluate(p, ctx, phase_result, waived.get(p.id), attested.get(p.id), facts, cell_ids)
+        for p in catalog.practices
+    ]
+    result = Review(nb, catalog, phase_result, facts, records, findings, environment)
+    result.elapsed_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _canonical_records(records: list[FoundRecord], catalog: Catalog) -> list[FoundRecord]:
+    """Waivers and attestations may name a practice by any of its ids: use the current one."""
+    out = []
+    for r in records:
+        pid = r.record.get("practice")
+        if pid and r.record.get("kind") in ("waiver", "attest"):
+            matches = catalog.lookup(str(pid))
+            if len(matches) == 1 and matches[0].practice.id != pid:
+                r = FoundRecord({**r.record, "practice": matches[0].practice.id}, r.origin, r.cell)
+        out.append(r)
+    return out
+
+
+def _evaluate(
+    practice: Practice,
+    ctx: Context,
+    phase: PhaseResult,
+    waiver: FoundRecord | None,
+    attest: FoundRecord | None,
+    facts: Facts,
+    cell_ids: Mapping[int, str | None],
+) -> Finding:
+    applies = not phase.phases or bool(phase.phases & set(practice.phases))
+
+    def evidence(hit: Hit | None, message: str, rule: str | None, effect: str) -> dict[str, Any]:
+        cell = hit.cell if hit else None
+        line = hit.line if hit else None
+        return {
+            "cell": cell,
+            "cell_id": cell_ids.get(cell) if cell is not None else None,
+            "line": line,
+            "message": message,
+            "snippet": facts.snippet(cell, line),
+            "rule": rule,
+            "effect": effect,
+        }
+
+    if waiver is not None:
+        rec = waiver.record
+        msg = f"waived ({rec.get('reason', 'other').replace('_', ' ')}): {rec.get('note', '')}".strip()
+        return Finding(
+            practice,
+            "not_applicable",
+            applies,
+            [evidence(Hit(waiver.cell, None), msg, None, "waiver")],
+        )
+    met: list[dict[str, Any]] = []
+    gaps: list[dict[str, Any]] = []
+    expects: list[dict[str, Any]] = []
+    for rule in practice.rules:
+        hits = evaluate(rule.matcher, ctx)
+        if hits is None:
+            continue
+        if rule.effect == "met":
+            target = met
+        elif rule.effect == "gap":
+            target = gaps
+        else:
+            target = expects
+        if not hits:
+            target.append(evidence(None, render(rule.message, None), rule.id, rule.effect))
+        for hit in hits[:MAX_EVIDENCE]:
+            target.append(evidence(hit, render(rule.message, hit), rule.id, rule.effect))
+    if attest is not None:
+        met.append(
+            evidence(
+                Hit(attest.cell, None), f"attested: {attest.record.get('note', '')}", None, "attest"
+            )
+        )
+    if gaps:
+        return Finding(practice, "gap", applies, gaps[:MAX_EVIDENCE] + met[:5])
+    if met:
+        return Finding(practice, "met", applies, met[:MAX_EVIDENCE])
+    if expects:
+        return Finding(practice, "gap", applies, expects[:MAX_EVIDENCE])
+    if not applies:
+        where = ", ".join(practice.phases)
+        now = ", ".join(sorted(phase.phases)) or "none"
+        msg = f"applies to {where}; this notebook is {now}"
+        return Finding(practice, "not_applicable", False, [evidence(None, msg, None, "phase")])
+    return Finding(practice, "unknown", True, [])
+
+
+def _environment_summary(env: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not env:
+        return None
+    return {
+        "python": env.get("python"),
+        "platform": env.get("platform"),
+        "packages": len(env.get("packages", ())),
+        "gpu": env.get("gpu", []),
+    }

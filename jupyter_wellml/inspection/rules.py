@@ -1,0 +1,281 @@
+"""The rule engine: a registry of matchers keyed by rule kind, evaluated against a notebook's facts.
+
+A matcher takes its parameters (as written in the lens) and a :class:`Context`, and returns
+``None`` when it does not hold, or the list of :class:`Hit` that make it hold (possibly empty,
+for matchers without a location such as ``phase`` or ``not``). Team-lens rules use the same
+registry; a kind that is not registered is a lens error caught by the schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase, translate
+from functools import lru_cache
+from typing import Any
+
+from ..records import FoundRecord
+from .facts import Facts
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a matcher found something, and the fields to fill a rule's message."""
+
+    cell: int | None
+    line: int | None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What the matchers can look at."""
+
+    facts: Facts
+    records: list[FoundRecord]
+    phases: frozenset[str]
+    environment: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cell_types: Mapping[int, str] = field(default_factory=dict)
+
+    def env(self, kind: str) -> list[dict[str, Any]]:
+        return list(self.environment.get(kind, ()))
+
+
+Matcher = Callable[[Mapping[str, Any], Context], "list[Hit] | None"]
+MATCHERS: dict[str, Matcher] = {}
+ENVIRONMENT_FACTS = frozenset({"package", "license_flag", "gpu", "install_mismatch"})
+
+
+def matcher(kind: str):
+    """Register a matcher function for rule ``kind``."""
+
+    def register(fn: Matcher) -> Matcher:
+        MATCHERS[kind] = fn
+        return fn
+
+    return register
+
+
+def evaluate(m: Mapping[str, Any], ctx: Context) -> list[Hit] | None:
+    fn = MATCHERS.get(m["kind"])
+    if fn is None:
+        raise KeyError(f"no matcher is registered for rule kind {m['kind']!r}")
+    return fn(m, ctx)
+
+
+# --------------------------------------------------------------------------- conditions
+_TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
+_FALSE_WORDS = frozenset({"false", "no", "n", "0", "off"})
+
+
+@lru_cache(maxsize=4096)
+def _regex(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
+
+
+def condition(value: Any, cond: Any) -> bool:
+    """Does a fact's field ``value`` satisfy the lens condition ``cond``? (docs/lens-format.md)"""
+    if isinstance(value, (list, tuple, set, frozenset)) and not isinstance(cond, dict):
+        return any(condition(v, cond) for v in value)
+    if isinstance(cond, list):
+        return any(condition(value, c) for c in cond)
+    if isinstance(cond, dict):
+        if "exists" in cond and (value is not None) != bool(cond["exists"]):
+            return False
+        if "not" in cond and condition(value, cond["not"]):
+            return False
+        if "regex" in cond and (value is None or not _regex(cond["regex"]).search(str(value))):
+            return False
+        if "min" in cond and not (_number(value) is not None and _number(value) >= cond["min"]):
+            return False
+        return not ("max" in cond and not (_number(value) is not None and _number(value) <= cond["max"]))
+    if cond is None:
+        return value is None
+    if isinstance(cond, bool):
+        if isinstance(value, bool):
+            return value is cond
+        if isinstance(value, str):
+            word = value.strip().lower()
+            return word in (_TRUE_WORDS if cond else _FALSE_WORDS)
+        return False
+    if isinstance(cond, (int, float)):
+        return _number(value) == cond
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        word = str(cond).lower()
+        return word in (_TRUE_WORDS if value else _FALSE_WORDS)
+    return fnmatchcase(str(value).lower(), str(cond).lower())
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def where(item: Mapping[str, Any], conditions: Mapping[str, Any] | None) -> bool:
+    if not conditions:
+        return True
+    return all(condition(item.get(k), c) for k, c in conditions.items())
+
+
+def _hits(items, *, key_cell="cell", key_line="line") -> list[Hit]:
+    return [Hit(i.get(key_cell), i.get(key_line), i) for i in items]
+
+
+# --------------------------------------------------------------------------- matchers
+@matcher("fact")
+def _fact(m, ctx: Context):
+    kind = m["fact"]
+    items = ctx.env(kind) if kind in ENVIRONMENT_FACTS else ctx.facts.of(kind)
+    found = [i for i in items if where(i, m.get("where"))]
+    return _hits(found) if len(found) >= m.get("min", 1) else None
+
+
+@matcher("import")
+def _import(m, ctx: Context):
+    globs = [g.lower() for g in m["modules"]]
+    found = []
+    for imp in ctx.facts.of("import"):
+        names = {str(imp.get("module") or "").lower()}
+        if imp.get("name"):
+            names.add(f"{imp['module']}.{imp['name']}".lower())
+        if any(_module_match(n, g) for n in names for g in globs):
+            found.append(imp)
+    return _hits(found) or None
+
+
+def _module_match(name: str, glob: str) -> bool:
+    return name == glob or name.startswith(glob + ".") or fnmatchcase(name, glob)
+
+
+@lru_cache(maxsize=1024)
+def _globs(globs: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{translate(g)})" for g in globs))
+
+
+@matcher("call")
+def _call(m, ctx: Context):
+    rx = _globs(tuple(m["names"]))
+    kws = m.get("keywords") or {}
+    found = []
+    for name, calls in ctx.facts.calls_by_name().items():  # distinct names: far fewer than calls
+        if not rx.match(name):
+            continue
+        for call in calls:
+            if kws and not all(
+                k in call.keywords and condition(call.kw(k, call.keywords[k]), c)
+                for k, c in kws.items()
+            ):
+                continue
+            found.append(Hit(call.cell, call.line, {"name": call.name, "api": call.name}))
+    found.sort(key=lambda h: (h.cell, h.line))
+    return found or None
+
+
+@matcher("record")
+def _record(m, ctx: Context):
+    found = [
+        Hit(r.cell, None, {**r.record, "origin": r.origin})
+        for r in ctx.records
+        if r.record.get("kind") == m["record"] and where(r.record, m.get("where"))
+    ]
+    return found or None
+
+
+@matcher("package")
+def _package(m, ctx: Context):
+    globs = [g.lower() for g in m["names"]]
+    found = [
+        Hit(None, None, p)
+        for p in ctx.env("package")
+        if any(fnmatchcase(str(p.get("name", "")).lower(), g) for g in globs)
+        and where(p, m.get("where"))
+    ]
+    return found or None
+
+
+@matcher("license")
+def _license(m, ctx: Context):
+    verdicts = set(m["verdicts"])
+    found = [Hit(None, None, f) for f in ctx.env("license_flag") if f.get("verdict") in verdicts]
+    return found or None
+
+
+@matcher("text")
+def _text(m, ctx: Context):
+    rx = _regex(m["pattern"])
+    cells = m.get("cells", "code")
+    found = []
+    for index, lines in ctx.facts.cell_lines.items():
+        ctype = ctx.cell_types.get(index)
+        if cells != "any" and ctype != cells:
+            continue
+        for n, line in enumerate(lines, start=1):
+            hit = rx.search(line)
+            if hit:
+                found.append(Hit(index, n, {"match": hit.group(0)[:80]}))
+    return found or None
+
+
+@matcher("phase")
+def _phase(m, ctx: Context):
+    return [] if ctx.phases & set(m["phases"]) else None
+
+
+@matcher("all")
+def _all(m, ctx: Context):
+    hits: list[Hit] = []
+    for sub in m["rules"]:
+        found = evaluate(sub, ctx)
+        if found is None:
+            return None
+        hits.extend(found)
+    return hits
+
+
+@matcher("any")
+def _any(m, ctx: Context):
+    hits: list[Hit] | None = None
+    for sub in m["rules"]:
+        found = evaluate(sub, ctx)
+        if found is not None:
+            hits = (hits or []) + found
+    return hits
+
+
+@matcher("not")
+def _not(m, ctx: Context):
+    return [] if evaluate(m["rule"], ctx) is None else None
+
+
+# --------------------------------------------------------------------------- messages
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(message: str, hit: Hit | None) -> str:
+    """Fill ``{field}`` placeholders from the hit; ``{cell}``/``{line}`` are 1-based for people."""
+    if "{" not in message:
+        return message
+    values = _Fields()
+    if hit is not None:
+        for k, v in hit.fields.items():
+            if v is not None and not isinstance(v, (dict, list)):
+                values[k] = v
+        if hit.cell is not None:
+            values["cell"] = hit.cell + 1
+        if hit.line is not None:
+            values["line"] = hit.line
+    try:
+        return message.format_map(values)
+    except (ValueError, IndexError, AttributeError):  # a stray brace in a team lens message
+        return message

@@ -1,0 +1,1321 @@
+"""What calls, imports and keywords mean: the tables that turn code into facts.
+
+Each entry of :data:`CALLS` maps qualified-name globs to a fact kind and its fields. A field
+value may be a constant or a function of the :class:`~.pyscan.Call`. Globs follow
+:func:`fnmatch.fnmatchcase`; ``*.fit`` also matches ``.fit`` (a method on an unknown object).
+The tables are data: adding a library is adding a line, and ``tests/test_signatures.py`` checks
+every kind against the fact vocabulary of the lens format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fnmatch import translate
+from typing import Any
+
+from .pyscan import NOT_LITERAL, Call
+
+Fields = dict[str, Any]
+
+
+def arg(i: int, *keys: str) -> Callable[[Call], Any]:
+    """The literal value of positional argument ``i`` or of the first keyword in ``keys``."""
+
+    def get(call: Call) -> Any:
+        for k in keys:
+            v = call.keywords.get(k)
+            if v is not None and v is not NOT_LITERAL:
+                return v
+        if i < len(call.args) and call.args[i] is not NOT_LITERAL:
+            return call.args[i]
+        return None
+
+    return get
+
+
+def last_segment(call: Call) -> str:
+    return call.last
+
+
+def api(call: Call) -> str:
+    return call.name
+
+
+# --------------------------------------------------------------------------- data sources
+READERS = (
+    "pandas.read_csv",
+    "pandas.read_parquet",
+    "pandas.read_json",
+    "pandas.read_excel",
+    "pandas.read_table",
+    "pandas.read_feather",
+    "pandas.read_pickle",
+    "pandas.read_hdf",
+    "pandas.read_orc",
+    "pandas.read_fwf",
+    "pandas.read_xml",
+    "pandas.read_html",
+    "pandas.read_sas",
+    "pandas.read_stata",
+    "pandas.read_spss",
+    "polars.read_*",
+    "polars.scan_*",
+    "dask.dataframe.read_*",
+    "pyarrow.parquet.read_table",
+    "pyarrow.csv.read_csv",
+    "numpy.load",
+    "numpy.loadtxt",
+    "numpy.genfromtxt",
+    "numpy.fromfile",
+    "open",
+    "io.open",
+    "awswrangler.s3.read_*",
+    "*.read.csv",
+    "*.read.parquet",
+    "*.read.json",
+    "*.read.load",
+    "*.read.text",
+    "*.read.orc",
+    "*.read_csv",
+    "*.read_parquet",
+    "*.read_json",
+    "PIL.Image.open",
+    "cv2.imread",
+    "imageio.imread",
+    "librosa.load",
+    "soundfile.read",
+    "sagemaker.s3.S3Downloader.download",
+    "sagemaker.s3.S3Downloader.read_file",
+    "sagemaker.s3.S3Downloader.list",
+    "sagemaker.inputs.TrainingInput",
+    "sagemaker.TrainingInput",
+    "sagemaker.session.s3_input",
+    "sagemaker.s3_input",
+    "sagemaker.inputs.TransformInput",
+    "sagemaker.processing.ProcessingInput",
+    "tensorflow.data.TFRecordDataset",
+    "tensorflow.data.experimental.make_csv_dataset",
+    "datasets.load_from_disk",
+)
+DATASETS = (
+    "sklearn.datasets.load_*",
+    "sklearn.datasets.fetch_*",
+    "sklearn.datasets.make_*",
+    "datasets.load_dataset",
+    "tensorflow_datasets.load",
+    "torchvision.datasets.*",
+    "torchtext.datasets.*",
+    "keras.datasets.*.load_data",
+    "tensorflow.keras.datasets.*.load_data",
+    "seaborn.load_dataset",
+    "openml.datasets.get_dataset",
+    "statsmodels.datasets.*",
+)
+DATABASES = (
+    "pandas.read_sql",
+    "pandas.read_sql_query",
+    "pandas.read_sql_table",
+    "sqlalchemy.create_engine",
+    "psycopg2.connect",
+    "pymysql.connect",
+    "sqlite3.connect",
+    "pyodbc.connect",
+    "cx_Oracle.connect",
+    "mysql.connector.connect",
+)
+WAREHOUSES = (
+    "pandas.read_gbq",
+    "awswrangler.athena.*",
+    "awswrangler.redshift.*",
+    "redshift_connector.connect",
+    "pyathena.connect",
+    "snowflake.connector.connect",
+    "google.cloud.bigquery.Client.query",
+    "*.start_query_execution",
+)
+FEATURE_STORE_READS = (
+    "sagemaker.feature_store.*.athena_query",
+    "*.as_dataframe",
+    "*.get_record",
+    "*.batch_get_record",
+)
+DOWNLOADS = (
+    "*.download_file",
+    "*.download_fileobj",
+    "*.get_object",
+    "requests.get",
+    "urllib.request.urlretrieve",
+    "urllib.request.urlopen",
+    "wget.download",
+    "gdown.download",
+    "tensorflow.keras.utils.get_file",
+    "keras.utils.get_file",
+)
+
+# --------------------------------------------------------------------------- the call table
+SKLEARN_PREPROCESSING = (
+    "sklearn.preprocessing.*",
+    "sklearn.feature_extraction.*",
+    "sklearn.impute.*",
+    "sklearn.feature_selection.*",
+    "sklearn.decomposition.*",
+    "category_encoders.*",
+    "*Scaler.fit",
+    "*Encoder.fit",
+    "*Vectorizer.fit",
+    "*Imputer.fit",
+    "*Tokenizer.fit",
+    "*.preprocessing.*",
+    "*.Normalization.adapt",
+)
+SAGEMAKER_TRAINING = (
+    "sagemaker.*.fit",
+    "sagemaker.*.HyperparameterTuner.fit",
+    "sagemaker.Estimator.fit",
+)
+
+
+def _tuning_method(call: Call) -> str:
+    name = call.name.lower()
+    if "grid" in name:
+        return "grid"
+    if "random" in name:
+        return "random"
+    strategy = str(call.kw("strategy", "") or "").lower()
+    if strategy:
+        return {
+            "bayesian": "bayesian",
+            "random": "random",
+            "hyperband": "hyperband",
+            "grid": "grid",
+        }.get(strategy, strategy)
+    if "hyperparametertuner" in name:
+        return "bayesian"  # SageMaker's default strategy
+    if name.startswith(("optuna", "hyperopt", "skopt")) or "bayes" in name:
+        return "bayesian"
+    if "hyperband" in name:
+        return "hyperband"
+    return "other"
+
+
+def _instance_family(itype: Any) -> str | None:
+    if not isinstance(itype, str):
+        return None
+    t = itype.lower()
+    if t.startswith("local"):
+        return "local_gpu" if "gpu" in t else "local"
+    fam = t.split(".")[1] if t.startswith("ml.") and t.count(".") >= 2 else t.split(".")[0]
+    if fam.startswith(("inf", "ml_inf")):
+        return "inferentia"
+    if fam.startswith("trn"):
+        return "trainium"
+    if fam.startswith(("p2", "p3", "p4", "p5", "g4", "g5", "g6", "g3", "p6", "gr6")):
+        return "gpu"
+    if re.match(r"^[a-z]+\d+g[a-z]*$", fam):
+        return "graviton"
+    return "cpu"
+
+
+def _deploy_target(call: Call) -> str:
+    kws = call.keywords
+    if "serverless_inference_config" in kws:
+        return "serverless"
+    if "async_inference_config" in kws:
+        return "async"
+    itype = call.kw("instance_type")
+    if isinstance(itype, str) and itype.startswith("local"):
+        return "local"
+    if "multidatamodel" in call.name.lower():
+        return "multi_model"
+    return "realtime"
+
+
+#: (name globs, fact kind, fields, unless-globs)
+CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
+    # ---- data
+    (
+        READERS,
+        "data_source",
+        {
+            "via": api,
+            "uri": arg(
+                0, "filepath_or_buffer", "path", "s3_data", "source", "file", "fname", "uri"
+            ),
+        },
+        (),
+    ),
+    (
+        DATASETS,
+        "data_source",
+        {"via": api, "kind": "dataset", "uri": lambda c: arg(0, "path", "name")(c) or c.name},
+        (),
+    ),
+    (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}, ()),
+    (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}, ()),
+    (
+        FEATURE_STORE_READS,
+        "data_source",
+        {"via": api, "kind": "feature_store", "uri": lambda c: c.name},
+        (),
+    ),
+    (DOWNLOADS, "data_source", {"via": api, "uri": lambda c: _download_uri(c)}, ()),
+    # ---- training, tuning, automl
+    (
+        SAGEMAKER_TRAINING,
+        "training",
+        {"api": api, "framework": "sagemaker", "managed": True},
+        ("sagemaker.*Processor*", "sagemaker.*Transformer*"),
+    ),
+    (
+        ("*.fit", "*.partial_fit", "*.fit_generator"),
+        "training",
+        {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
+        (*SKLEARN_PREPROCESSING, "sagemaker.*"),
+    ),
+    (
+        ("xgboost.train", "lightgbm.train", "xgboost.cv", "lightgbm.cv", "catboost.train"),
+        "training",
+        {"api": api, "framework": lambda c: c.name.split(".")[0], "managed": False},
+        (),
+    ),
+    (
+        (
+            "transformers.Trainer.train",
+            "*.Trainer.train",
+            "*.SFTTrainer.train",
+            "*Trainer.train",
+            "setfit.*.train",
+            "*.TabularPredictor.fit",
+            "gluonts.*.train",
+            "*.Estimator.train",
+        ),
+        "training",
+        {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
+        (),
+    ),
+    (
+        ("*.create_training_job",),
+        "training",
+        {"api": api, "framework": "sagemaker", "managed": True},
+        (),
+    ),
+    (
+        (
+            "sklearn.model_selection.GridSearchCV",
+            "sklearn.model_selection.RandomizedSearchCV",
+            "sklearn.model_selection.HalvingGridSearchCV",
+            "sklearn.model_selection.HalvingRandomSearchCV",
+            "sagemaker.tuner.HyperparameterTuner",
+            "sagemaker.HyperparameterTuner",
+            "optuna.create_study",
+            "hyperopt.fmin",
+            "skopt.BayesSearchCV",
+            "skopt.gp_minimize",
+            "ray.tune.Tuner",
+            "ray.tune.run",
+            "keras_tuner.*",
+            "kerastuner.*",
+            "*.create_hyper_parameter_tuning_job",
+        ),
+        "tuning",
+        {
+            "api": api,
+            "method": _tuning_method,
+            "warm_start": lambda c: (
+                "warm_start_config" in c.keywords or "WarmStartConfig" in c.keywords
+            ),
+        },
+        (),
+    ),
+    (
+        (
+            "sagemaker.automl.*",
+            "sagemaker.AutoML",
+            "sagemaker.AutoMLV2",
+            "*.create_auto_ml_job",
+            "*.create_auto_ml_job_v2",
+            "autogluon.*",
+            "autosklearn.*",
+            "flaml.AutoML",
+            "tpot.*",
+            "h2o.automl.*",
+            "pycaret.*.setup",
+        ),
+        "automl",
+        {"api": api},
+        (),
+    ),
+    # ---- evaluation
+    (
+        ("sklearn.metrics.*",),
+        "metric",
+        {"name": last_segment},
+        ("sklearn.metrics.*Display*", "sklearn.metrics.make_scorer", "sklearn.metrics.get_scorer"),
+    ),
+    (
+        ("evaluate.load", "evaluate.combine"),
+        "metric",
+        {"name": lambda c: arg(0, "path")(c) or "evaluate"},
+        (),
+    ),
+    (
+        ("torchmetrics.*", "keras.metrics.*", "tensorflow.keras.metrics.*", "tensorflow.metrics.*"),
+        "metric",
+        {"name": last_segment},
+        (),
+    ),
+    (("*.evaluate",), "metric", {"name": "evaluate"}, ("*.evaluation*", "sagemaker.*")),
+    (
+        (
+            "sklearn.model_selection.cross_val_score",
+            "sklearn.model_selection.cross_validate",
+            "*.score",
+        ),
+        "metric",
+        {"name": last_segment},
+        ("*.Scaler.score", "re.*", "*.fuzz.*"),
+    ),
+    # ---- explainability and bias
+    (("shap.*",), "explainability", {"method": "shap"}, ()),
+    (("lime.*",), "explainability", {"method": "lime"}, ()),
+    (("captum.*",), "explainability", {"method": "captum"}, ()),
+    (("eli5.*",), "explainability", {"method": "eli5"}, ()),
+    (("interpret.*",), "explainability", {"method": "interpret"}, ()),
+    (("alibi.explainers.*",), "explainability", {"method": "alibi"}, ()),
+    (("dice_ml.*",), "explainability", {"method": "dice"}, ()),
+    (
+        ("sklearn.inspection.permutation_importance", "eli5.sklearn.PermutationImportance"),
+        "explainability",
+        {"method": "permutation_importance"},
+        (),
+    ),
+    (
+        (
+            "sklearn.inspection.partial_dependence",
+            "sklearn.inspection.PartialDependenceDisplay*",
+            "sklearn.inspection.plot_partial_dependence",
+        ),
+        "explainability",
+        {"method": "partial_dependence"},
+        (),
+    ),
+    (
+        (
+            "xgboost.plot_importance",
+            "lightgbm.plot_importance",
+            "*.get_feature_importance",
+            "*.get_fscore",
+            "*.feature_importance",
+        ),
+        "explainability",
+        {"method": "feature_importance"},
+        (),
+    ),
+    (
+        ("sagemaker.clarify.SHAPConfig", "*.run_explainability", "sagemaker.clarify.PDPConfig"),
+        "explainability",
+        {"method": "clarify_shap"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.clarify.BiasConfig",
+            "*.run_bias",
+            "*.run_pre_training_bias",
+            "*.run_post_training_bias",
+        ),
+        "bias_check",
+        {"method": "clarify_bias"},
+        (),
+    ),
+    (("fairlearn.*",), "bias_check", {"method": "fairlearn"}, ()),
+    (("aif360.*",), "bias_check", {"method": "aif360"}, ()),
+    # ---- reproducibility
+    (("random.seed",), "seed", {"library": "random"}, ()),
+    (
+        ("numpy.random.seed", "numpy.random.default_rng", "numpy.random.RandomState"),
+        "seed",
+        {"library": "numpy"},
+        (),
+    ),
+    (
+        (
+            "torch.manual_seed",
+            "torch.cuda.manual_seed",
+            "torch.cuda.manual_seed_all",
+            "torch.use_deterministic_algorithms",
+        ),
+        "seed",
+        {"library": "torch"},
+        (),
+    ),
+    (
+        (
+            "tensorflow.random.set_seed",
+            "tensorflow.set_random_seed",
+            "tensorflow.compat.v1.set_random_seed",
+            "keras.utils.set_random_seed",
+            "tensorflow.keras.utils.set_random_seed",
+        ),
+        "seed",
+        {"library": "tensorflow"},
+        (),
+    ),
+    (
+        ("transformers.set_seed", "transformers.trainer_utils.set_seed"),
+        "seed",
+        {"library": "transformers"},
+        (),
+    ),
+    (
+        (
+            "pytorch_lightning.seed_everything",
+            "lightning.seed_everything",
+            "lightning.pytorch.seed_everything",
+            "mxnet.random.seed",
+            "sklearn.utils.check_random_state",
+        ),
+        "seed",
+        {"library": "other"},
+        (),
+    ),
+    # ---- artifacts and registries
+    (
+        ("joblib.dump", "sklearn.externals.joblib.dump"),
+        "artifact",
+        {"format": "joblib", "path": arg(1, "filename")},
+        (),
+    ),
+    (
+        ("pickle.dump", "cloudpickle.dump", "dill.dump"),
+        "artifact",
+        {"format": "pickle", "path": lambda c: None},
+        (),
+    ),
+    (("torch.save", "torch.jit.save"), "artifact", {"format": "torch", "path": arg(1, "f")}, ()),
+    (
+        (
+            "tensorflow.saved_model.save",
+            "tensorflow.keras.models.save_model",
+            "keras.models.save_model",
+        ),
+        "artifact",
+        {"format": "savedmodel", "path": arg(1, "filepath", "export_dir")},
+        (),
+    ),
+    (
+        ("*.save_model",),
+        "artifact",
+        {
+            "format": lambda c: c.name.split(".")[0] if not c.name.startswith(".") else "model",
+            "path": arg(0, "fname", "path", "filepath"),
+        },
+        ("mlflow.*",),
+    ),
+    (
+        ("*.save_pretrained",),
+        "artifact",
+        {"format": "transformers", "path": arg(0, "save_directory")},
+        (),
+    ),
+    (
+        (
+            "torch.onnx.export",
+            "onnx.save",
+            "onnx.save_model",
+            "skl2onnx.convert_sklearn",
+            "tf2onnx.convert.*",
+        ),
+        "artifact",
+        {"format": "onnx", "path": arg(2, "f", "output_path")},
+        (),
+    ),
+    (("skops.io.dump",), "artifact", {"format": "skops", "path": arg(1, "file")}, ()),
+    (
+        ("mlflow.*.log_model",),
+        "artifact",
+        {"format": "mlflow", "path": arg(1, "artifact_path", "name"), "registered": True},
+        (),
+    ),
+    (("mlflow.*.save_model",), "artifact", {"format": "mlflow", "path": arg(1, "path")}, ()),
+    (
+        (
+            "*.register",
+            "*.create_model_package",
+            "*.create_model_package_group",
+            "mlflow.register_model",
+            "sagemaker.model_metrics.ModelMetrics",
+            "sagemaker.workflow.step_collections.RegisterModel",
+            "sagemaker.workflow.model_step.ModelStep",
+            "*.transition_model_version_stage",
+            "mlflow.MlflowClient.create_registered_model",
+        ),
+        "model_registry",
+        {"api": api},
+        ("atexit.register", "*.codecs.register", "*.tf.register*", "*.signal.*", "*.atexit.*"),
+    ),
+    # ---- deployment
+    (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}, ()),
+    (("*.create_endpoint",), "deployment", {"api": api, "target": "realtime"}, ()),
+    (
+        (
+            "*.transformer",
+            "sagemaker.transformer.Transformer",
+            "*.create_transform_job",
+            "*.Transformer.transform",
+        ),
+        "deployment",
+        {"api": api, "target": "batch"},
+        ("*.transformers.*",),
+    ),
+    (
+        ("sagemaker.multidatamodel.MultiDataModel",),
+        "deployment",
+        {"api": api, "target": "multi_model"},
+        (),
+    ),
+    (
+        ("sagemaker.serverless.ServerlessInferenceConfig", "sagemaker.serverless.*"),
+        "deployment",
+        {"api": api, "target": "serverless"},
+        (),
+    ),
+    (
+        ("sagemaker.async_inference.AsyncInferenceConfig",),
+        "deployment",
+        {"api": api, "target": "async"},
+        (),
+    ),
+    (
+        (
+            "flask.Flask",
+            "fastapi.FastAPI",
+            "bentoml.*",
+            "*.serve.run",
+            "gradio.Interface.launch",
+            "mlflow.pyfunc.load_model",
+        ),
+        "deployment",
+        {"api": api, "target": "local"},
+        (),
+    ),
+    (
+        (
+            "*.create_edge_packaging_job",
+            "*.create_device_fleet",
+            "sagemaker.edge.*",
+            "tensorflow.lite.TFLiteConverter.*",
+        ),
+        "deployment",
+        {"api": api, "target": "edge"},
+        (),
+    ),
+    (
+        ("*.create_inference_experiment", "*.ShadowProductionVariants"),
+        "deployment_strategy",
+        {"api": api, "strategy": "shadow"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.deployment_config.*",
+            "*.BlueGreenUpdatePolicy",
+            "sagemaker.model.DeploymentConfig",
+        ),
+        "deployment_strategy",
+        {"api": api, "strategy": "blue_green"},
+        (),
+    ),
+    (
+        ("*.update_endpoint",),
+        "deployment_strategy",
+        {
+            "api": api,
+            "strategy": lambda c: (
+                "rollback" if any("Rollback" in k for k in c.keywords) else "blue_green"
+            ),
+        },
+        (),
+    ),
+    (
+        (
+            "sagemaker.session.production_variant",
+            "sagemaker.production_variant",
+            "*.update_endpoint_weights_and_capacities",
+        ),
+        "deployment_strategy",
+        {"api": api, "strategy": "ab_test"},
+        (),
+    ),
+    # ---- monitoring
+    (
+        (
+            "sagemaker.model_monitor.DefaultModelMonitor",
+            "sagemaker.model_monitor.ModelMonitor",
+            "*.suggest_baseline",
+            "sagemaker.model_monitor.*DataQuality*",
+            "whylogs.*",
+        ),
+        "monitoring",
+        {"api": api, "kind": "data_quality"},
+        (),
+    ),
+    (
+        ("sagemaker.model_monitor.ModelQualityMonitor",),
+        "monitoring",
+        {"api": api, "kind": "model_quality"},
+        (),
+    ),
+    (
+        ("sagemaker.model_monitor.ModelBiasMonitor", "sagemaker.model_monitor.BiasAnalysisConfig"),
+        "monitoring",
+        {"api": api, "kind": "bias_drift"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.model_monitor.ModelExplainabilityMonitor",
+            "sagemaker.model_monitor.ExplainabilityAnalysisConfig",
+        ),
+        "monitoring",
+        {"api": api, "kind": "explainability_drift"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.model_monitor.DataCaptureConfig",
+            "sagemaker.DataCaptureConfig",
+            "*.enable_data_capture",
+        ),
+        "monitoring",
+        {"api": api, "kind": "data_capture"},
+        (),
+    ),
+    (
+        (
+            "*.create_monitoring_schedule",
+            "*.create_data_quality_job_definition",
+            "*.create_model_quality_job_definition",
+        ),
+        "monitoring",
+        {"api": api, "kind": "data_quality"},
+        (),
+    ),
+    (
+        ("*.put_metric_alarm", "*.put_composite_alarm"),
+        "monitoring",
+        {"api": api, "kind": "alarm"},
+        (),
+    ),
+    (
+        ("*.put_metric_data", "*.get_metric_statistics", "*.get_metric_data"),
+        "monitoring",
+        {"api": api, "kind": "metrics"},
+        (),
+    ),
+    (
+        (
+            "evidently.*",
+            "alibi_detect.*",
+            "nannyml.*",
+            "deepchecks.*",
+            "scipy.stats.ks_2samp",
+            "scipy.stats.chisquare",
+            "scipy.stats.wasserstein_distance",
+            "scipy.spatial.distance.jensenshannon",
+            "scipy.stats.chi2_contingency",
+        ),
+        "monitoring",
+        {"api": api, "kind": "drift"},
+        (),
+    ),
+    # ---- tracking, pipelines, lineage
+    (
+        (
+            "mlflow.start_run",
+            "mlflow.log_*",
+            "mlflow.autolog",
+            "mlflow.*.autolog",
+            "mlflow.set_experiment",
+            "mlflow.set_tracking_uri",
+        ),
+        "tracking",
+        {"tool": "mlflow"},
+        ("mlflow.log_input",),
+    ),
+    (("wandb.init", "wandb.log", "wandb.*.log"), "tracking", {"tool": "wandb"}, ()),
+    (
+        (
+            "sagemaker.experiments.*",
+            "smexperiments.*",
+            "sagemaker.experiments.run.Run",
+            "*.load_run",
+        ),
+        "tracking",
+        {"tool": "sagemaker_experiments"},
+        (),
+    ),
+    (
+        (
+            "torch.utils.tensorboard.SummaryWriter",
+            "tensorflow.keras.callbacks.TensorBoard",
+            "keras.callbacks.TensorBoard",
+            "tensorboardX.SummaryWriter",
+            "sagemaker.debugger.TensorBoardOutputConfig",
+        ),
+        "tracking",
+        {"tool": "tensorboard"},
+        (),
+    ),
+    (("neptune.init*", "neptune.new.init*"), "tracking", {"tool": "neptune"}, ()),
+    (("comet_ml.Experiment", "comet_ml.start"), "tracking", {"tool": "comet"}, ()),
+    (("clearml.Task.init",), "tracking", {"tool": "clearml"}, ()),
+    (("aim.Run",), "tracking", {"tool": "aim"}, ()),
+    (("dvc.api.*",), "tracking", {"tool": "dvc"}, ()),
+    (
+        (
+            "sagemaker.workflow.pipeline.Pipeline",
+            "sagemaker.workflow.steps.*",
+            "sagemaker.workflow.*.Pipeline",
+        ),
+        "pipeline",
+        {"tool": "sagemaker_pipelines"},
+        (),
+    ),
+    (("stepfunctions.*",), "pipeline", {"tool": "step_functions"}, ()),
+    (
+        ("airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag"),
+        "pipeline",
+        {"tool": "airflow"},
+        (),
+    ),
+    (("kfp.*",), "pipeline", {"tool": "kubeflow"}, ()),
+    (("prefect.flow", "prefect.Flow"), "pipeline", {"tool": "prefect"}, ()),
+    (
+        ("dagster.job", "dagster.pipeline", "dagster.Definitions"),
+        "pipeline",
+        {"tool": "dagster"},
+        (),
+    ),
+    (("zenml.pipeline", "zenml.pipelines.*"), "pipeline", {"tool": "zenml"}, ()),
+    (
+        ("sklearn.pipeline.Pipeline", "sklearn.pipeline.make_pipeline"),
+        "pipeline",
+        {"tool": "sklearn"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.lineage.*",
+            "*.LineageQuery",
+            "mlflow.log_input",
+            "*.add_association",
+            "*.create_artifact",
+            "*.create_context",
+        ),
+        "lineage",
+        {"api": api},
+        (),
+    ),
+    # ---- data work
+    (
+        (
+            "*.describe",
+            "*.info",
+            "*.value_counts",
+            "*.isnull",
+            "*.isna",
+            "*.nunique",
+            "*.corr",
+            "*.hist",
+            "seaborn.pairplot",
+            "seaborn.histplot",
+            "seaborn.heatmap",
+            "ydata_profiling.*",
+            "pandas_profiling.*",
+            "sweetviz.*",
+            "dtale.show",
+            "*.profile_report",
+            "pydeequ.analyzers.*",
+            "*.AnalysisRunner",
+            "*.ColumnProfilerRunner",
+        ),
+        "profiling",
+        {"api": api},
+        (
+            "logging.*",
+            "*.getLogger.*",
+            "*.logger.*",
+            "*.log.info",
+            "*.describe_*",
+            "boto3.*",
+            "sagemaker.*",
+            "*.client.*",
+            "*.session.*",
+            "*.Session.*",
+            "sys.*",
+            "platform.*",
+            "*.Logger.*",
+        ),
+    ),
+    (
+        (
+            "great_expectations.*",
+            "pandera.*",
+            "pydeequ.checks.*",
+            "pydeequ.verification.*",
+            "*.VerificationSuite",
+            "tensorflow_data_validation.*",
+            "*.validate_statistics",
+            "*.infer_schema",
+        ),
+        "data_validation",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "sagemaker.feature_store.*",
+            "feast.*",
+            "*.ingest",
+            "*.create_feature_group",
+            "*.put_record",
+        ),
+        "feature_store",
+        {"api": api},
+        ("*.glue.*",),
+    ),
+    (
+        ("*.create_labeling_job", "label_studio_sdk.*", "sagemaker.groundtruth.*"),
+        "labeling",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "sagemaker.processing.*",
+            "sagemaker.sklearn.processing.*",
+            "sagemaker.spark.processing.*",
+            "sagemaker.*.processing.*",
+            "*.create_processing_job",
+            "sagemaker.wrangler.*",
+            "*.start_job_run",
+            "*.run_job_flow",
+            "*.add_job_flow_steps",
+        ),
+        "processing",
+        {"api": api, "managed": True},
+        ("sagemaker.processing.ProcessingInput", "sagemaker.processing.ProcessingOutput"),
+    ),
+    (
+        (
+            "pyspark.sql.SparkSession.builder.*",
+            "pyspark.SparkContext",
+            "dask.distributed.Client",
+            "ray.init",
+        ),
+        "processing",
+        {"api": api, "managed": False},
+        (),
+    ),
+    (
+        (
+            "*.get_table",
+            "*.get_tables",
+            "*.create_database",
+            "*.create_table",
+            "*.create_crawler",
+            "*.start_crawler",
+            "awswrangler.catalog.*",
+            "*.grant_permissions",
+            "*.get_databases",
+        ),
+        "data_catalog",
+        {"api": api},
+        ("sqlalchemy.*",),
+    ),
+    # ---- cost, performance, sustainability
+    (
+        (
+            "sagemaker.debugger.*",
+            "smdebug.*",
+            "logging.basicConfig",
+            "sagemaker.debugger.rule_configs.*",
+        ),
+        "debugging",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "*.compile_model",
+            "torch.quantization.*",
+            "torch.ao.quantization.*",
+            "optimum.*",
+            "tensorrt.*",
+            "torch_tensorrt.*",
+            "onnxruntime.quantization.*",
+            "*.right_size",
+            "torch.compile",
+        ),
+        "model_optimization",
+        {
+            "api": api,
+            "method": lambda c: (
+                "quantization"
+                if "quant" in c.name or c.name.startswith("optimum")
+                else ("right_size" if c.name.endswith("right_size") else "compilation")
+            ),
+        },
+        (),
+    ),
+    (("torch.nn.utils.prune.*",), "model_optimization", {"api": api, "method": "pruning"}, ()),
+    (("*.register_scalable_target", "*.put_scaling_policy"), "autoscaling", {"api": api}, ()),
+    (
+        (
+            "sagemaker.get_execution_role",
+            "sagemaker.session.get_execution_role",
+            "*.create_role",
+            "*.put_role_policy",
+            "*.attach_role_policy",
+            "*.assume_role",
+            "*.create_policy",
+        ),
+        "iam",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "*.delete_endpoint",
+            "*.delete_model",
+            "*.delete_endpoint_config",
+            "*.delete_predictor",
+            "*.delete_monitoring_schedule",
+            "*.stop_training_job",
+            "*.stop_notebook_instance",
+            "*.delete_pipeline",
+            "*.delete_feature_group",
+            "*.stop_monitoring_schedule",
+            "*.delete_model_package",
+            "*.stop_processing_job",
+            "*.stop_transform_job",
+            "*.delete_all_monitoring_schedules",
+        ),
+        "cleanup",
+        {"api": api},
+        (),
+    ),
+    (("hashlib.*",), "hashing", {"api": api}, ()),
+    (
+        ("pydantic.*", "jsonschema.validate", "jsonschema.Draft*Validator*"),
+        "inference_validation",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "*.from_pretrained",
+            "sagemaker.jumpstart.*",
+            "tensorflow_hub.*",
+            "timm.create_model",
+            "sentence_transformers.SentenceTransformer",
+            "keras.applications.*",
+            "tensorflow.keras.applications.*",
+            "transformers.pipeline",
+            "torch.hub.load",
+            "open_clip.*",
+        ),
+        "pretrained_model",
+        {
+            "api": api,
+            "source": lambda c: arg(
+                0, "pretrained_model_name_or_path", "model_id", "handle", "model_name"
+            )(c),
+        },
+        (),
+    ),
+    (("torchvision.models.*",), "pretrained_model", {"api": api, "source": "torchvision"}, ()),
+    (
+        ("*.start_human_loop", "*.create_flow_definition", "*.create_human_task_ui"),
+        "human_review",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "torch.distributed.*",
+            "torch.nn.parallel.DistributedDataParallel",
+            "horovod.*",
+            "smdistributed.*",
+            "deepspeed.*",
+            "accelerate.Accelerator",
+            "torch.nn.DataParallel",
+        ),
+        "distributed",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "*.callbacks.EarlyStopping",
+            "transformers.EarlyStoppingCallback",
+            "lightgbm.early_stopping",
+            "xgboost.callback.EarlyStopping",
+            "pytorch_lightning.callbacks.EarlyStopping",
+            "lightning.pytorch.callbacks.EarlyStopping",
+        ),
+        "early_stopping",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "*.callbacks.ModelCheckpoint",
+            "pytorch_lightning.callbacks.ModelCheckpoint",
+            "lightning.pytorch.callbacks.ModelCheckpoint",
+            "*.save_checkpoint",
+            "tensorflow.train.Checkpoint",
+            "sagemaker.tuner.WarmStartConfig",
+        ),
+        "checkpoint",
+        {"api": api},
+        (),
+    ),
+]
+
+#: boto3 service names → fact kind and fields (``boto3.client("textract")``).
+SERVICES: dict[str, tuple[str, Fields]] = {
+    **{
+        s: ("ai_service", {"service": s})
+        for s in (
+            "comprehend",
+            "comprehendmedical",
+            "rekognition",
+            "textract",
+            "transcribe",
+            "translate",
+            "polly",
+            "lex-runtime",
+            "lexv2-runtime",
+            "personalize",
+            "personalize-runtime",
+            "forecast",
+            "forecastquery",
+            "kendra",
+            "frauddetector",
+            "lookoutvision",
+            "lookoutmetrics",
+            "lookoutequipment",
+            "bedrock",
+            "bedrock-runtime",
+            "bedrock-agent-runtime",
+            "codeguru-reviewer",
+            "healthlake",
+            "qbusiness",
+        )
+    },
+    "sagemaker-a2i-runtime": ("human_review", {"service": "sagemaker-a2i-runtime"}),
+    "sagemaker-featurestore-runtime": ("feature_store", {"api": "sagemaker-featurestore-runtime"}),
+    "application-autoscaling": ("autoscaling", {"api": "application-autoscaling"}),
+    "iam": ("iam", {"api": "iam"}),
+    "glue": ("data_catalog", {"api": "glue"}),
+    "lakeformation": ("data_catalog", {"api": "lakeformation"}),
+    "cloudwatch": ("monitoring", {"api": "cloudwatch", "kind": "metrics"}),
+}
+SERVICE_CALLS = (
+    "boto3.client",
+    "boto3.resource",
+    "boto3.Session.client",
+    "boto3.session.Session.client",
+    "*.boto_session.client",
+    "*.Session.client",
+    "*.session.client",
+    "boto3.Session.resource",
+)
+
+#: Keyword arguments (on any call, and keys of literal dicts passed to calls) → fact kind.
+KEYWORDS: dict[str, tuple[str, Fields]] = {
+    **{
+        k: ("encryption", {"keyword": k})
+        for k in (
+            "kms_key",
+            "output_kms_key",
+            "volume_kms_key",
+            "kms_key_id",
+            "s3_kms_key",
+            "KmsKeyId",
+            "VolumeKmsKeyId",
+            "SSEKMSKeyId",
+            "ServerSideEncryption",
+            "encrypt_inter_container_traffic",
+            "EnableInterContainerTrafficEncryption",
+            "enable_inter_container_traffic_encryption",
+            "sse_kms_key",
+        )
+    },
+    **{
+        k: ("network_isolation", {"keyword": k})
+        for k in (
+            "enable_network_isolation",
+            "EnableNetworkIsolation",
+            "subnets",
+            "security_group_ids",
+            "vpc_config",
+            "VpcConfig",
+            "Subnets",
+            "SecurityGroupIds",
+        )
+    },
+    **{
+        k: ("spot", {"keyword": k})
+        for k in ("use_spot_instances", "train_use_spot_instances", "EnableManagedSpotTraining")
+    },
+    **{
+        k: ("checkpoint", {"keyword": k})
+        for k in (
+            "checkpoint_s3_uri",
+            "checkpoint_local_path",
+            "CheckpointConfig",
+            "warm_start_config",
+        )
+    },
+    **{
+        k: ("early_stopping", {"keyword": k})
+        for k in (
+            "early_stopping_type",
+            "early_stopping_rounds",
+            "n_iter_no_change",
+            "early_stopping",
+            "TrainingJobEarlyStoppingType",
+        )
+    },
+    **{k: ("distributed", {"keyword": k}) for k in ("distribution", "DistributionStrategy")},
+    **{
+        k: ("debugging", {"keyword": k})
+        for k in (
+            "rules",
+            "debugger_hook_config",
+            "profiler_config",
+            "DebugHookConfig",
+            "ProfilerConfig",
+        )
+    },
+    **{k: ("tagging", {"keyword": k}) for k in ("tags", "Tags")},
+    **{
+        k: ("monitoring", {"keyword": k, "kind": "data_capture"})
+        for k in ("data_capture_config", "DataCaptureConfig")
+    },
+}
+#: keywords whose literal False/None/"Off" means the feature is *off*
+OFF_VALUES = (False, None, "Off", "off", "None", "", 0, [])
+
+EXPLAIN_IMPORTS = {
+    "shap": "shap",
+    "lime": "lime",
+    "captum": "captum",
+    "eli5": "eli5",
+    "interpret": "interpret",
+    "alibi": "alibi",
+    "dice_ml": "dice",
+    "omnixai": "omnixai",
+    "explainerdashboard": "explainerdashboard",
+}
+BIAS_IMPORTS = {"fairlearn": "fairlearn", "aif360": "aif360"}
+IMPORT_FACTS: dict[str, tuple[str, Fields]] = {
+    **{m: ("explainability", {"method": v}) for m, v in EXPLAIN_IMPORTS.items()},
+    **{m: ("bias_check", {"method": v}) for m, v in BIAS_IMPORTS.items()},
+    "ydata_profiling": ("profiling", {"api": "ydata_profiling"}),
+    "pandas_profiling": ("profiling", {"api": "pandas_profiling"}),
+    "sweetviz": ("profiling", {"api": "sweetviz"}),
+    "great_expectations": ("data_validation", {"api": "great_expectations"}),
+    "pandera": ("data_validation", {"api": "pandera"}),
+    "evidently": ("monitoring", {"api": "evidently", "kind": "drift"}),
+    "alibi_detect": ("monitoring", {"api": "alibi_detect", "kind": "drift"}),
+    "nannyml": ("monitoring", {"api": "nannyml", "kind": "drift"}),
+    "mlflow": ("tracking", {"tool": "mlflow"}),
+    "wandb": ("tracking", {"tool": "wandb"}),
+}
+
+SEED_KEYWORDS = ("random_state", "seed", "random_seed", "rng_seed")
+
+# --------------------------------------------------------------------------- helpers
+
+
+def uri_kind(uri: Any) -> str:
+    """local, s3, gcs, azure, http, hdfs or database, from the form of a URI."""
+    if not isinstance(uri, str):
+        return "local"
+    u = uri.strip().lower()
+    if u.startswith(("s3://", "s3a://", "s3n://", "arn:aws:s3")):
+        return "s3"
+    if u.startswith("gs://"):
+        return "gcs"
+    if u.startswith(("abfs://", "abfss://", "wasb://", "wasbs://", "az://", "adl://")):
+        return "azure"
+    if u.startswith(("http://", "https://", "ftp://")):
+        return "http"
+    if u.startswith("hdfs://"):
+        return "hdfs"
+    if re.match(
+        r"^(postgres(ql)?|mysql|mssql|oracle|sqlite|redshift|snowflake|jdbc|mongodb|db2)(\+\w+)?:",
+        u,
+    ):
+        return "database"
+    return "local"
+
+
+def _db_uri(call: Call) -> str:
+    for v in (
+        *call.args[:2],
+        call.keywords.get("con"),
+        call.keywords.get("url"),
+        call.keywords.get("database"),
+    ):
+        if isinstance(v, str) and uri_kind(v) == "database":
+            return v
+    if call.name == "sqlite3.connect" and call.args and isinstance(call.args[0], str):
+        return f"sqlite:///{call.args[0]}"
+    return call.name
+
+
+def _download_uri(call: Call) -> str | None:
+    name = call.name
+    if name.endswith(("download_file", "download_fileobj", "get_object")):
+        bucket = call.kw("Bucket") or (
+            call.args[0] if call.args and isinstance(call.args[0], str) else None
+        )
+        key = call.kw("Key") or (
+            call.args[1] if len(call.args) > 1 and isinstance(call.args[1], str) else None
+        )
+        if isinstance(bucket, str) and isinstance(key, str):
+            return f"s3://{bucket}/{key}"
+        if isinstance(bucket, str):
+            return f"s3://{bucket}"
+        return None
+    return arg(0, "url", "origin", "fname")(call)
+
+
+def compile_globs(globs: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{translate(g)})" for g in globs) or "(?!)")
+
+
+def index_calls():
+    """Index :data:`CALLS` for dispatch: by last name segment, by first segment, and the rest."""
+    by_last: dict[str, list] = {}
+    by_first: dict[str, list] = {}
+    anywhere: list = []
+    for globs, kind, fields, unless in CALLS:
+        deny = compile_globs(unless) if unless else None
+        for g in globs:
+            entry = (re.compile(translate(g)), kind, fields, deny)
+            last = g.rsplit(".", 1)[-1]
+            first = g.split(".", 1)[0]
+            if not any(ch in last for ch in "*?["):
+                by_last.setdefault(last, []).append(entry)
+            elif first and not any(ch in first for ch in "*?["):
+                by_first.setdefault(first, []).append(entry)
+            else:
+                anywhere.append(entry)
+    return by_last, by_first, anywhere

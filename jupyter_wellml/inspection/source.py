@@ -1,0 +1,250 @@
+"""IPython syntax → Python, line by line, so every fact keeps its cell line.
+
+Cells that are plain Python are parsed as they are (the common, fast case). Cells with IPython
+syntax (``%magic``, ``!shell``, ``x = !cmd``, ``obj?``, automagic lines such as
+``pip install x`` or ``cd dir``) go through IPython's own ``TransformerManager``. Cell magics
+are handled here: ``%%time``/``%%capture``-style bodies are Python, ``%%writefile x.py`` bodies
+are inspected as code, ``%%bash`` bodies are shell, other cell magics (``%%sql``, ``%%html`` ...)
+are not Python and are skipped.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+#: Cell magics whose body is Python run in the kernel.
+PYTHON_BODY_MAGICS = frozenset(
+    {
+        "time",
+        "timeit",
+        "capture",
+        "prun",
+        "debug",
+        "memit",
+        "mprun",
+        "sagemaker_run",
+        "local",
+        "spark",
+        "cache",
+        "tensorboard",
+        "dvc",
+    }
+)
+#: Cell magics whose body is shell.
+SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "sx", "zsh"})
+#: Line magics IPython runs without ``%`` (automagic) that notebooks commonly use that way.
+AUTOMAGIC = frozenset(
+    {
+        "pip",
+        "conda",
+        "mamba",
+        "uv",
+        "cd",
+        "pwd",
+        "env",
+        "set_env",
+        "load_ext",
+        "reload_ext",
+        "matplotlib",
+        "autoreload",
+        "aimport",
+        "run",
+        "store",
+        "who",
+        "whos",
+        "history",
+        "mkdir",
+        "rm",
+        "cp",
+        "mv",
+        "cat",
+        "ls",
+        "ll",
+        "rmdir",
+        "bookmark",
+        "config",
+        "precision",
+        "xmode",
+        "alias",
+        "sc",
+        "pinfo",
+        "psearch",
+        "reset",
+        "timeit",
+        "time",
+        "wellml",
+    }
+)
+
+_LINE_MAGIC = re.compile(
+    r"^(?P<indent>\s*)(?:(?P<target>[A-Za-z_][\w.,\s]*?)\s*=\s*)?(?P<sigil>%{1,2}|!{1,2})(?P<rest>.*)$"
+)
+_AUTOMAGIC = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_][\w-]*)(?:\s+(?P<args>.*))?$")
+_CELL_MAGIC = re.compile(r"^%%(?P<name>[\w.-]+)\s*(?P<args>.*)$")
+
+
+@dataclass
+class MagicLine:
+    """A line of IPython syntax: ``kind`` is ``magic`` (``%name``), ``shell`` (``!cmd``) or ``cell_magic``."""
+
+    line: int  # 1-based line in the cell
+    kind: str
+    name: str
+    args: str
+    form: str  # magic | shell | automagic | cell_magic | cell_shell
+
+
+@dataclass
+class CellCode:
+    """What the engine inspects of one code cell."""
+
+    python: str | None  # Python text with the cell's line numbering (None: not Python)
+    offset: int = 0  # lines to add to a line of ``python`` to get the cell line
+    magics: list[MagicLine] = field(default_factory=list)
+    language: str = "python"  # python | shell | other
+    writefile: str | None = None
+    tree: ast.Module | None = None
+    error: tuple[int | None, str] | None = None  # (cell line, message) when it cannot be parsed
+
+
+@lru_cache(maxsize=1)
+def _transformer():
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
+
+
+def analyse_cell(source: str) -> CellCode:
+    """Split one code cell into Python (with line numbers kept) and IPython magic/shell lines."""
+    if source.startswith("%%"):
+        return _cell_magic(source)
+    return _python_cell(source, 0)
+
+
+def _cell_magic(source: str) -> CellCode:
+    first, _, body = source.partition("\n")
+    m = _CELL_MAGIC.match(first.strip())
+    name = m.group("name") if m else first[2:].split(" ", 1)[0]
+    args = m.group("args").strip() if m else ""
+    head = MagicLine(1, "cell_magic", name, args, "cell_magic")
+    if name in ("writefile", "file"):
+        target = args.split()[-1] if args.split() else ""
+        if target.endswith(".py"):
+            code = _python_cell(body, 1)
+        else:
+            code = CellCode(python=None, offset=1, language="other")
+        code.writefile = target or None
+        code.magics.insert(0, head)
+        return code
+    if name in SHELL_MAGICS:
+        magics = [head]
+        for i, line in enumerate(body.split("\n"), start=2):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                magics.append(MagicLine(i, "shell", stripped.split()[0], stripped, "cell_shell"))
+        return CellCode(python=None, offset=1, magics=magics, language="shell")
+    if name in PYTHON_BODY_MAGICS:
+        code = _python_cell(body, 1)
+        code.magics.insert(0, head)
+        return code
+    return CellCode(python=None, offset=1, magics=[head], language="other")
+
+
+def _python_cell(source: str, offset: int) -> CellCode:
+    lines = source.split("\n")
+    magics: list[MagicLine] = []
+    ipython_syntax = False
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if not stripped or stripped[0] == "#":
+            continue
+        found = _magic_line(line, i + 1 + offset)
+        if found is not None:
+            magics.append(found)
+            ipython_syntax = True
+        elif stripped[0] == "?" or stripped.endswith("?"):
+            ipython_syntax = True  # help syntax (obj? / ?obj); TransformerManager knows it
+        elif stripped[0].isalpha():
+            m = _AUTOMAGIC.match(line)
+            if (
+                m
+                and m.group("name") in AUTOMAGIC
+                and m.group("args") is not None
+                and not _parses(stripped)
+            ):
+                lines[i] = f"{m.group('indent')}%{stripped}"
+                args = (m.group("args") or "").strip()
+                magics.append(
+                    MagicLine(i + 1 + offset, "magic", m.group("name"), args, "automagic")
+                )
+                ipython_syntax = True
+    code = CellCode(python=None, offset=offset, magics=magics)
+    text = "\n".join(lines)
+    code.python = _to_python(text) if ipython_syntax else text
+    try:
+        code.tree = ast.parse(code.python)
+    except SyntaxError as exc:
+        code.error = ((exc.lineno + offset) if exc.lineno else None, exc.msg)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        code.error = (None, f"cannot parse: {type(exc).__name__}")
+    return code
+
+
+def _magic_line(line: str, lineno: int) -> MagicLine | None:
+    """``%name args``, ``!cmd``, ``x = !cmd`` or ``x = %name args`` on one line, else None."""
+    m = _LINE_MAGIC.match(line)
+    if m is None:
+        return None
+    sigil, rest = m.group("sigil"), m.group("rest")
+    if m.group("target") is not None and (sigil not in ("!", "%") or rest[:1] == "="):
+        return (
+            None  # an ordinary expression such as `a = b % c` never matches; this guards `x = !=`
+        )
+    if sigil.startswith("!"):
+        cmd = rest.strip()
+        return MagicLine(lineno, "shell", _first_word(cmd), cmd, "shell")
+    name, _, args = rest.strip().partition(" ")
+    return MagicLine(lineno, "magic", name, args.strip(), "magic")
+
+
+def _to_python(text: str) -> str:
+    """IPython → Python through TransformerManager; if that shifts line numbers, blank the magic lines instead."""
+    try:
+        out = _transformer().transform_cell(text)
+    except Exception:
+        out = None
+    n = len(text.rstrip("\n").split("\n"))
+    if out is not None and len(out.rstrip("\n").split("\n")) == n:
+        return out
+    kept = []
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        m = _LINE_MAGIC.match(line)
+        if stripped.startswith(("%", "!", "?")) or (
+            stripped.endswith("?") and not stripped.startswith("#")
+        ):
+            kept.append(f"{indent}pass")
+        elif m and m.group("target") and m.group("sigil") in ("!", "%"):
+            kept.append(f"{indent}{m.group('target')} = None")
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _parses(line: str) -> bool:
+    try:
+        ast.parse(line)
+    except SyntaxError:
+        return False
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _first_word(cmd: str) -> str:
+    word = cmd.split(None, 1)[0] if cmd.split() else ""
+    return word.rsplit("/", 1)[-1]
