@@ -108,26 +108,36 @@ class Catalog:
             return [IdMatch(self._by_id[key], "current")]
         return matches
 
-    def practice(self, text: str) -> Practice:
-        """The one practice ``text`` names; :class:`UnknownPracticeError` otherwise."""
+    def resolve(self, text: str) -> tuple[Practice, str | None]:
+        """The practice ``text`` names, and a note when an old id had to be disambiguated.
+
+        A bare old id that two editions used for different practices is read as the newest
+        edition's (``MLSEC-05`` is the 2023 "Protect sensitive data privacy"); the note says so
+        and how to name the other one (``MLSEC-05@2021``). Raises :class:`UnknownPracticeError`
+        when no practice has the id.
+        """
         matches = self.lookup(text)
-        if len(matches) == 1:
-            return matches[0].practice
         if not matches:
             raise UnknownPracticeError(
                 f"no practice has the id {text.strip()!r}; "
                 f"see `jupyter wellml lens list` for the ids (any edition's id works, e.g. "
                 f"{self.practices[0].id if self.practices else 'MLOPS01-BP01'})"
             )
-        options = "; ".join(
-            f"{x.practice.id} (its {x.how} id: {x.practice.title})" for x in matches
+        if len(matches) == 1:
+            return matches[0].practice, None
+        ranked = sorted(matches, key=lambda m: _edition_rank(m.how), reverse=True)
+        chosen, others = ranked[0], ranked[1:]
+        base = normalize_id(text.split("@")[0].split(":")[-1])
+        other = "; ".join(f"{base}@{m.how} is {m.practice.id} ({m.practice.title})" for m in others)
+        note = (
+            f"{text.strip()} is read as its {chosen.how} id: {chosen.practice.id} ({chosen.practice.title}). "
+            f"{other[0].upper() + other[1:]}."
         )
-        qualified = ", ".join(f"{normalize_id(text.split('@')[0])}@{x.how}" for x in matches)
-        raise UnknownPracticeError(
-            f"{text.strip()!r} names {len(matches)} practices in different lens editions: "
-            f"{options}. Type the current id, or qualify the edition: {qualified}",
-            candidates=tuple(x.practice for x in matches),
-        )
+        return chosen.practice, note
+
+    def practice(self, text: str) -> Practice:
+        """The one practice ``text`` names (see :meth:`resolve`); :class:`UnknownPracticeError` otherwise."""
+        return self.resolve(text)[0]
 
     def get(self, practice_id: str) -> Practice | None:
         """The practice with this exact canonical id."""
@@ -221,6 +231,10 @@ class Catalog:
             ),
             fingerprint=data.get("fingerprint", ""),
         )
+
+
+def _edition_rank(edition: str) -> tuple[int, str]:
+    return (int(edition), edition) if edition.isdigit() else (0, edition)
 
 
 def _word_key(word: str) -> str:

@@ -15,12 +15,14 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import LensIssue
-from . import schema
+from ..errors import LensIssue, UnknownPracticeError
 from .catalog import Catalog, normalize_id
 from .model import Alias, LensInfo, Phase, Pillar, Practice, Principle, Rule, Source
-from .yamlsource import YamlDocument, YamlSyntaxError, load_yaml
+
+if TYPE_CHECKING:
+    from .yamlsource import YamlDocument
 
 LENS_FILE = "lens.yaml"
 PRACTICES_DIR = "practices"
@@ -104,7 +106,9 @@ def load_lens_dirs(dirs: Sequence[Path], *, cache: bool = True) -> Catalog:
                 return Catalog.from_json(data["catalog"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    catalog = _Merger(builtin_root=builtin_lens_root()).merge(dirs, fingerprint=key)
+    catalog = _Merger(builtin_root=builtin_lens_root()).merge(
+        dirs, fingerprint=key
+    )  # YAML + jsonschema only here
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -135,6 +139,18 @@ def check_lens_dir(path: os.PathLike | str) -> tuple[Catalog, list[LensIssue]]:
     prefixes = tuple(str(d) for d in dirs)
     mine = [i for i in catalog.issues if i.path.startswith(prefixes)]
     return catalog, mine
+
+
+def catalog_fingerprint(
+    lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True
+) -> str:
+    """The cache key :func:`load_catalog` would use, without loading anything (a few ``stat`` calls)."""
+    return _fingerprint(default_lens_dirs(lens_paths, data_dirs=data_dirs))
+
+
+def cache_dir() -> Path:
+    """Where jupyter-wellml keeps its caches: ``$WELLML_CACHE_DIR`` or the user cache folder."""
+    return _cache_dir()
 
 
 def _cache_dir() -> Path:
@@ -216,6 +232,8 @@ class _Merger:
         )
 
     def _read(self, path: Path) -> YamlDocument | None:
+        from .yamlsource import YamlSyntaxError, load_yaml
+
         try:
             text = path.read_text("utf-8")
         except UnicodeDecodeError as exc:
@@ -235,6 +253,8 @@ class _Merger:
         doc = self._read(manifest)
         if doc is None:
             return
+        from . import schema
+
         problems = schema.errors("lens.v1", doc.data)
         if problems:
             for pointer, message in problems:
@@ -310,6 +330,8 @@ class _Merger:
                 path, doc, "", "a practice file must hold a mapping (id, title, ...); file skipped"
             )
             return
+        from . import schema
+
         problems = schema.errors("practice.v1", data)
         if problems:
             for pointer, message in problems:
@@ -393,7 +415,7 @@ class _Merger:
                     path,
                     doc,
                     pointer,
-                    f"unknown phase {value!r}; known: {', '.join(sorted(phase_ids, key=list(phase_ids).index)) or '(no phases loaded)'}",
+                    f"unknown phase {value!r}; known: {', '.join(p.id for p in self.phases) or '(no phases loaded)'}",
                 )
                 ok = False
         ok = self._check_rules(data.get("rules", ()), doc, path, "/rules") and ok
@@ -452,16 +474,17 @@ class _Merger:
         return ok
 
     def _apply_override(self, lens_id: str, data: dict, doc: YamlDocument, path: Path) -> None:
-        target = normalize_id(data["override"])
-        original = self.practices.get(target)
-        if original is None:
+        named = data["override"]
+        target = self._resolve(named)
+        if target is None:
             self.issue(
-                path,
-                doc,
-                "/override",
-                f"override names {data['override']!r}, which no loaded lens defines (use the current id)",
+                path, doc, "/override", f"override names {named!r}, which no loaded lens defines"
             )
             return
+        if isinstance(target, tuple):
+            target, note = target
+            self.issue(path, doc, "/override", note, "warning")
+        original = self.practices[target]
         if original.lens == lens_id:
             self.issue(
                 path,
@@ -501,6 +524,22 @@ class _Merger:
             rules=tuple(rules.values()),
             overridden_by=(*original.overridden_by, f"{lens_id} ({path})"),
         )
+
+    def _resolve(self, text: str) -> str | tuple[str, str] | None:
+        """The current id ``text`` names (any id form, the newest edition's when ambiguous,
+        then with a note), or None."""
+        catalog = Catalog(
+            lenses=(),
+            phases=(),
+            pillars=(),
+            principles=(),
+            practices=tuple(self.practices.values()),
+        )
+        try:
+            practice, note = catalog.resolve(text)
+        except UnknownPracticeError:
+            return None
+        return (practice.id, note) if note else practice.id
 
     def _check_aliases(self) -> None:
         for p in list(self.practices.values()):

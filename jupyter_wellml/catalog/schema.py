@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 SCHEMAS = ("lens.v1", "practice.v1", "record.v1", "review.v1", "environment.v1", "info.v1")
 
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """The schema ``name`` (for example ``"practice.v1"``) as a dict."""
-    text = resources.files("jupyter_wellml.schemas").joinpath(f"{name}.json").read_text("utf-8")
+    text = (SCHEMA_DIR / f"{name}.json").read_text("utf-8")
     return json.loads(text)
 
 

@@ -9,12 +9,9 @@ into the facts the lens rules match (``package``, ``license_flag``, ``gpu``, ``i
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +33,9 @@ def probe(
     env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run the probe with ``python`` and return its JSON (environment.v1)."""
+    import subprocess
+    import tempfile
+
     cmd = [str(python), str(PROBE)]
     try:
         done = subprocess.run(
@@ -61,6 +61,9 @@ async def probe_async(
     python: str, *, timeout: float = 10.0, env: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """:func:`probe` for an asyncio event loop: the subprocess never blocks the loop."""
+    import asyncio
+    import tempfile
+
     try:
         proc = await asyncio.create_subprocess_exec(
             str(python),

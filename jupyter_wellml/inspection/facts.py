@@ -63,6 +63,14 @@ class Facts:
     def of(self, kind: str) -> list[dict[str, Any]]:
         return self.items.get(kind, [])
 
+    def call_index(self) -> CallIndex:
+        """Distinct call names indexed for glob lookups (computed once)."""
+        index = self.__dict__.get("_call_index")
+        if index is None:
+            index = CallIndex(self.calls_by_name())
+            self.__dict__["_call_index"] = index
+        return index
+
     def calls_by_name(self) -> dict[str, list]:
         """Calls grouped by qualified name (computed once)."""
         grouped = self.__dict__.get("_calls_by_name")
@@ -90,6 +98,28 @@ class Facts:
         return text[:160] + ("…" if len(text) > 160 else "")
 
 
+class CallIndex:
+    """Distinct call names by last and first segment, so a glob only tests names that can match."""
+
+    def __init__(self, names):
+        self.names = list(names)
+        self.by_last: dict[str, list[str]] = {}
+        self.by_first: dict[str, list[str]] = {}
+        for n in self.names:
+            self.by_last.setdefault(n.rsplit(".", 1)[-1], []).append(n)
+            self.by_first.setdefault(n.split(".", 1)[0], []).append(n)
+
+    def candidates(self, glob) -> list[str]:
+        pattern = glob.pattern
+        last = pattern.rsplit(".", 1)[-1]
+        if not any(ch in last for ch in "*?["):
+            return self.by_last.get(last, [])
+        first = pattern.split(".", 1)[0]
+        if "." in pattern and first and not any(ch in first for ch in "*?["):
+            return self.by_first.get(first, [])
+        return self.names
+
+
 @lru_cache(maxsize=1)
 def _call_index():
     return sig.index_calls()
@@ -114,8 +144,8 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
             continue
         code = analyse_cell(cell.source)
         codes[cell.index] = code
-        if code.tree is not None:
-            scanner.add(code.tree, cell.index)
+        if code.nodes is not None:
+            scanner.add(code.nodes, cell.index)
         elif code.error is not None and code.language == "python":
             line, message = code.error
             facts.errors.append(
@@ -440,35 +470,42 @@ def _execution_order(nb: Notebook, facts: Facts) -> None:
         last = max(last, c.execution_count)
 
 
-def _secret_facts(nb: Notebook, facts: Facts) -> None:
-    from .secrets import scanner
+_SECRETS_CACHE: dict[str, tuple] = {}
+_SECRETS_CACHE_MAX = 16384
 
-    scan = scanner().scan
-    # code: one scan over all cells, numbered continuously, mapped back to (cell, line)
-    numbered: list[tuple[int, str]] = []
-    where: list[tuple[int, int]] = []
+
+def _secret_facts(nb: Notebook, facts: Facts) -> None:
+    """Secrets in code cells and text outputs. Each text is scanned once per process (cached by
+    content), and all texts not seen yet are scanned together in one pass."""
+    texts: list[tuple[int, str, str]] = []  # (cell, where, text)
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for i, line in enumerate(facts.cell_lines.get(cell.index, ()), start=1):
-            numbered.append((len(numbered) + 1, line))
-            where.append((cell.index, i))
-    for s in scan(numbered):
-        cell, line = where[s.line - 1]
-        facts.add("secret", cell, line, kind=s.kind, where="code")
-    numbered = []
-    where = []
-    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source:
+            texts.append((cell.index, "code", cell.source))
         for out in cell.outputs:
             text = output_text(out)
-            if not text:
-                continue
+            if text:
+                texts.append((cell.index, "output", text))
+    todo = [t for t in texts if t[2] not in _SECRETS_CACHE]
+    if todo:
+        from .secrets import scanner
+
+        numbered: list[tuple[int, str]] = []
+        owner: list[tuple[str, int]] = []  # (text, line in text)
+        for _, _, text in todo:
             for i, line in enumerate(text.split("\n")[:5000], start=1):
                 numbered.append((len(numbered) + 1, line))
-                where.append((cell.index, i))
-    for s in scan(numbered):
-        cell, line = where[s.line - 1]
-        facts.add("secret", cell, line, kind=s.kind, where="output")
+                owner.append((text, i))
+        found: dict[str, list[tuple[int, str]]] = {t[2]: [] for t in todo}
+        for s in scanner().scan(numbered):
+            text, line = owner[s.line - 1]
+            found[text].append((line, s.kind))
+        if len(_SECRETS_CACHE) + len(found) > _SECRETS_CACHE_MAX:
+            _SECRETS_CACHE.clear()
+        for text, hits in found.items():
+            _SECRETS_CACHE[text] = tuple(hits)
+    for cell, where, text in texts:
+        for line, kind in _SECRETS_CACHE.get(text, ()):
+            facts.add("secret", cell, line, kind=kind, where=where)
 
 
 def _dedupe(facts: Facts) -> None:

@@ -121,9 +121,12 @@ def _cells(data: dict, path: str | None) -> list[Cell]:
             )
         src = c.get("source", c.get("input", ""))
         if isinstance(src, list):
-            if not all(isinstance(s, str) for s in src):
-                raise NotebookError(f"cell {i}: 'source' must be text or a list of text", path)
-            src = "".join(src)
+            try:
+                src = "".join(src)
+            except TypeError:
+                raise NotebookError(
+                    f"cell {i}: 'source' must be text or a list of text", path
+                ) from None
         elif not isinstance(src, str):
             raise NotebookError(f"cell {i}: 'source' must be text or a list of text", path)
         outputs = c.get("outputs") if ctype == "code" else []

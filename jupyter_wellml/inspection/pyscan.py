@@ -68,28 +68,51 @@ class CodeIndex:
     consts: dict[str, Any] = field(default_factory=dict)
 
 
+_KEEP = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)
+
+
+def interesting_nodes(tree: ast.Module) -> tuple[tuple[type, ast.AST], ...]:
+    """The nodes the scanner reads, in statement order (one walk of the tree).
+
+    The result depends only on the tree, so callers cache it with the cell: replaying it is far
+    cheaper than walking the AST again on every review of an edited notebook.
+    """
+    out: list[tuple[type, ast.AST]] = []
+    append = out.append
+    for stmt in tree.body:
+        for node in ast.walk(stmt):
+            t = type(node)
+            if t in _KEEP:
+                append((t, node))
+            elif t is ast.Constant:
+                v = node.value
+                if type(v) is str and 3 <= len(v) <= 2048:
+                    append((t, node))
+            elif t is ast.AnnAssign:
+                if node.value is not None:
+                    append((t, node))
+            elif t is ast.withitem and node.optional_vars is not None:
+                append((t, node))
+    return tuple(out)
+
+
 class Scanner:
     """Feeds cells in notebook order into one :class:`CodeIndex`."""
 
     def __init__(self) -> None:
         self.index = CodeIndex()
 
-    def add(self, tree: ast.Module, cell: int, line_offset: int = 0) -> None:
-        for stmt in tree.body:
-            self._statement(stmt, cell, line_offset)
-
-    # ------------------------------------------------------------------ walking
-    def _statement(self, stmt: ast.stmt, cell: int, off: int) -> None:
+    def add(self, tree: ast.Module | tuple, cell: int, line_offset: int = 0) -> None:
+        """Feed one cell: its module AST, or the node list :func:`interesting_nodes` made of it."""
+        nodes = tree if isinstance(tree, tuple) else interesting_nodes(tree)
         index = self.index
         names = index.names
-        for node in ast.walk(stmt):
-            t = type(node)
+        off = line_offset
+        for t, node in nodes:
             if t is ast.Call:
                 self._call(node, cell, off)
             elif t is ast.Constant:
-                v = node.value
-                if type(v) is str and 3 <= len(v) <= 2048:
-                    index.strings.append(Literal(v, cell, node.lineno + off))
+                index.strings.append(Literal(node.value, cell, node.lineno + off))
             elif t is ast.Import:
                 for a in node.names:
                     alias = a.asname or a.name.split(".")[0]
@@ -106,9 +129,9 @@ class Scanner:
                     index.imports.append(Import(mod, a.name, alias, cell, node.lineno + off))
             elif t is ast.Assign:
                 self._assign(node.targets, node.value, cell, node.lineno + off)
-            elif t is ast.AnnAssign and node.value is not None:
+            elif t is ast.AnnAssign:
                 self._assign([node.target], node.value, cell, node.lineno + off)
-            elif t is ast.withitem and node.optional_vars is not None:
+            elif t is ast.withitem:
                 self._assign(
                     [node.optional_vars],
                     node.context_expr,

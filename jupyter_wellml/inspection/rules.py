@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase, translate
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
@@ -89,7 +89,9 @@ def condition(value: Any, cond: Any) -> bool:
             return False
         if "min" in cond and not (_number(value) is not None and _number(value) >= cond["min"]):
             return False
-        return not ("max" in cond and not (_number(value) is not None and _number(value) <= cond["max"]))
+        return not (
+            "max" in cond and not (_number(value) is not None and _number(value) <= cond["max"])
+        )
     if cond is None:
         return value is None
     if isinstance(cond, bool):
@@ -157,19 +159,27 @@ def _module_match(name: str, glob: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _globs(globs: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{translate(g)})" for g in globs))
+def _globs(globs: tuple[str, ...]):
+    from .signatures import Glob
+
+    return tuple(Glob(g) for g in globs)
 
 
 @matcher("call")
 def _call(m, ctx: Context):
-    rx = _globs(tuple(m["names"]))
     kws = m.get("keywords") or {}
+    index = ctx.facts.call_index()
+    names: set[str] = set()
+    for glob in _globs(tuple(m["names"])):
+        for name in index.candidates(glob):
+            if glob.match(name):
+                names.add(name)
+    if not names:
+        return None
+    by_name = ctx.facts.calls_by_name()
     found = []
-    for name, calls in ctx.facts.calls_by_name().items():  # distinct names: far fewer than calls
-        if not rx.match(name):
-            continue
-        for call in calls:
+    for name in names:
+        for call in by_name[name]:
             if kws and not all(
                 k in call.keywords and condition(call.kw(k, call.keywords[k]), c)
                 for k, c in kws.items()

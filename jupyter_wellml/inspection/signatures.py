@@ -1297,8 +1297,56 @@ def _download_uri(call: Call) -> str | None:
     return arg(0, "url", "origin", "fname")(call)
 
 
-def compile_globs(globs: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{translate(g)})" for g in globs) or "(?!)")
+class Glob:
+    """A shell glob over qualified names, matched with string operations when it is simple.
+
+    ``a.b.c`` (exact), ``*.c`` (suffix) and ``a.*`` (prefix) need no regular expression; other
+    globs are compiled on first use. Compiling hundreds of patterns up front would cost a fresh
+    CLI process more than reviewing a notebook.
+    """
+
+    __slots__ = ("_regex", "kind", "pattern", "text")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._regex = None
+        star = pattern.count("*")
+        if not any(ch in pattern for ch in "*?["):
+            self.kind, self.text = "exact", pattern
+        elif star == 1 and pattern.startswith("*") and not any(ch in pattern for ch in "?["):
+            self.kind, self.text = "suffix", pattern[1:]
+        elif star == 1 and pattern.endswith("*") and not any(ch in pattern for ch in "?["):
+            self.kind, self.text = "prefix", pattern[:-1]
+        else:
+            self.kind, self.text = "regex", pattern
+
+    def match(self, name: str) -> bool:
+        kind = self.kind
+        if kind == "exact":
+            return name == self.text
+        if kind == "suffix":
+            return name.endswith(self.text)
+        if kind == "prefix":
+            return name.startswith(self.text)
+        if self._regex is None:
+            self._regex = re.compile(translate(self.pattern))
+        return self._regex.match(name) is not None
+
+
+class GlobSet:
+    """Any of several globs."""
+
+    __slots__ = ("globs",)
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.globs = tuple(Glob(p) for p in patterns)
+
+    def match(self, name: str) -> bool:
+        return any(g.match(name) for g in self.globs)
+
+
+def compile_globs(globs: tuple[str, ...]) -> GlobSet:
+    return GlobSet(globs)
 
 
 def index_calls():
@@ -1307,9 +1355,9 @@ def index_calls():
     by_first: dict[str, list] = {}
     anywhere: list = []
     for globs, kind, fields, unless in CALLS:
-        deny = compile_globs(unless) if unless else None
+        deny = GlobSet(unless) if unless else None
         for g in globs:
-            entry = (re.compile(translate(g)), kind, fields, deny)
+            entry = (Glob(g), kind, fields, deny)
             last = g.rsplit(".", 1)[-1]
             first = g.split(".", 1)[0]
             if not any(ch in last for ch in "*?["):

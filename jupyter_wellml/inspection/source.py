@@ -108,6 +108,7 @@ class CellCode:
     writefile: str | None = None
     tree: ast.Module | None = None
     error: tuple[int | None, str] | None = None  # (cell line, message) when it cannot be parsed
+    nodes: tuple | None = None  # pyscan.interesting_nodes(tree), computed once with the cell
 
 
 @lru_cache(maxsize=1)
@@ -117,8 +118,13 @@ def _transformer():
     return TransformerManager()
 
 
+@lru_cache(maxsize=8192)
 def analyse_cell(source: str) -> CellCode:
-    """Split one code cell into Python (with line numbers kept) and IPython magic/shell lines."""
+    """Split one code cell into Python (with line numbers kept) and IPython magic/shell lines.
+
+    Results are cached by cell text: the sidebar reviews a notebook again after every edit, and
+    all cells but the edited one are the same. A :class:`CellCode` is never modified after this.
+    """
     if source.startswith("%%"):
         return _cell_magic(source)
     return _python_cell(source, 0)
@@ -186,6 +192,9 @@ def _python_cell(source: str, offset: int) -> CellCode:
     code.python = _to_python(text) if ipython_syntax else text
     try:
         code.tree = ast.parse(code.python)
+        from .pyscan import interesting_nodes
+
+        code.nodes = interesting_nodes(code.tree)
     except SyntaxError as exc:
         code.error = ((exc.lineno + offset) if exc.lineno else None, exc.msg)
     except (ValueError, RecursionError, MemoryError) as exc:
