@@ -43,5 +43,8 @@ class WellMLApp(WellMLCommand):
         )
 
 
-def main() -> None:
-    WellMLApp.launch_instance()
+def main(argv: list[str] | None = None) -> None:
+    """Kept for ``python -m jupyter_wellml`` callers; see :func:`jupyter_wellml.cli.main.main`."""
+    from .main import main as _main
+
+    _main(argv)

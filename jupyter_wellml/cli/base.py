@@ -13,8 +13,7 @@ from jupyter_core.application import JupyterApp
 from traitlets import Bool, Enum, List, Unicode
 
 from .. import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from .main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE  # noqa: F401 - re-exported
 
 
 class UsageProblem(Exception):

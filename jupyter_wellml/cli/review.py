@@ -1,0 +1,379 @@
+"""``jupyter wellml review PATH...``: review notebooks headless, for CI and pre-commit.
+
+Exit codes: 0 no gap at or above ``--fail-on``; 1 such a gap exists; 2 a usage error or a file
+that could not be reviewed (the others are still reviewed and reported).
+
+This module parses its own arguments with :mod:`argparse` and imports the review engine only
+when a notebook must really be reviewed: ``jupyter-wellml review`` starts without traitlets,
+and results are cached (like ruff or mypy do) by notebook content, lens and options, so an
+unchanged notebook is reported without parsing it again (``--no-cache`` turns this off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+FORMATS = ("text", "json", "markdown", "sarif", "html")
+SKIP_DIRS = {
+    ".ipynb_checkpoints",
+    "node_modules",
+    "__pycache__",
+    ".git",
+    ".venv",
+    "venv",
+    ".tox",
+    "site-packages",
+}
+ENGINE = f"{__version__}-1"  # bump the suffix when review output changes without a version change
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jupyter wellml review",
+        description="Review notebooks against the AWS Well-Architected Machine Learning Lens.",
+        epilog=(
+            "Text lines read PATH:cell N:line M: ID [risk] message (cells and lines counted from 1). "
+            "Exit 0: no gap at or above --fail-on; 1: such gaps; 2: usage or input errors."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="notebooks, or folders searched recursively for *.ipynb",
+    )
+    parser.add_argument(
+        "--format", "-f", choices=FORMATS, default="text", help="report format (default: text)"
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    parser.add_argument(
+        "--phase",
+        metavar="PHASE",
+        help="review against this phase (any phase word: training, deployment...)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("high", "medium", "never"),
+        default="high",
+        help="exit 1 when a gap of this risk or higher exists (default: high)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="review N notebooks in parallel processes",
+    )
+    parser.add_argument(
+        "--lens-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a team lens folder (repeatable)",
+    )
+    parser.add_argument(
+        "--no-data-dirs", action="store_true", help="ignore lenses in Jupyter data directories"
+    )
+    parser.add_argument(
+        "--python",
+        metavar="INTERPRETER",
+        help="probe this interpreter's packages (e.g. the kernel's) for license and install checks",
+    )
+    parser.add_argument(
+        "--license-allow",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="licenses to allow (repeatable)",
+    )
+    parser.add_argument(
+        "--license-deny",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="licenses to refuse (repeatable)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the review cache"
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar on standard error",
+    )
+    parser.add_argument("--version", action="version", version=f"jupyter-wellml {__version__}")
+    return parser
+
+
+def notebooks(paths: Sequence[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """Notebook files under ``paths`` (sorted), and an error for each path that is neither."""
+    found: list[str] = []
+    errors: list[dict[str, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(
+                    d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+                )
+                found.extend(
+                    str(Path(dirpath) / f) for f in sorted(filenames) if f.endswith(".ipynb")
+                )
+        elif p.is_file():
+            found.append(str(p))
+        else:
+            errors.append({"path": raw, "message": "no such file or folder"})
+    return list(dict.fromkeys(found)), errors
+
+
+class _Cache:
+    """Reviews on disk, keyed by notebook content + lens fingerprint + options + engine version."""
+
+    def __init__(self, enabled: bool, fingerprint: str, options: str):
+        from ..catalog.loader import cache_dir
+
+        self.dir = cache_dir() / "reviews"
+        self.enabled = enabled
+        self.prefix = f"{ENGINE}|{fingerprint}|{options}|"
+
+    def key(self, content: bytes) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.prefix.encode() + content).hexdigest()[:40]
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        if not self.enabled:
+            return None
+        try:
+            return json.loads((self.dir / f"{key}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, review: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            tmp = self.dir / f"{key}.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps(review), "utf-8")
+            os.replace(tmp, self.dir / f"{key}.json")
+        except OSError:
+            pass
+
+
+# ------------------------------------------------------------------------- workers
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(
+    lens_paths: list[str], data_dirs: bool, environment, allow: list[str], deny: list[str]
+) -> None:
+    from ..catalog import load_catalog
+    from ..inspection.licenses import LicensePolicy
+
+    _STATE["catalog"] = load_catalog(lens_paths, data_dirs=data_dirs)
+    _STATE["environment"] = environment
+    _STATE["policy"] = LicensePolicy.from_config(allow, deny)
+
+
+def _review_one(
+    path: str, content: bytes, phase: str | None
+) -> tuple[str, dict[str, Any] | None, str | None]:
+    from ..errors import WellMLError
+    from ..inspection import review
+
+    try:
+        result = review(
+            content,
+            _STATE["catalog"],
+            _STATE["environment"],
+            policy=_STATE["policy"],
+            phase=phase,
+            path=path,
+        )
+        return path, result.to_json(), None
+    except WellMLError as exc:
+        return path, None, getattr(exc, "reason", None) or str(exc)
+    except RecursionError:
+        return path, None, "the notebook is nested too deeply to inspect"
+
+
+# ------------------------------------------------------------------------- main
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and review; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage error or the help
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    if args.jobs < 1:
+        return _usage(parser, "--jobs must be 1 or more")
+    paths, errors = notebooks(args.paths)
+    from ..catalog.loader import catalog_fingerprint
+
+    data_dirs = not args.no_data_dirs
+    phase_word = args.phase
+    if phase_word:
+        from ..catalog import load_catalog
+
+        catalog = load_catalog(args.lens_path, data_dirs=data_dirs)
+        found = catalog.phase(phase_word)
+        if found is None:
+            return _usage(
+                parser,
+                f"--phase {phase_word!r} is not a lifecycle phase; use one of: {', '.join(catalog.phase_choices())}",
+            )
+        phase_word = found.id
+    environment = None
+    if args.python:
+        from ..inspection.environment import ProbeError, probe
+
+        try:
+            environment = probe(args.python)
+        except ProbeError as exc:
+            return _usage(parser, str(exc))
+    options = json.dumps(
+        [
+            phase_word,
+            sorted(args.license_allow),
+            sorted(args.license_deny),
+            environment and environment.get("packages"),
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    cache = _Cache(
+        not args.no_cache, catalog_fingerprint(args.lens_path, data_dirs=data_dirs), options
+    )
+    reviews: dict[str, dict[str, Any]] = {}
+    todo: list[tuple[str, bytes, str]] = []
+    for path in paths:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            errors.append({"path": path, "message": f"cannot read: {exc.strerror or exc}"})
+            continue
+        key = cache.key(content)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["notebook"]["path"] = path
+            cached["notebook"]["name"] = os.path.basename(path)
+            reviews[path] = cached
+        else:
+            todo.append((path, content, key))
+    if todo:
+        for path, result, problem in _review_all(todo, args, data_dirs, environment, phase_word):
+            if result is None:
+                errors.append({"path": path, "message": problem or "could not be reviewed"})
+                continue
+            reviews[path] = result
+            cache.put(next(k for p, _, k in todo if p == path), result)
+    ordered = [reviews[p] for p in paths if p in reviews]
+    if not ordered and not errors:
+        errors.append({"path": " ".join(args.paths), "message": "no notebooks (*.ipynb) found"})
+    _write(_render(ordered, errors, args), args.output)
+    if errors:
+        for e in errors:
+            print(f"jupyter wellml review: error: {e['path']}: {e['message']}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.fail_on != "never":
+        from ..report.common import gaps
+
+        if any(gaps(r, args.fail_on) for r in ordered):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _review_all(
+    todo, args, data_dirs, environment, phase
+) -> Iterator[tuple[str, dict | None, str | None]]:
+    show = args.progress == "always" or (
+        args.progress == "auto" and sys.stderr.isatty() and len(todo) > 1
+    )
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="nb", file=sys.stderr, desc="reviewing", leave=False)
+    init = (args.lens_path, data_dirs, environment, args.license_allow, args.license_deny)
+    try:
+        if args.jobs == 1 or len(todo) == 1:
+            _init_worker(*init)
+            for path, content, _ in todo:
+                yield _review_one(path, content, phase)
+                if bar is not None:
+                    bar.update()
+            return
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(
+            max_workers=min(args.jobs, len(todo)), initializer=_init_worker, initargs=init
+        ) as pool:
+            futures = [pool.submit(_review_one, path, content, phase) for path, content, _ in todo]
+            for fut in as_completed(futures):
+                yield fut.result()
+                if bar is not None:
+                    bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _render(reviews, errors, args) -> str:
+    fmt = args.format
+    if fmt == "json":
+        if (
+            len(reviews) == 1
+            and not errors
+            and len(args.paths) == 1
+            and Path(args.paths[0]).is_file()
+        ):
+            return json.dumps(reviews[0], indent=2)
+        return json.dumps(
+            {"schema": "wellml-reviews/v1", "reviews": reviews, "errors": errors}, indent=2
+        )
+    if fmt == "text":
+        from ..report.text import render_text
+
+        return render_text(reviews, errors)
+    from ..catalog import load_catalog
+
+    catalog = load_catalog(args.lens_path, data_dirs=not args.no_data_dirs)
+    if fmt == "markdown":
+        from ..report.markdown import render_markdown
+
+        return render_markdown(reviews, errors, catalog=catalog)
+    if fmt == "sarif":
+        from ..report.sarif import render_sarif
+
+        return json.dumps(render_sarif(reviews, errors, catalog=catalog), indent=2)
+    from ..report.html import render_html
+
+    return render_html(reviews, errors, catalog=catalog)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+
+
+def _usage(parser: argparse.ArgumentParser, message: str) -> int:
+    parser.print_usage(sys.stderr)
+    print(f"jupyter wellml review: error: {message}", file=sys.stderr)
+    return EXIT_USAGE

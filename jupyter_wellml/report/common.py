@@ -1,0 +1,62 @@
+"""What every report format shares: ordering gaps, locations for people, risk weights."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+RISK_ORDER = {"high": 2, "medium": 1}
+STATUS_LABEL = {"met": "met", "gap": "gap", "unknown": "unknown", "not_applicable": "n/a"}
+
+
+def gaps(review: Mapping[str, Any], at_least: str = "medium") -> list[Mapping[str, Any]]:
+    """Practices with status gap at or above ``at_least`` risk, high first, then by pillar order."""
+    floor = RISK_ORDER.get(at_least, 1)
+    found = [
+        p
+        for p in review["practices"]
+        if p["status"] == "gap" and RISK_ORDER.get(p["lens_risk"], 1) >= floor
+    ]
+    return sorted(found, key=lambda p: -RISK_ORDER.get(p["lens_risk"], 1))
+
+
+def gap_evidence(practice: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The evidence that makes a practice a gap (not the met evidence listed after it)."""
+    items = [e for e in practice["evidence"] if e.get("effect") in ("gap", "expect")]
+    return items or list(practice["evidence"][:1])
+
+
+def where(path: str | None, evidence: Mapping[str, Any]) -> str:
+    """``path:cell N:line M`` with cells and lines counted from 1, as people read them."""
+    parts = [path or "<notebook>"]
+    if evidence.get("cell") is not None:
+        parts.append(f"cell {evidence['cell'] + 1}")
+        if evidence.get("line") is not None:
+            parts.append(f"line {evidence['line']}")
+    return ":".join(parts)
+
+
+def totals(reviews: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    out = {
+        "notebooks": 0,
+        "high": 0,
+        "medium": 0,
+        "met": 0,
+        "gap": 0,
+        "unknown": 0,
+        "not_applicable": 0,
+    }
+    for r in reviews:
+        out["notebooks"] += 1
+        for k in ("high", "medium", "met", "gap", "unknown", "not_applicable"):
+            out[k] += r["summary"]["total"][k]
+    return out
+
+
+def pillar_names(review: Mapping[str, Any], catalog=None) -> dict[str, str]:
+    names = {}
+    if catalog is not None:
+        names = {p.id: p.name for p in catalog.pillars}
+    for p in review["summary"]["pillars"]:
+        names.setdefault(p["id"], p["id"].replace("_", " ").capitalize())
+    return names
