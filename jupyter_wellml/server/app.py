@@ -86,7 +86,10 @@ class WellMLExtension(ExtensionApp):
         )
         for issue in self.service.catalog.issues:
             self.log.warning("jupyter-wellml lens: %s", issue)
-        self.settings.update({"wellml_service": self.service})
+        self.settings.update(
+            {"wellml_service": self.service, "wellml_max_request_bytes": self.max_request_bytes}
+        )
+        self.service.warm()
         self.log.info(
             "jupyter-wellml %s: %d practices from %d lens(es)",
             __version__,

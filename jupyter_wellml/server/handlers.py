@@ -1,25 +1,40 @@
 """REST handlers under ``/api/wellml``. Every verb is authenticated and authorized.
 
 Errors are raised as ``HTTPError(status, message)``: jupyter-server's ``APIHandler`` turns them
-into ``{"message": ..., "reason": ...}``. Bad input never yields a 500.
+into ``{"message": ..., "reason": ...}``. Bad input (malformed JSON, a broken notebook, a path
+outside the server root, an oversized body, an unknown kernel) is always a 4xx with the reason,
+never a 500. Notebook code is never executed: reviews are static.
+
+| route | auth resource | what |
+| --- | --- | --- |
+| GET /api/wellml/info | wellml (read) | versions, for the frontend/server handshake |
+| GET /api/wellml/lens | wellml (read) | the merged catalog |
+| POST /api/wellml/review | wellml (read) | review of the notebook in the body (unsaved state) |
+| GET /api/wellml/review?path= | contents (read) | review of a saved notebook |
+| GET /api/wellml/environment?kernel_id= | kernels (read) | the kernel's environment facts |
 """
 
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
+from jupyter_server.utils import ensure_async
 from tornado import web
 
+from ..errors import NotebookError, WellMLError
 from .service import ReviewService
 
 AUTH_RESOURCE = "wellml"
 
 
 class WellMLHandler(ExtensionHandlerMixin, APIHandler):
-    """Base: the shared :class:`ReviewService` and the ``wellml`` auth resource."""
+    """Base: the shared :class:`ReviewService`, the ``wellml`` auth resource, JSON answers."""
 
     auth_resource = AUTH_RESOURCE
 
@@ -31,6 +46,66 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(body if isinstance(body, bytes) else json.dumps(body))
+
+    def phase_argument(self, phase: Any) -> str | None:
+        if phase in (None, ""):
+            return None
+        if not isinstance(phase, str):
+            raise web.HTTPError(400, "phase must be a text (a phase id or word such as training)")
+        found = self.service.catalog.phase(phase)
+        if found is None:
+            raise web.HTTPError(
+                400,
+                f"unknown phase {phase!r}; use one of: {', '.join(self.service.catalog.phase_choices())}",
+            )
+        return found.id
+
+    async def kernel_environment(self, kernel_id: str) -> dict[str, Any]:
+        """Probe the environment of a running kernel with its own interpreter (cached)."""
+        from ..inspection.environment import ProbeError
+
+        if not isinstance(kernel_id, str) or not kernel_id:
+            raise web.HTTPError(400, "kernel_id must be a kernel id")
+        try:
+            km = self.kernel_manager.get_kernel(kernel_id)
+        except (KeyError, web.HTTPError):  # the kernel manager raises either for an unknown id
+            raise web.HTTPError(404, f"no running kernel has the id {kernel_id!r}") from None
+        spec = km.kernel_spec
+        language = (getattr(spec, "language", "") or "").lower()
+        if language and language != "python":
+            raise web.HTTPError(
+                422,
+                f"kernel {kernel_id} runs {spec.language}: the environment probe needs a Python kernel",
+            )
+        argv = list(getattr(spec, "argv", []) or [])
+        if not argv:
+            raise web.HTTPError(
+                422, f"kernel {kernel_id} has no command line to find its interpreter"
+            )
+        python = argv[0]
+        if python in ("{python}", "python3", "python"):
+            import sys
+
+            python = sys.executable if python == "{python}" else python
+        try:
+            return await self.service.environment(python, env=getattr(spec, "env", None) or None)
+        except ProbeError as exc:
+            status = 504 if "longer than" in str(exc) else 502
+            raise web.HTTPError(status, str(exc)) from None
+
+    async def run_review(self, coro) -> None:
+        try:
+            body = await coro
+        except NotebookError as exc:
+            raise web.HTTPError(400, f"the notebook cannot be reviewed: {exc.reason}") from None
+        except WellMLError as exc:
+            raise web.HTTPError(400, str(exc)) from None
+        except BrokenProcessPool:
+            self.service.close()
+            raise web.HTTPError(
+                503, "the review workers stopped; they restart with the next request"
+            ) from None
+        self.write_json(body)
 
 
 class InfoHandler(WellMLHandler):
@@ -56,7 +131,169 @@ class LensHandler(WellMLHandler):
         )
 
 
+@web.stream_request_body
+class ReviewHandler(WellMLHandler):
+    """POST /api/wellml/review: review unsaved notebook JSON.
+    GET /api/wellml/review?path=: review a saved notebook through the contents manager."""
+
+    _chunks: list[bytes]
+    _received: int
+
+    @property
+    def limit(self) -> int:
+        return int(self.settings.get("wellml_max_request_bytes", 20 * 1024 * 1024))
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        self._chunks, self._received = [], 0
+        if self.request.method != "POST":
+            return
+        if not self.current_user:
+            raise web.HTTPError(403, "authentication is required")
+        length = self.request.headers.get("Content-Length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            raise web.HTTPError(
+                413,
+                f"the request body has {int(length)} bytes; the limit is {self.limit} bytes (WellMLExtension.max_request_bytes)",
+            )
+        self.request.connection.set_max_body_size(self.limit + 1)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._received += len(chunk)
+        if self._received > self.limit:
+            raise web.HTTPError(
+                413,
+                f"the request body is over the limit of {self.limit} bytes (WellMLExtension.max_request_bytes)",
+            )
+        self._chunks.append(chunk)
+
+    @web.authenticated
+    @authorized("read")
+    async def post(self) -> None:
+        body = b"".join(self._chunks)
+        if not body.strip():
+            raise web.HTTPError(400, 'the body is empty: send {"notebook": <nbformat JSON>}')
+        head = self._peek(body)
+        path = head.get("path")
+        if path is not None and not isinstance(path, str):
+            raise web.HTTPError(400, "path must be a text")
+        phase = self.phase_argument(head.get("phase"))
+        environment = None
+        if head.get("kernel_id"):
+            environment = await self.kernel_environment(head["kernel_id"])
+        await self.run_review(
+            self.service.review_body(body, path=path, phase=phase, environment=environment)
+        )
+
+    def _peek(self, body: bytes) -> dict[str, Any]:
+        """The small fields of the body (path, phase, kernel_id) without parsing the notebook on the loop."""
+        try:
+            data = json.loads(body) if len(body) < 64 * 1024 else None
+        except (ValueError, RecursionError) as exc:
+            raise web.HTTPError(400, f"the body is not valid JSON: {exc}") from None
+        if data is None:
+            return _peek_large(body)
+        if not isinstance(data, dict):
+            raise web.HTTPError(
+                400,
+                'the body must be a JSON object: {"notebook": ..., "path": ..., "kernel_id": ...}',
+            )
+        if not isinstance(data.get("notebook"), dict):
+            raise web.HTTPError(
+                400, "the body needs a 'notebook' object (the notebook in nbformat JSON)"
+            )
+        return data
+
+    @web.authenticated
+    @authorized("read", resource="contents")
+    async def get(self) -> None:
+        path = self.get_query_argument("path", None)
+        if not path:
+            raise web.HTTPError(
+                400, "give the notebook's path: /api/wellml/review?path=folder/notebook.ipynb"
+            )
+        phase = self.phase_argument(self.get_query_argument("phase", None))
+        kernel_id = self.get_query_argument("kernel_id", None)
+        content = await self._read_saved(path)
+        environment = await self.kernel_environment(kernel_id) if kernel_id else None
+        await self.run_review(
+            self.service.review_file(content, path=path, phase=phase, environment=environment)
+        )
+
+    async def _read_saved(self, path: str) -> bytes:
+        cm = self.contents_manager
+        clean = path.strip("/")
+        if not clean.endswith(".ipynb"):
+            raise web.HTTPError(400, f"{path!r} is not a notebook (.ipynb)")
+        if any(part == ".." for part in clean.replace("\\", "/").split("/")):
+            raise web.HTTPError(403, f"{path!r} leaves the server's root folder")
+        root = getattr(cm, "root_dir", None)
+        if root:  # symlinks must not lead outside the root either
+            real_root = os.path.realpath(root)
+            real = os.path.realpath(os.path.join(root, clean))
+            if not (real == real_root or real.startswith(real_root + os.sep)):
+                raise web.HTTPError(403, f"{path!r} leads outside the server's root folder")
+        try:
+            model = await ensure_async(cm.get(clean, content=True, type="file", format="text"))
+        except web.HTTPError as exc:
+            if exc.status_code == 404:
+                raise web.HTTPError(404, f"no notebook at {path!r}") from None
+            raise
+        return model["content"].encode("utf-8")
+
+
+def _peek_large(body: bytes) -> dict[str, Any]:
+    """For large bodies: the top-level small fields without building the notebook on the event loop.
+
+    The worker parses and checks the whole body; here we only need ``path``, ``phase`` and
+    ``kernel_id``, which the frontend sends before ``notebook``.
+    """
+    head = body[:2048].decode("utf-8", "replace")
+    out: dict[str, Any] = {}
+    for key in ("path", "phase", "kernel_id"):
+        marker = f'"{key}"'
+        i = head.find(marker)
+        if i == -1:
+            continue
+        j = head.find(":", i + len(marker))
+        try:
+            value, _ = json.JSONDecoder().raw_decode(head[j + 1 :].lstrip())
+        except ValueError:
+            continue
+        out[key] = value
+    if not body.lstrip().startswith(b"{"):
+        raise web.HTTPError(
+            400, 'the body must be a JSON object: {"notebook": ..., "path": ..., "kernel_id": ...}'
+        )
+    return out
+
+
+class EnvironmentHandler(WellMLHandler):
+    """GET /api/wellml/environment?kernel_id=: that kernel's environment facts (cached)."""
+
+    auth_resource = "kernels"
+
+    @web.authenticated
+    @authorized("read")
+    async def get(self) -> None:
+        from ..inspection.environment import environment_facts
+        from ..inspection.licenses import LicensePolicy
+
+        kernel_id = self.get_query_argument("kernel_id", None)
+        if not kernel_id:
+            raise web.HTTPError(400, "give the kernel: /api/wellml/environment?kernel_id=<id>")
+        env = await self.kernel_environment(kernel_id)
+        policy = LicensePolicy.from_config(self.service.license_allow, self.service.license_deny)
+        facts = environment_facts(env, policy)
+        body = {k: v for k, v in env.items() if not k.startswith("_")}
+        body["license_flags"] = facts["license_flag"]
+        body["probe_ms"] = env.get("_probe_ms")
+        self.write_json(body)
+
+
 default_handlers = [
     (r"/api/wellml/info", InfoHandler),
     (r"/api/wellml/lens", LensHandler),
+    (r"/api/wellml/review", ReviewHandler),
+    (r"/api/wellml/environment", EnvironmentHandler),
 ]

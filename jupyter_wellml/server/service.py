@@ -1,19 +1,111 @@
-"""The services behind the REST API, built once per server: catalog, reviews, environment probes."""
+"""The services behind the REST API, built once per server: catalog, reviews, environment probes.
+
+Reviews are CPU-bound Python, so they run in worker *processes* (never on the event loop): the
+loop only hashes the request body, looks the review up in a cache keyed by content, lens,
+phase and environment, and awaits the worker. Identical requests in flight share one
+computation. Environment probes run the kernel's own interpreter as a subprocess (asyncio, so
+the loop never blocks) and are cached per interpreter until its site folders change.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import logging
+import multiprocessing
+import os
+import shutil
+import time
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
+from typing import Any
 
 from .. import __version__
 from ..catalog import Catalog, load_catalog
+from ..errors import NotebookError, WellMLError
 
 API_VERSION = 1
 
 
+class LRU(OrderedDict):
+    """A tiny least-recently-used mapping."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+# --------------------------------------------------------------------------- worker side
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(lens_paths: list[str], allow: list[str], deny: list[str]) -> None:
+    import gc
+
+    from ..catalog import load_catalog
+    from ..inspection.licenses import LicensePolicy
+
+    _WORKER["catalog"] = load_catalog(lens_paths)
+    _WORKER["policy"] = LicensePolicy.from_config(allow, deny)
+    # cached cell analyses are long-lived: collect young objects less often
+    gc.set_threshold(20000, 20, 50)
+
+
+def _warm() -> int:
+    from ..inspection import review  # noqa: F401 - import the engine before the first request
+
+    return os.getpid()
+
+
+def _review_job(
+    body: bytes, path: str | None, phase: str | None, environment: dict | None
+) -> bytes:
+    """Runs in a worker: JSON body → review JSON (bytes), or raises WellMLError with the reason."""
+    from ..inspection import review
+
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise WellMLError(f"the body is not valid JSON: {exc}") from None
+    notebook = data.get("notebook") if isinstance(data, dict) else None
+    if not isinstance(notebook, dict):
+        raise WellMLError("the body needs a 'notebook' object (the notebook in nbformat JSON)")
+    result = review(
+        notebook, _WORKER["catalog"], environment, policy=_WORKER["policy"], phase=phase, path=path
+    )
+    return json.dumps(result.to_json()).encode()
+
+
+def _review_file_job(
+    content: bytes, path: str, phase: str | None, environment: dict | None
+) -> bytes:
+    from ..inspection import review
+
+    result = review(
+        content, _WORKER["catalog"], environment, policy=_WORKER["policy"], phase=phase, path=path
+    )
+    return json.dumps(result.to_json()).encode()
+
+
+# --------------------------------------------------------------------------- the service
 class ReviewService:
-    """Holds the catalog and runs reviews and environment probes for the handlers."""
+    """Holds the catalog, the worker pool and the caches; the handlers call it."""
 
     def __init__(
         self,
@@ -30,11 +122,15 @@ class ReviewService:
         self.license_allow = license_allow
         self.license_deny = license_deny
         self.probe_timeout = probe_timeout
-        self.cache_size = cache_size
         self.workers = workers
         self.log = log or logging.getLogger(__name__)
         self.catalog: Catalog = load_catalog(lens_paths)
+        self.reviews: LRU = LRU(cache_size)
+        self.environments: LRU = LRU(max(cache_size, 8))
+        self._inflight: dict[str, asyncio.Future] = {}
+        self._pool: ProcessPoolExecutor | None = None
 
+    # ---- lens and info
     @cached_property
     def lens_json(self) -> bytes:
         return json.dumps(self.catalog.to_json(rules=False)).encode()
@@ -49,7 +145,11 @@ class ReviewService:
             "name": "jupyter-wellml",
             "version": __version__,
             "api_version": API_VERSION,
-            "schemas": {"review": "wellml-review/v1", "record": "wellml-record/v1"},
+            "schemas": {
+                "review": "wellml-review/v1",
+                "record": "wellml-record/v1",
+                "environment": "wellml-environment/v1",
+            },
             "lens": {
                 "fingerprint": c.fingerprint,
                 "practices": len(c),
@@ -58,5 +158,87 @@ class ReviewService:
             },
         }
 
+    # ---- worker pool
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn, not fork: the server has threads (and ZMQ) that a fork must not copy
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(self.lens_paths, self.license_allow, self.license_deny),
+            )
+        return self._pool
+
+    def warm(self) -> None:
+        """Start the workers now, so the first review does not pay for their start."""
+        for _ in range(self.workers):
+            self.pool.submit(_warm)
+
+    async def _cached(self, key: str, job, *args) -> bytes:
+        hit = self.reviews.get(key)
+        if hit is not None:
+            return hit
+        running = self._inflight.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.pool, job, *args)
+        self._inflight[key] = future
+        try:
+            result = await future
+        finally:
+            self._inflight.pop(key, None)
+        self.reviews.put(key, result)
+        return result
+
+    async def review_body(
+        self, body: bytes, *, path: str | None, phase: str | None, environment: dict | None
+    ) -> bytes:
+        """Review the notebook in a request body (unsaved state)."""
+        key = self._key(body, path, phase, environment)
+        return await self._cached(key, _review_job, body, path, phase, environment)
+
+    async def review_file(
+        self, content: bytes, *, path: str, phase: str | None, environment: dict | None
+    ) -> bytes:
+        """Review a saved notebook's bytes."""
+        key = self._key(content, path, phase, environment, kind="file")
+        return await self._cached(key, _review_file_job, content, path, phase, environment)
+
+    def _key(self, content: bytes, path, phase, environment, kind: str = "body") -> str:
+        h = hashlib.sha256(content)
+        h.update(f"|{kind}|{path}|{phase}|{self.catalog.fingerprint}|".encode())
+        if environment:
+            h.update(environment.get("_key", "").encode())
+        return h.hexdigest()
+
+    # ---- environments
+    async def environment(self, python: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+        """The probe result for ``python``, re-probed only when its site folders changed."""
+        from ..inspection.environment import probe_async, state_key
+
+        resolved = shutil.which(python) or python
+        cached = self.environments.get(resolved)
+        if cached is not None and state_key(cached) == cached["_state"]:
+            return cached
+        started = time.perf_counter()
+        result = await probe_async(resolved, timeout=self.probe_timeout, env=env)
+        result["_state"] = state_key(result)
+        result["_key"] = hashlib.sha256(
+            json.dumps([resolved, result["_state"]], default=str).encode()
+        ).hexdigest()[:16]
+        result["_probe_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        self.environments.put(resolved, result)
+        return result
+
     def close(self) -> None:
         """Release worker processes (called when the server stops)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+__all__ = ["API_VERSION", "NotebookError", "ReviewService", "WellMLError"]

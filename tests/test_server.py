@@ -1,0 +1,443 @@
+"""The REST API on a real jupyter-server (pytest-jupyter), with authentication required."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+import tornado.httpclient
+from tornado.httpclient import HTTPClientError
+
+from jupyter_wellml.catalog.schema import errors
+
+from .conftest import corpus_notebooks
+
+NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "id": "a1",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "import shap\nimport pandas as pd\ndf = pd.read_csv('s3://bucket/train.csv')\nmodel.fit(X, y)",
+        },
+    ],
+    "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+async def _json(response):
+    return json.loads(response.body)
+
+
+async def expect_error(coro, code: int, text: str) -> dict:
+    with pytest.raises(HTTPClientError) as info:
+        await coro
+    assert info.value.code == code, info.value.response.body
+    body = json.loads(info.value.response.body)
+    assert text in body["message"], body
+    return body
+
+
+# ----------------------------------------------------------------------------- routes
+async def test_info_is_valid_and_matches_the_package(jp_fetch):
+    from jupyter_wellml import __version__
+
+    body = await _json(await jp_fetch("api", "wellml", "info"))
+    assert errors("info.v1", body) == []
+    assert body["version"] == __version__ and body["lens"]["practices"] >= 60
+
+
+async def test_lens_returns_the_catalog(jp_fetch):
+    body = await _json(await jp_fetch("api", "wellml", "lens"))
+    assert errors("catalog.v1", body) == []
+    assert "rules" not in body["practices"][0]
+    with_rules = await _json(await jp_fetch("api", "wellml", "lens", params={"rules": "1"}))
+    assert any(p["rules"] for p in with_rules["practices"])
+    await expect_error(
+        jp_fetch("api", "wellml", "lens", params={"rules": "yes"}), 400, "use 0 or 1"
+    )
+
+
+async def test_post_review_of_unsaved_notebook(jp_fetch):
+    response = await jp_fetch(
+        "api",
+        "wellml",
+        "review",
+        method="POST",
+        body=json.dumps({"notebook": NOTEBOOK, "path": "draft.ipynb"}),
+    )
+    body = await _json(response)
+    assert errors("review.v1", body) == []
+    assert body["notebook"]["path"] == "draft.ipynb"
+    assert body["facts"]["explainability"][0]["method"] == "shap"
+    assert body["facts"]["data_sources"][0]["uri"] == "s3://bucket/train.csv"
+    phase = body["phase"]
+    assert phase["id"] == "model_development" and phase["source"] == "inferred"
+
+
+async def test_post_review_with_a_requested_phase(jp_fetch):
+    body = await _json(
+        await jp_fetch(
+            "api",
+            "wellml",
+            "review",
+            method="POST",
+            body=json.dumps({"notebook": NOTEBOOK, "phase": "serving"}),
+        )
+    )
+    assert body["phase"]["id"] == "deployment" and body["phase"]["source"] == "requested"
+    await expect_error(
+        jp_fetch(
+            "api",
+            "wellml",
+            "review",
+            method="POST",
+            body=json.dumps({"notebook": NOTEBOOK, "phase": "cooking"}),
+        ),
+        400,
+        "unknown phase 'cooking'",
+    )
+
+
+@pytest.mark.parametrize("path", list(corpus_notebooks()[::60]), ids=lambda p: p.name)
+async def test_post_review_of_corpus_notebooks_validates(jp_fetch, path):
+    nb = json.loads(path.read_text())
+    body = await _json(
+        await jp_fetch(
+            "api",
+            "wellml",
+            "review",
+            method="POST",
+            body=json.dumps({"notebook": nb, "path": path.name}),
+        )
+    )
+    assert errors("review.v1", body) == []
+
+
+async def test_get_review_of_a_saved_notebook(jp_fetch, jp_root_dir):
+    (jp_root_dir / "work").mkdir()
+    (jp_root_dir / "work" / "saved.ipynb").write_text(json.dumps(NOTEBOOK))
+    body = await _json(
+        await jp_fetch("api", "wellml", "review", params={"path": "work/saved.ipynb"})
+    )
+    assert errors("review.v1", body) == []
+    assert body["notebook"]["path"] == "work/saved.ipynb"
+    await expect_error(
+        jp_fetch("api", "wellml", "review", params={"path": "work/missing.ipynb"}),
+        404,
+        "no notebook at 'work/missing.ipynb'",
+    )
+    await expect_error(jp_fetch("api", "wellml", "review"), 400, "give the notebook's path")
+    await expect_error(
+        jp_fetch("api", "wellml", "review", params={"path": "work/notes.txt"}),
+        400,
+        "is not a notebook",
+    )
+
+
+# ----------------------------------------------------------------------------- security
+@pytest.mark.parametrize(
+    "path", ["../outside.ipynb", "work/../../outside.ipynb", "/../outside.ipynb"]
+)
+async def test_traversal_is_refused(jp_fetch, jp_root_dir, path):
+    (jp_root_dir.parent / "outside.ipynb").write_text(json.dumps(NOTEBOOK))
+    (jp_root_dir / "work").mkdir(exist_ok=True)
+    await expect_error(
+        jp_fetch("api", "wellml", "review", params={"path": path}), 403, "root folder"
+    )
+
+
+async def test_absolute_path_stays_inside_the_root(jp_fetch):
+    await expect_error(
+        jp_fetch("api", "wellml", "review", params={"path": "/etc/hostname.ipynb"}),
+        404,
+        "no notebook at",
+    )
+
+
+async def test_symlink_leaving_the_root_is_refused(jp_fetch, jp_root_dir, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "secret.ipynb"
+    outside.write_text(json.dumps(NOTEBOOK))
+    os.symlink(outside, jp_root_dir / "link.ipynb")
+    await expect_error(
+        jp_fetch("api", "wellml", "review", params={"path": "link.ipynb"}),
+        403,
+        "leads outside the server's root folder",
+    )
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("nope", "the body is not valid JSON"),
+        ("[1, 2]", "the body must be a JSON object"),
+        ('{"notebook": 5}', "needs a 'notebook' object"),
+        ('{"path": "x.ipynb"}', "needs a 'notebook' object"),
+        (
+            '{"notebook": {"cells": "x"}}',
+            "the notebook cannot be reviewed: not a notebook: it has no 'cells' list",
+        ),
+        (
+            '{"notebook": {"cells": [{"cell_type": "picture"}]}}',
+            "cell 0: unknown cell_type 'picture'",
+        ),
+        (
+            '{"notebook": {"cells": [{"cell_type": "code", "source": 7}]}}',
+            "cell 0: 'source' must be text",
+        ),
+        ('{"notebook": {"cells": []}, "path": 3}', "path must be a text"),
+        ("", "the body is empty"),
+        ("[" * 50000 + "]" * 50000, "the body must be a JSON object"),
+        ('{"notebook": ' + "[" * 50000 + "]" * 50000 + "}", "the body is not valid JSON"),
+    ],
+)
+async def test_malformed_bodies_are_400_with_the_reason(jp_fetch, body, message):
+    await expect_error(
+        jp_fetch(
+            "api", "wellml", "review", method="POST", body=body, allow_nonstandard_methods=True
+        ),
+        400,
+        message,
+    )
+
+
+async def test_large_malformed_body_is_refused_by_the_worker(jp_fetch):
+    body = json.dumps(
+        {"notebook": {"cells": [{"cell_type": "code", "source": "x" * 200_000}] * 2, "nbformat": 4}}
+    )
+    ok = await jp_fetch("api", "wellml", "review", method="POST", body=body)
+    assert ok.code == 200
+    await expect_error(
+        jp_fetch(
+            "api",
+            "wellml",
+            "review",
+            method="POST",
+            body='{"notebook": 1, "pad": "' + "x" * 100_000 + '"}',
+        ),
+        400,
+        "needs a 'notebook' object",
+    )
+
+
+@pytest.fixture
+def small_limit(jp_server_config):
+    jp_server_config["WellMLExtension"] = {"max_request_bytes": 4096}
+    return jp_server_config
+
+
+async def test_oversized_body_is_413_with_a_message(small_limit, jp_fetch):
+    big = json.dumps({"notebook": {**NOTEBOOK, "cells": NOTEBOOK["cells"] * 100}})
+    body = await expect_error(
+        jp_fetch("api", "wellml", "review", method="POST", body=big), 413, "the limit is 4096 bytes"
+    )
+    assert "max_request_bytes" in body["message"]
+
+
+def _our_routes(app) -> list[tuple[str, type]]:
+    """Every route the app serves whose handler comes from jupyter_wellml."""
+    found = []
+
+    def walk(router):
+        for rule in getattr(router, "rules", []):
+            target = rule.target
+            if hasattr(target, "rules"):
+                walk(target)
+            elif isinstance(target, type) and target.__module__.startswith("jupyter_wellml"):
+                found.append((rule.matcher.regex.pattern, target))
+
+    walk(app.default_router)
+    walk(app.wildcard_router)
+    return found
+
+
+async def test_every_route_refuses_requests_without_credentials(
+    jp_web_app, jp_serverapp, http_server_client, jp_base_url
+):
+    routes = _our_routes(jp_web_app)
+    from jupyter_wellml.server.handlers import default_handlers
+
+    assert {cls for _, cls in routes} >= {cls for _, cls in default_handlers}
+    checked = 0
+    for pattern, cls in routes:
+        url = pattern.rstrip("$").replace("\\", "")
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            if not hasattr(cls, method.lower()) or getattr(cls, method.lower()) is getattr(
+                tornado.web.RequestHandler, method.lower()
+            ):
+                continue
+            for headers in ({}, {"Authorization": "token not-the-token"}):
+                response = await http_server_client.fetch(
+                    url,
+                    method=method,
+                    headers=headers,
+                    raise_error=False,
+                    body="{}" if method in ("POST", "PUT", "PATCH") else None,
+                    follow_redirects=False,
+                )
+                assert response.code == 403, (
+                    f"{method} {url} answered {response.code} without credentials"
+                )
+                checked += 1
+    assert checked >= 10
+
+
+async def test_post_with_cookie_auth_needs_the_xsrf_token(
+    jp_serverapp, http_server_client, jp_base_url
+):
+    token = jp_serverapp.identity_provider.token
+    login = await http_server_client.fetch(
+        f"{jp_base_url}api/wellml/info?token={token}", raise_error=False
+    )
+    cookies = [c.split(";", 1)[0] for c in login.headers.get_list("Set-Cookie")]
+    assert cookies, "the server set no login cookie"
+    response = await http_server_client.fetch(
+        f"{jp_base_url}api/wellml/review",
+        method="POST",
+        body=json.dumps({"notebook": NOTEBOOK}),
+        headers={"Cookie": "; ".join(cookies)},
+        raise_error=False,
+    )
+    assert response.code == 403
+    assert b"XSRF" in response.body or b"xsrf" in response.body
+
+
+async def test_authorizer_is_honoured(jp_server_config, jp_serverapp, jp_fetch):
+    from jupyter_server.auth.authorizer import Authorizer
+
+    class DenyWellML(Authorizer):
+        def is_authorized(self, handler, user, action, resource):
+            return resource != "wellml"
+
+    jp_serverapp.web_app.settings["authorizer"] = DenyWellML(
+        parent=jp_serverapp, identity_provider=jp_serverapp.identity_provider
+    )
+    await expect_error(
+        jp_fetch("api", "wellml", "info"), 403, "not authorized to read on resource: wellml"
+    )
+
+
+async def test_notebook_code_is_never_executed(jp_fetch, tmp_path):
+    canary = tmp_path / "executed"
+    nb = {
+        **NOTEBOOK,
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": f"open({str(canary)!r}, 'w').write('ran')\n!touch {canary}\n%system touch {canary}",
+            }
+        ],
+    }
+    await jp_fetch("api", "wellml", "review", method="POST", body=json.dumps({"notebook": nb}))
+    assert not canary.exists()
+
+
+# ----------------------------------------------------------------------------- environment
+@pytest.mark.slow
+async def test_environment_of_a_real_kernel_is_probed_and_cached(jp_fetch):
+    response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": "python3"}))
+    python_kernel = json.loads(response.body)["id"]
+    try:
+        await _environment_checks(jp_fetch, python_kernel)
+    finally:
+        await jp_fetch("api", "kernels", python_kernel, method="DELETE")
+
+
+async def _environment_checks(jp_fetch, python_kernel):
+    started = time.perf_counter()
+    body = await _json(
+        await jp_fetch("api", "wellml", "environment", params={"kernel_id": python_kernel})
+    )
+    cold = time.perf_counter() - started
+    assert errors("environment.v1", body) == []
+    assert any(p["name"] == "ipykernel" for p in body["packages"])
+    started = time.perf_counter()
+    again = await _json(
+        await jp_fetch("api", "wellml", "environment", params={"kernel_id": python_kernel})
+    )
+    warm = time.perf_counter() - started
+    assert again["packages"] == body["packages"] and warm < cold
+    review = await _json(
+        await jp_fetch(
+            "api",
+            "wellml",
+            "review",
+            method="POST",
+            body=json.dumps({"notebook": NOTEBOOK, "kernel_id": python_kernel}),
+        )
+    )
+    assert review["environment"]["packages"] == len(body["packages"])
+
+
+async def test_environment_of_an_unknown_kernel_is_404(jp_fetch):
+    await expect_error(
+        jp_fetch("api", "wellml", "environment", params={"kernel_id": "no-such-kernel"}),
+        404,
+        "no running kernel has the id 'no-such-kernel'",
+    )
+    await expect_error(jp_fetch("api", "wellml", "environment"), 400, "give the kernel")
+    await expect_error(
+        jp_fetch(
+            "api",
+            "wellml",
+            "review",
+            method="POST",
+            body=json.dumps({"notebook": NOTEBOOK, "kernel_id": "nope"}),
+        ),
+        404,
+        "no running kernel",
+    )
+
+
+# ----------------------------------------------------------------------------- concurrency
+async def test_identical_concurrent_reviews_share_one_computation(jp_fetch, jp_serverapp):
+    service = jp_serverapp.web_app.settings["wellml_service"]
+    service.reviews.clear()
+    nb = {
+        **NOTEBOOK,
+        "cells": NOTEBOOK["cells"]
+        + [{"cell_type": "markdown", "metadata": {}, "source": f"unique {time.time()}"}],
+    }
+    body = json.dumps({"notebook": nb})
+    responses = await asyncio.gather(
+        *(jp_fetch("api", "wellml", "review", method="POST", body=body) for _ in range(8))
+    )
+    assert len({r.body for r in responses}) == 1
+    assert len(service.reviews) == 1
+
+
+def test_review_runs_off_the_event_loop_in_worker_processes():
+    from jupyter_wellml.server.service import ReviewService
+
+    service = ReviewService(
+        lens_paths=[], license_allow=[], license_deny=[], probe_timeout=5, cache_size=4, workers=1
+    )
+    try:
+        loop = asyncio.new_event_loop()
+        body = json.dumps({"notebook": NOTEBOOK}).encode()
+        result = loop.run_until_complete(
+            service.review_body(body, path=None, phase=None, environment=None)
+        )
+        pids = loop.run_until_complete(loop.run_in_executor(service.pool, os.getpid))
+        loop.close()
+        assert json.loads(result)["schema"] == "wellml-review/v1"
+        assert pids != os.getpid()
+    finally:
+        service.close()
+
+
+Path  # noqa: B018 - keeps the import used in type hints of fixtures above
+tornado.httpclient  # noqa: B018
