@@ -9,7 +9,6 @@ practice of another lens only through an ``override:`` file that names it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -24,59 +23,34 @@ from .model import Alias, LensInfo, Phase, Pillar, Practice, Principle, Rule, So
 if TYPE_CHECKING:
     from .yamlsource import YamlDocument
 
-LENS_FILE = "lens.yaml"
-PRACTICES_DIR = "practices"
-CACHE_FORMAT = 1
+from . import locate
+from .locate import (  # noqa: F401 - part of this module's API
+    CACHE_FORMAT,
+    LENS_FILE,
+    PRACTICES_DIR,
+    cache_dir,
+    catalog_fingerprint,
+    fingerprint,
+    lens_files,
+)
 
 
-# --------------------------------------------------------------------------- locating
 def builtin_lens_root() -> Path:
     """The folder holding the built-in lens folders (inside the wheel, or the checkout's ``lens/``)."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "lens"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "lens"
+    return Path(locate.builtin_lens_root())
 
 
 def data_dir_lens_roots() -> list[Path]:
-    """``<jupyter data dir>/wellml/lenses`` for every Jupyter data directory, user first."""
-    from jupyter_core.paths import jupyter_path
-
-    return [Path(p) for p in jupyter_path("wellml", "lenses")]
+    return [Path(p) for p in locate.data_dir_lens_roots()]
 
 
 def discover(paths: Iterable[os.PathLike | str]) -> list[Path]:
-    """Lens folders below ``paths``: a path holding ``lens.yaml`` is one; otherwise its sub-folders that hold one."""
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for raw in paths:
-        path = Path(raw).expanduser()
-        candidates = (
-            [path]
-            if (path / LENS_FILE).is_file()
-            else (
-                sorted(p for p in path.iterdir() if (p / LENS_FILE).is_file())
-                if path.is_dir()
-                else []
-            )
-        )
-        for c in candidates:
-            key = c.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(c)
-    return found
+    """Lens folders below ``paths`` (see :func:`.locate.discover`)."""
+    return [Path(p) for p in locate.discover(paths)]
 
 
-def default_lens_dirs(
-    lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True
-) -> list[Path]:
-    roots: list[os.PathLike | str] = [builtin_lens_root()]
-    if data_dirs:
-        roots.extend(data_dir_lens_roots())
-    roots.extend(lens_paths)
-    return discover(roots)
+def default_lens_dirs(lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True) -> list[Path]:
+    return [Path(p) for p in locate.default_lens_dirs(lens_paths, data_dirs=data_dirs)]
 
 
 # --------------------------------------------------------------------------- loading
@@ -97,8 +71,8 @@ def load_catalog(
 
 
 def load_lens_dirs(dirs: Sequence[Path], *, cache: bool = True) -> Catalog:
-    key = _fingerprint(dirs)
-    cache_file = _cache_dir() / f"catalog-{key}.json" if cache else None
+    key = fingerprint(dirs)
+    cache_file = Path(cache_dir()) / f"catalog-{key}.json" if cache else None
     if cache_file is not None:
         try:
             data = json.loads(cache_file.read_text("utf-8"))
@@ -106,7 +80,7 @@ def load_lens_dirs(dirs: Sequence[Path], *, cache: bool = True) -> Catalog:
                 return Catalog.from_json(data["catalog"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    catalog = _Merger(builtin_root=builtin_lens_root()).merge(
+    catalog = _Merger(builtin_root=Path(builtin_lens_root())).merge(
         dirs, fingerprint=key
     )  # YAML + jsonschema only here
     if cache_file is not None:
@@ -132,60 +106,14 @@ def check_lens_dir(path: os.PathLike | str) -> tuple[Catalog, list[LensIssue]]:
         )
         return load_lens_dirs(default_lens_dirs(data_dirs=False), cache=False), [issue]
     builtin = discover([builtin_lens_root()])
+    mine_real = {os.path.realpath(x) for x in dirs}  # noqa: PTH - strings and Paths alike
     catalog = load_lens_dirs(
-        [*(d for d in builtin if d.resolve() not in {x.resolve() for x in dirs}), *dirs],
+        [*(d for d in builtin if os.path.realpath(d) not in mine_real), *dirs],
         cache=False,
     )
     prefixes = tuple(str(d) for d in dirs)
     mine = [i for i in catalog.issues if i.path.startswith(prefixes)]
     return catalog, mine
-
-
-def catalog_fingerprint(
-    lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True
-) -> str:
-    """The cache key :func:`load_catalog` would use, without loading anything (a few ``stat`` calls)."""
-    return _fingerprint(default_lens_dirs(lens_paths, data_dirs=data_dirs))
-
-
-def cache_dir() -> Path:
-    """Where jupyter-wellml keeps its caches: ``$WELLML_CACHE_DIR`` or the user cache folder."""
-    return _cache_dir()
-
-
-def _cache_dir() -> Path:
-    env = os.environ.get("WELLML_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jupyter-wellml"
-
-
-def _fingerprint(dirs: Sequence[Path]) -> str:
-    from .. import __version__
-
-    h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}".encode())
-    schema_dir = Path(__file__).resolve().parent.parent / "schemas"
-    for f in sorted(schema_dir.glob("*.json")):
-        st = f.stat()
-        h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}".encode())
-    for d in dirs:
-        for f in _lens_files(d):
-            st = f.stat()
-            h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:20]
-
-
-def _lens_files(d: Path) -> list[Path]:
-    files = [d / LENS_FILE]
-    root = d / PRACTICES_DIR
-    if root.is_dir():
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
-            files.extend(
-                Path(dirpath) / n for n in sorted(filenames) if n.endswith((".yaml", ".yml"))
-            )
-    return files
 
 
 class _Merger:
@@ -215,9 +143,9 @@ class _Merger:
         self.issues.append(LensIssue(str(path), line, pointer, message, severity))
 
     # ---- main
-    def merge(self, dirs: Sequence[Path], *, fingerprint: str) -> Catalog:
+    def merge(self, dirs: Sequence[Path | str], *, fingerprint: str) -> Catalog:
         for d in dirs:
-            self._load_lens(d)
+            self._load_lens(Path(d))
         for lens_id, data, doc, path in self.overrides:
             self._apply_override(lens_id, data, doc, path)
         self._check_aliases()
@@ -317,7 +245,7 @@ class _Merger:
                     "warning",
                 )
         self.principles.extend(Principle(**p) for p in data.get("design_principles", ()))
-        for f in _lens_files(d)[1:]:
+        for f in [Path(x) for x in lens_files(d)][1:]:
             self._load_practice(lens_id, f)
 
     def _load_practice(self, lens_id: str, path: Path) -> None:

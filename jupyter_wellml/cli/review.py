@@ -16,7 +16,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -123,17 +122,16 @@ def notebooks(paths: Sequence[str]) -> tuple[list[str], list[dict[str, str]]]:
     found: list[str] = []
     errors: list[dict[str, str]] = []
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p):
+        if os.path.isdir(raw):
+            for dirpath, dirnames, filenames in os.walk(raw):
                 dirnames[:] = sorted(
                     d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
                 )
                 found.extend(
-                    str(Path(dirpath) / f) for f in sorted(filenames) if f.endswith(".ipynb")
+                    os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith(".ipynb")
                 )
-        elif p.is_file():
-            found.append(str(p))
+        elif os.path.isfile(raw):
+            found.append(raw)
         else:
             errors.append({"path": raw, "message": "no such file or folder"})
     return list(dict.fromkeys(found)), errors
@@ -143,9 +141,9 @@ class _Cache:
     """Reviews on disk, keyed by notebook content + lens fingerprint + options + engine version."""
 
     def __init__(self, enabled: bool, fingerprint: str, options: str):
-        from ..catalog.loader import cache_dir
+        from ..catalog.locate import cache_dir
 
-        self.dir = cache_dir() / "reviews"
+        self.dir = os.path.join(cache_dir(), "reviews")
         self.enabled = enabled
         self.prefix = f"{ENGINE}|{fingerprint}|{options}|"
 
@@ -158,7 +156,8 @@ class _Cache:
         if not self.enabled:
             return None
         try:
-            return json.loads((self.dir / f"{key}.json").read_text("utf-8"))
+            with open(os.path.join(self.dir, f"{key}.json"), encoding="utf-8") as fh:
+                return json.load(fh)
         except (OSError, ValueError):
             return None
 
@@ -166,10 +165,11 @@ class _Cache:
         if not self.enabled:
             return
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.dir / f"{key}.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps(review), "utf-8")
-            os.replace(tmp, self.dir / f"{key}.json")
+            os.makedirs(self.dir, exist_ok=True)
+            tmp = os.path.join(self.dir, f"{key}.{os.getpid()}.tmp")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(review, fh)
+            os.replace(tmp, os.path.join(self.dir, f"{key}.json"))
         except OSError:
             pass
 
@@ -222,7 +222,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.jobs < 1:
         return _usage(parser, "--jobs must be 1 or more")
     paths, errors = notebooks(args.paths)
-    from ..catalog.loader import catalog_fingerprint
+    from ..catalog.locate import catalog_fingerprint
 
     data_dirs = not args.no_data_dirs
     phase_word = args.phase
@@ -262,7 +262,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     todo: list[tuple[str, bytes, str]] = []
     for path in paths:
         try:
-            content = Path(path).read_bytes()
+            with open(path, "rb") as fh:
+                content = fh.read()
         except OSError as exc:
             errors.append({"path": path, "message": f"cannot read: {exc.strerror or exc}"})
             continue
@@ -339,7 +340,7 @@ def _render(reviews, errors, args) -> str:
             len(reviews) == 1
             and not errors
             and len(args.paths) == 1
-            and Path(args.paths[0]).is_file()
+            and os.path.isfile(args.paths[0])
         ):
             return json.dumps(reviews[0], indent=2)
         return json.dumps(
@@ -367,7 +368,8 @@ def _render(reviews, errors, args) -> str:
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()

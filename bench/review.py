@@ -1,0 +1,139 @@
+"""Review speed over the shared corpus, as ratios to baselines measured in the same run.
+
+1. In-process: median time of ``review()`` per notebook (engine caches cleared before each, so
+   nothing is reused between notebooks) / median "floor" per notebook: ``json.load`` plus
+   ``ast.parse`` of every code cell after IPython's ``TransformerManager`` (what any static
+   reader of notebooks must do at least). Target: <= 2x.
+2. The CLI on the whole corpus: ``jupyter-wellml review CORPUS --jobs 2 --no-cache``. Target: <= 10 s.
+3. One notebook through the CLI, as a process, / ``python -c pass``, median of repeated runs:
+   cold (``--no-cache``; the catalog cache is warm, as after any first run) and warm (the
+   review cache holds the notebook, as in CI re-runs and pre-commit). Target: <= 6x.
+
+Usage: ``python bench/review.py [--corpus DIR] [--runs N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "sagemaker-examples"
+
+
+def floor_ms(raw: bytes, tm) -> float:
+    started = time.perf_counter()
+    nb = json.loads(raw)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        try:
+            ast.parse(tm.transform_cell(src))
+        except Exception:  # noqa: BLE001 - unparsable cells count as parsed-and-failed, like in a review
+            pass
+    return (time.perf_counter() - started) * 1000
+
+
+def in_process(files: list[Path]) -> dict:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from jupyter_wellml.catalog import load_catalog
+    from jupyter_wellml.inspection import facts as facts_module
+    from jupyter_wellml.inspection import review
+    from jupyter_wellml.inspection.source import analyse_cell
+
+    catalog = load_catalog(data_dirs=False)
+    tm = TransformerManager()
+    raws = [f.read_bytes() for f in files]
+    review(raws[0], catalog)  # imports and one-time setup out of the measurement
+    floors, cold, warm, crashes = [], [], [], 0
+    for raw in raws:
+        floors.append(min(floor_ms(raw, tm) for _ in range(3)))
+        times = []
+        for _ in range(3):
+            analyse_cell.cache_clear()
+            facts_module._SECRETS_CACHE.clear()
+            started = time.perf_counter()
+            try:
+                review(raw, catalog)
+            except Exception:  # noqa: BLE001 - counted and reported
+                crashes += 1
+                break
+            times.append((time.perf_counter() - started) * 1000)
+        cold.append(min(times) if times else float("nan"))
+        started = time.perf_counter()
+        review(raw, catalog)
+        warm.append((time.perf_counter() - started) * 1000)
+    return {
+        "notebooks": len(raws),
+        "crashes": crashes,
+        "floor_median_ms": statistics.median(floors),
+        "review_median_ms": statistics.median(cold),
+        "review_warm_median_ms": statistics.median(warm),
+        "ratio": statistics.median(cold) / statistics.median(floors),
+        "per_notebook_ratio_median": statistics.median(c / f for c, f in zip(cold, floors) if f > 0),
+    }
+
+
+def median_process_ms(cmd: list[str], runs: int, env: dict) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--runs", type=int, default=21, help="process runs per CLI measurement")
+    args = parser.parse_args()
+    files = sorted(args.corpus.rglob("*.ipynb"))
+    if not files:
+        print(f"no notebooks under {args.corpus}", file=sys.stderr)
+        return 2
+    cache = tempfile.mkdtemp(prefix="wellml-bench-")
+    env = {**os.environ, "WELLML_CACHE_DIR": cache}
+    os.environ["WELLML_CACHE_DIR"] = cache
+    exe = str(Path(sys.executable).parent / "jupyter-wellml")
+
+    r = in_process(files)
+    print(f"in-process review over {r['notebooks']} notebooks ({r['crashes']} crashes)")
+    print(f"  floor (json.load + TransformerManager + ast.parse) median: {r['floor_median_ms']:.2f} ms")
+    print(f"  review() median (engine caches cleared):               {r['review_median_ms']:.2f} ms")
+    print(f"  ratio review/floor: {r['ratio']:.2f}x (median of per-notebook ratios {r['per_notebook_ratio_median']:.2f}x; target <= 2x)")
+    print(f"  review() median, same notebook again (server and sidebar case): {r['review_warm_median_ms']:.2f} ms")
+
+    subprocess.run([exe, "lens", "list", "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False)  # catalog cache
+    started = time.perf_counter()
+    done = subprocess.run([exe, "review", str(args.corpus), "--jobs", "2", "--no-cache", "--format", "json", "--fail-on", "never", "--no-data-dirs"],
+                          capture_output=True, env=env, check=False)
+    corpus_s = time.perf_counter() - started
+    reviewed = len(json.loads(done.stdout)["reviews"]) if done.stdout else 0
+    print(f"CLI, whole corpus, --jobs 2: {reviewed} notebooks in {corpus_s:.2f} s (exit {done.returncode}; target <= 10 s)")
+
+    sizes = sorted(files, key=lambda f: f.stat().st_size)
+    typical = sizes[len(sizes) // 2]
+    bare = median_process_ms([sys.executable, "-c", "pass"], args.runs, env)
+    cold = median_process_ms([exe, "review", str(typical), "--no-cache", "--no-data-dirs"], args.runs, env)
+    subprocess.run([exe, "review", str(typical), "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False)
+    warm = median_process_ms([exe, "review", str(typical), "--no-data-dirs"], args.runs, env)
+    print(f"one-notebook CLI process ({typical.name}, the median-size corpus notebook), median of {args.runs} runs:")
+    print(f"  python -c pass: {bare:.1f} ms")
+    print(f"  cold (--no-cache): {cold:.1f} ms = {cold / bare:.1f}x;  warm (cached review): {warm:.1f} ms = {warm / bare:.1f}x  (target <= 6x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
