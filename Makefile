@@ -35,8 +35,11 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml $(JS_SOURCES)
 	@command -v node >/dev/null || { echo "Node.js >= 20 is needed to build the labextension"; exit 1; }
 	$(BIN)/python -m pip install -q -e ".[test]"
-	$(BIN)/jupyter labextension list 2>&1 | grep -q "jupyter-wellml.*enabled.*OK"
-	$(BIN)/jupyter server extension list 2>&1 | grep -q "jupyter_wellml.*OK"
+	@# capture first, then grep: with pipefail, grep -q closing the pipe early fails the writer
+	@out="$$($(BIN)/jupyter labextension list 2>&1)"; grep "jupyter-wellml.*enabled.*OK" <<<"$$out" \
+	  || { echo "$$out"; echo "the jupyter-wellml labextension is not enabled OK"; exit 1; }
+	@out="$$($(BIN)/jupyter server extension list 2>&1)"; grep "jupyter_wellml.*OK" <<<"$$out" \
+	  || { echo "$$out"; echo "the jupyter_wellml server extension is not enabled OK"; exit 1; }
 	touch $@
 
 install: $(STAMP)
