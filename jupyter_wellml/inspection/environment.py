@@ -36,7 +36,7 @@ def probe(
     import subprocess
     import tempfile
 
-    cmd = [str(python), str(PROBE)]
+    cmd = [_resolve(python), str(PROBE)]
     try:
         done = subprocess.run(
             cmd,
@@ -66,7 +66,7 @@ async def probe_async(
 
     try:
         proc = await asyncio.create_subprocess_exec(
-            str(python),
+            _resolve(python),
             str(PROBE),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -86,6 +86,12 @@ async def probe_async(
             f"the environment probe in {python} took longer than {timeout:g} s"
         ) from None
     return _parse(proc.returncode or 0, out, err, python)
+
+
+def _resolve(python: str | os.PathLike) -> str:
+    """A relative interpreter path is relative to our working folder, not the probe's."""
+    text = os.fspath(python)
+    return os.path.abspath(text) if os.sep in text else text
 
 
 def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
