@@ -1,0 +1,104 @@
+"""Steps shared by the browser tests and bench/sidebar.py."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import Page, expect
+
+SIDEBAR = "#jupyter-wellml-sidebar"
+TRAINING = (
+    "from sklearn.datasets import load_iris\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "X, y = load_iris(return_X_y=True)\n"
+    "model = LogisticRegression(max_iter=200).fit(X, y)"
+)
+
+
+def open_notebook(page: Page, server, name: str, *, kernel: bool = True):
+    """Open `name` in a fresh workspace; wait for the kernel to be idle when asked."""
+    page.goto(
+        f"{server.url}/lab/workspaces/t{uuid.uuid4().hex[:8]}/tree/{name}?token={server.token}"
+    )
+    panel = page.locator(".jp-NotebookPanel").first
+    expect(panel).to_be_visible()
+    if kernel:
+        expect(page.locator("#jp-main-statusbar")).to_contain_text(
+            re.compile(r"Python 3 \(ipykernel\) \| Idle"), timeout=60_000
+        )
+    return panel
+
+
+def open_sidebar(page: Page):
+    page.locator(f'.jp-SideBar .lm-TabBar-tab[data-id="{SIDEBAR[1:]}"]').click()
+    sidebar = page.locator(SIDEBAR)
+    expect(sidebar).to_be_visible()
+    return sidebar
+
+
+def rendered_seq(page: Page) -> int:
+    return int(page.locator(SIDEBAR).get_attribute("data-rendered-seq") or 0)
+
+
+def wait_rendered_after(page: Page, seq: int, timeout: float = 30) -> int:
+    """Wait until the panel shows a review newer than `seq` and no newer one is pending."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        node = page.locator(SIDEBAR)
+        done = int(node.get_attribute("data-rendered-seq") or 0)
+        asked = int(node.get_attribute("data-review-seq") or 0)
+        if done > seq and done == asked:
+            return done
+        time.sleep(0.05)
+    raise AssertionError(f"the sidebar showed no review newer than #{seq} within {timeout} s")
+
+
+def wait_first_review(page: Page) -> int:
+    return wait_rendered_after(page, 0, timeout=60)
+
+
+def panel_statuses(page: Page) -> dict[str, str]:
+    """data-practice-id -> data-status of every row the panel shows."""
+    return page.locator(f"{SIDEBAR} [data-practice-id]").evaluate_all(
+        "rows => Object.fromEntries(rows.map(r => [r.dataset.practiceId, r.dataset.status]))"
+    )
+
+
+def type_into_cell(page: Page, panel, index: int, code: str) -> None:
+    panel.locator(".jp-Cell").nth(index).locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
+
+
+def add_cell_below(page: Page, panel, code: str) -> None:
+    """A new code cell at the end, holding `code` (typed as a user would)."""
+    cells = panel.locator(".jp-Cell")
+    count = cells.count()
+    cells.nth(count - 1).locator(".cm-content").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    expect(cells).to_have_count(count + 1)
+    type_into_cell(page, panel, count, code)
+
+
+def save(page: Page) -> None:
+    page.keyboard.press("Control+s")
+
+
+def read_metadata(path: Path, key: str = "wellml", timeout: float = 30, predicate=None) -> dict:
+    """The notebook's metadata[key] once the saved file has it (and `predicate` holds)."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = nbformat.read(path, as_version=4).metadata.get(key)
+        except Exception:  # the file is being written
+            last = None
+        if last is not None and (predicate is None or predicate(last)):
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{path.name}: metadata[{key!r}] never matched; last seen {last!r}")
