@@ -419,6 +419,65 @@ async def test_identical_concurrent_reviews_share_one_computation(jp_fetch, jp_s
     assert len(service.reviews) == 1
 
 
+async def test_info_stats_count_reviews_and_cache_hits(jp_fetch):
+    nb = {
+        **NOTEBOOK,
+        "cells": NOTEBOOK["cells"]
+        + [{"cell_type": "markdown", "metadata": {}, "source": f"stats {time.time()}"}],
+    }
+    body = json.dumps({"notebook": nb})
+    before = (await _json(await jp_fetch("api", "wellml", "info")))["stats"]["reviews"]
+    for _ in range(3):
+        await jp_fetch("api", "wellml", "review", method="POST", body=body)
+    after = await _json(await jp_fetch("api", "wellml", "info"))
+    assert errors("info.v1", after) == []
+    reviews = after["stats"]["reviews"]
+    assert reviews["computed"] == before["computed"] + 1
+    assert reviews["cache_hits"] == before["cache_hits"] + 2
+    assert reviews["in_flight"] == 0 and reviews["failed"] == before["failed"]
+    # nothing in the stats can carry a path, a user or notebook text: numbers and flags only
+    text = json.dumps(after["stats"])
+    assert "stats " not in text and "draft" not in text and "token" not in text
+
+
+async def test_loop_monitor_measures_a_stall_of_the_server_loop(jp_fetch):
+    # pytest-jupyter runs the server on this test's own event loop: blocking it here is a
+    # stall the server's monitor must see
+    await jp_fetch("api", "wellml", "info")  # the monitor starts with the first request
+    await asyncio.sleep(0.05)
+    quiet = (await _json(await jp_fetch("api", "wellml", "info")))["stats"]["loop"]
+    assert quiet["running"] and quiet["checks"] > 0
+    time.sleep(0.3)  # the stall under test (blocks the loop on purpose)
+    await asyncio.sleep(0.05)
+    loop = (await _json(await jp_fetch("api", "wellml", "info")))["stats"]["loop"]
+    assert loop["max_lag_ms"] >= 250, loop
+    assert loop["checks"] > quiet["checks"]
+    newest_age = loop["recent"][0][0]
+    assert newest_age <= 2
+    assert max(ms for age, ms in loop["recent"] if age <= 3) >= 250
+
+
+def test_loop_monitor_keeps_per_second_maxima():
+    from jupyter_wellml.server.monitor import LoopLagMonitor
+
+    async def scenario() -> LoopLagMonitor:
+        monitor = LoopLagMonitor(interval=0.005)
+        monitor.start()
+        await asyncio.sleep(0.05)
+        time.sleep(0.12)  # the stall under test (blocks the loop on purpose)
+        await asyncio.sleep(0.05)
+        monitor.stop()
+        return monitor
+
+    monitor = asyncio.run(scenario())
+    assert not monitor.running
+    assert 0.1 <= monitor.max_lag < 0.5
+    assert monitor.max_lag_since(5) == monitor.max_lag
+    figures = monitor.to_json()
+    assert figures["max_lag_ms"] == round(monitor.max_lag * 1000, 3)
+    assert figures["interval_ms"] == 5.0
+
+
 def test_review_runs_off_the_event_loop_in_worker_processes():
     from jupyter_wellml.server.service import ReviewService
 

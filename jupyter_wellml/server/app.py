@@ -102,6 +102,10 @@ class WellMLExtension(ExtensionApp):
 
         self.handlers.extend(default_handlers)
 
+    async def _start_jupyter_server_extension(self, serverapp) -> None:
+        """Once the server's loop runs: start the loop-lag monitor (``stats.loop`` in info)."""
+        self.service.monitor.start()
+
     async def stop_extension(self) -> None:
         service = getattr(self, "service", None)
         if service is not None:

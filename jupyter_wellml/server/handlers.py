@@ -42,6 +42,11 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
     def service(self) -> ReviewService:
         return self.settings["wellml_service"]
 
+    async def prepare(self) -> None:
+        await super().prepare()
+        # servers started without ``_post_start`` (embedded, pytest-jupyter) start it here
+        self.service.monitor.start()
+
     def write_json(self, body: bytes | dict, status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
@@ -101,7 +106,7 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
         except WellMLError as exc:
             raise web.HTTPError(400, str(exc)) from None
         except BrokenProcessPool:
-            self.service.close()
+            self.service.close_pool()
             raise web.HTTPError(
                 503, "the review workers stopped; they restart with the next request"
             ) from None

@@ -25,6 +25,7 @@ from typing import Any
 from .. import __version__
 from ..catalog import Catalog, load_catalog
 from ..errors import NotebookError, WellMLError
+from .monitor import LoopLagMonitor
 
 API_VERSION = 1
 
@@ -129,6 +130,9 @@ class ReviewService:
         self.environments: LRU = LRU(max(cache_size, 8))
         self._inflight: dict[str, asyncio.Future] = {}
         self._pool: ProcessPoolExecutor | None = None
+        self.monitor = LoopLagMonitor()
+        # counts only (no paths, no content): exposed as ``stats`` in GET /api/wellml/info
+        self.counts = {"computed": 0, "cache_hits": 0, "shared": 0, "failed": 0}
 
     # ---- lens and info
     @cached_property
@@ -156,6 +160,20 @@ class ReviewService:
                 "lenses": [lens.id for lens in c.lenses],
                 "issues": len(c.issues),
             },
+            "stats": self.stats(),
+        }
+
+    def stats(self) -> dict:
+        """Counters and event-loop figures; nothing about users, paths or notebook content."""
+        return {
+            "reviews": {
+                **self.counts,
+                "cached": len(self.reviews),
+                "in_flight": len(self._inflight),
+                "workers": self.workers,
+            },
+            "environments_cached": len(self.environments),
+            "loop": self.monitor.to_json(),
         }
 
     # ---- worker pool
@@ -180,17 +198,23 @@ class ReviewService:
     async def _cached(self, key: str, job, *args) -> bytes:
         hit = self.reviews.get(key)
         if hit is not None:
+            self.counts["cache_hits"] += 1
             return hit
         running = self._inflight.get(key)
         if running is not None:
+            self.counts["shared"] += 1
             return await asyncio.shield(running)
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self.pool, job, *args)
         self._inflight[key] = future
         try:
             result = await future
+        except BaseException:
+            self.counts["failed"] += 1
+            raise
         finally:
             self._inflight.pop(key, None)
+        self.counts["computed"] += 1
         self.reviews.put(key, result)
         return result
 
@@ -235,7 +259,12 @@ class ReviewService:
         return result
 
     def close(self) -> None:
-        """Release worker processes (called when the server stops)."""
+        """Release worker processes and stop the monitor (called when the server stops)."""
+        self.monitor.stop()
+        self.close_pool()
+
+    def close_pool(self) -> None:
+        """Release worker processes; the next review starts new ones."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
