@@ -158,7 +158,9 @@ def test_waiver_makes_a_practice_not_applicable_and_attestation_met(rule_catalog
     result = review(nb, rule_catalog)
     waived = result.finding("RULEKIND-IMPORT")
     assert waived.status == "not_applicable"
-    assert waived.evidence[0]["effect"] == "waiver" and "no lime here" in waived.evidence[0]["message"]
+    assert (
+        waived.evidence[0]["effect"] == "waiver" and "no lime here" in waived.evidence[0]["message"]
+    )
     attested = result.finding("RULEKIND-TEXT")
     assert attested.status == "met" and attested.evidence[0]["effect"] == "attest"
 

@@ -145,7 +145,7 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
         code = analyse_cell(cell.source)
         codes[cell.index] = code
         if code.nodes is not None:
-            scanner.add(code.nodes, cell.index)
+            scanner.add(code.nodes, cell.index, code.offset)
         elif code.error is not None and code.language == "python":
             line, message = code.error
             facts.errors.append(
@@ -487,7 +487,7 @@ def _secret_facts(nb: Notebook, facts: Facts) -> None:
                 texts.append((cell.index, "output", text))
     todo = [t for t in texts if t[2] not in _SECRETS_CACHE]
     if todo:
-        from .secrets import scanner
+        from .secrets import scan_lines
 
         numbered: list[tuple[int, str]] = []
         owner: list[tuple[str, int]] = []  # (text, line in text)
@@ -496,7 +496,7 @@ def _secret_facts(nb: Notebook, facts: Facts) -> None:
                 numbered.append((len(numbered) + 1, line))
                 owner.append((text, i))
         found: dict[str, list[tuple[int, str]]] = {t[2]: [] for t in todo}
-        for s in scanner().scan(numbered):
+        for s in scan_lines(numbered):
             text, line = owner[s.line - 1]
             found[text].append((line, s.kind))
         if len(_SECRETS_CACHE) + len(found) > _SECRETS_CACHE_MAX:

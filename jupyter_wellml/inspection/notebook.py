@@ -96,6 +96,11 @@ def read_notebook(
         raise NotebookError(
             f"not a notebook: the JSON is a {type(data).__name__}, not an object", path
         )
+    if "metadata" in data and not isinstance(data["metadata"], dict):
+        raise NotebookError(
+            f"not a notebook: 'metadata' is a {type(data['metadata']).__name__}, not an object",
+            path,
+        )
     cells = _cells(data, path)
     return Notebook(
         data=data, cells=cells, path=path, sha256=digest, kernel_language=_language(data)

@@ -186,8 +186,7 @@ def review(
     if path and not nb.path:
         nb.path = path
     facts = gather(nb)
-    records = notebook_records(nb.data)
-    records = _canonical_records(records, catalog)
+    records = _canonical_records(_read_records(nb, facts), catalog)
     requested = None
     if phase:
         found = catalog.phase(phase)
@@ -219,6 +218,40 @@ def review(
     result = Review(nb, catalog, phase_result, facts, records, findings, environment)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _read_records(nb: Notebook, facts: Facts) -> list[FoundRecord]:
+    """The notebook's records; malformed ones become ``errors`` entries (never a crash)."""
+    cells = [{"cell_type": c.cell_type, "id": c.id, "outputs": c.outputs} for c in nb.cells]
+    try:
+        found = notebook_records({"metadata": nb.metadata, "cells": cells})
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        facts.errors.append(
+            {
+                "cell": None,
+                "line": None,
+                "message": f"records (metadata.wellml or record outputs) are malformed: {exc}",
+            }
+        )
+        return []
+    kept = []
+    for r in found:
+        bad = [
+            k
+            for k in ("kind", "practice", "cell_id", "phase", "reason", "note")
+            if r.record.get(k) is not None and not isinstance(r.record.get(k), str)
+        ]
+        if bad:
+            facts.errors.append(
+                {
+                    "cell": r.cell,
+                    "line": None,
+                    "message": f"a {r.origin} record has a non-text {bad[0]!r}: it is ignored",
+                }
+            )
+            continue
+        kept.append(r)
+    return kept
 
 
 def _canonical_records(records: list[FoundRecord], catalog: Catalog) -> list[FoundRecord]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,10 @@ _PLACEHOLDER = re.compile(
 )
 
 
+SPEC_FORMAT = 1
+MAX_LINE = 4000
+
+
 @dataclass(frozen=True)
 class Secret:
     kind: str
@@ -50,32 +55,54 @@ class _Prefilter:
     """Cheap test: which lines could detect-secrets find anything on?
 
     Each regex detector's patterns are searched separately over the whole text (patterns that
-    start with a literal, like ``AKIA`` or ``ghp_``, then run at C speed), hits are mapped back
-    to lines; quoted strings are kept when their entropy can reach the entropy detectors' limits.
+    start with a literal, like ``AKIA`` or ``ghp_``, only run on lines holding that literal),
+    hits are mapped back to lines; quoted strings are kept when their entropy can reach the
+    entropy detectors' limits. The prefilter is plain data (:meth:`spec`), cached on disk per
+    detect-secrets install, so a process with nothing to report never imports detect-secrets.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spec: dict) -> None:
+        # (pattern, flags, literals or None); patterns are compiled when first needed
+        self.gated = [
+            (pattern, flags, None if lits is None else tuple(lits), bool(flags & re.I))
+            for pattern, flags, lits in spec["patterns"]
+        ]
+        self.entropy = [(re.compile(p, f), limit) for p, f, limit in spec["entropy"]]
+        self._spec = spec
+
+    def spec(self) -> dict:
+        return self._spec
+
+    @staticmethod
+    def spec_from_plugins() -> dict:
+        """The prefilter's data from detect-secrets' configured plugins (imports detect-secrets)."""
         from detect_secrets.plugins.base import RegexBasedDetector
         from detect_secrets.plugins.high_entropy_strings import HighEntropyStringsPlugin
         from detect_secrets.settings import get_plugins
 
-        self.patterns: list[re.Pattern] = []
-        self.entropy: list = []
+        from .regex_literals import required_literals
+
+        patterns: list[re.Pattern] = []
+        entropy: list = []
         for plugin in get_plugins():
             if isinstance(plugin, RegexBasedDetector):
-                self.patterns.extend(plugin.denylist)
+                patterns.extend(plugin.denylist)
             elif isinstance(plugin, HighEntropyStringsPlugin):
-                self.entropy.append(plugin)
+                # the plugin's own entropy only counts its charset and may subtract for digits:
+                # plain Shannon entropy of the match is never lower, so nothing is missed
+                entropy.append([plugin.regex.pattern, plugin.regex.flags, plugin.entropy_limit])
             else:  # KeywordDetector (and anything without a cheap form): its secret keywords
                 try:
                     from detect_secrets.plugins.keyword import DENYLIST
 
-                    self.patterns.append(re.compile("|".join(DENYLIST), re.I))
+                    patterns.append(re.compile("|".join(DENYLIST), re.I))
                 except ImportError:  # pragma: no cover - an unknown layout: keep every line
-                    self.patterns.append(re.compile(r"(?m)^"))
-        from .regex_literals import required_literals
-
-        self.gated = [(p, required_literals(p), bool(p.flags & re.I)) for p in self.patterns]
+                    patterns.append(re.compile(r"(?m)^"))
+        gated = []
+        for p in patterns:
+            lits = required_literals(p)
+            gated.append([p.pattern, p.flags, sorted(lits) if lits is not None else None])
+        return {"format": SPEC_FORMAT, "patterns": gated, "entropy": entropy}
 
     def lines(self, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """The numbered lines worth a full scan."""
@@ -87,9 +114,9 @@ class _Prefilter:
         for _, line in lines[:-1]:
             starts.append(starts[-1] + len(line) + 1)
         hit: set[int] = set()
-        for pattern, literals, icase in self.gated:
+        for pattern, flags, literals, icase in self.gated:
             if literals is None:
-                for m in pattern.finditer(text):
+                for m in re.compile(pattern, flags).finditer(text):
                     hit.add(bisect_right(starts, m.start()) - 1)
                 continue
             if icase and lowered is None:
@@ -107,25 +134,29 @@ class _Prefilter:
                         if i + 1 < len(starts)
                         else -1
                     )
-            for i in todo:
-                if pattern.search(lines[i][1]):
-                    hit.add(i)
-        for (
-            plugin
-        ) in self.entropy:  # exactly the plugin's own test: its regex, its entropy, its limit
-            limit = plugin.entropy_limit
-            for m in plugin.regex.finditer(text):
+            if todo:
+                compiled = re.compile(pattern, flags)
+                for i in todo:
+                    if compiled.search(lines[i][1]):
+                        hit.add(i)
+        for regex, limit in self.entropy:
+            for m in regex.finditer(text):
                 value = m.group(2)
                 if math.log2(max(len(set(value)), 1)) <= limit:
                     continue  # entropy can never exceed log2(distinct characters)
                 i = bisect_right(starts, m.start()) - 1
-                if i not in hit and plugin.calculate_shannon_entropy(value) > limit:
+                if i not in hit and _entropy(value) > limit:
                     hit.add(i)
         return [lines[i] for i in sorted(hit)]
 
 
+def _entropy(value: str) -> float:
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
 class SecretScanner:
-    """One scanner per process; ``scan(lines)`` yields :class:`Secret` for numbered lines."""
+    """The full detect-secrets pipeline (every plugin, default filters), configured once."""
 
     def __init__(self) -> None:
         from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
@@ -140,7 +171,7 @@ class SecretScanner:
                 ]
             }
         )
-        self.prefilter = _Prefilter()
+        self.prefilter = _Prefilter(_Prefilter.spec_from_plugins())
         try:
             from detect_secrets.core.scan import _process_line_based_plugins
 
@@ -148,8 +179,14 @@ class SecretScanner:
         except ImportError:  # pragma: no cover - the public, file-based path below
             self._process = None
 
-    def scan(self, lines: Iterable[tuple[int, str]]) -> list[Secret]:
-        candidates = self.prefilter.lines([(n, line[:4000]) for n, line in lines if line])
+    def scan(self, lines: Iterable[tuple[int, str]], *, prefilter: bool = True) -> list[Secret]:
+        """Secrets on numbered lines; ``prefilter=False`` runs detect-secrets on every line."""
+        numbered = [(n, line[:MAX_LINE]) for n, line in lines if line]
+        candidates = self.prefilter.lines(numbered) if prefilter else numbered
+        return self.confirm(candidates)
+
+    def confirm(self, candidates: list[tuple[int, str]]) -> list[Secret]:
+        """detect-secrets on lines the prefilter kept; placeholders dropped."""
         if not candidates:
             return []
         found: list[Secret] = []
@@ -167,6 +204,72 @@ class SecretScanner:
         if self._process is not None:
             return list(self._process(candidates, "notebook.py"))
         return _scan_via_file(candidates)
+
+
+def scan_lines(lines: Iterable[tuple[int, str]]) -> list[Secret]:
+    """Secrets on numbered lines. detect-secrets is imported only when a line passes the
+    prefilter (most notebooks have none)."""
+    numbered = [(n, line[:MAX_LINE]) for n, line in lines if line]
+    candidates = prefilter().lines(numbered)
+    return scanner().confirm(candidates) if candidates else []
+
+
+def _spec_path() -> str | None:
+    """The cache file of the prefilter data for the installed detect-secrets, or None."""
+    import hashlib
+    import os
+    from importlib.util import find_spec
+
+    try:
+        found = find_spec("detect_secrets")
+    except (ImportError, ValueError):
+        return None
+    if found is None or not found.origin:
+        return None
+    root = os.path.dirname(found.origin)
+    stamp = [root, SPEC_FORMAT]
+    for folder in (root, os.path.join(root, "plugins")):
+        try:
+            with os.scandir(folder) as entries:
+                stamp.extend(
+                    (e.name, e.stat().st_mtime_ns, e.stat().st_size)
+                    for e in sorted(entries, key=lambda e: e.name)
+                    if e.name.endswith(".py")
+                )
+        except OSError:
+            return None
+    from ..catalog.locate import cache_dir
+
+    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:24]
+    return os.path.join(cache_dir(), f"secrets-prefilter-{digest}.json")
+
+
+@lru_cache(maxsize=1)
+def prefilter() -> _Prefilter:
+    """The prefilter, from the disk cache when it matches the installed detect-secrets."""
+    import json
+    import os
+
+    path = _spec_path()
+    if path:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                spec = json.load(fh)
+            if spec.get("format") == SPEC_FORMAT:
+                return _Prefilter(spec)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    built = scanner().prefilter
+    if path:
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(built.spec(), fh)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return built
 
 
 def _scan_via_file(candidates: list[tuple[int, str]]):

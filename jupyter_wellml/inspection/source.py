@@ -163,12 +163,22 @@ def _python_cell(source: str, offset: int) -> CellCode:
     lines = source.split("\n")
     magics: list[MagicLine] = []
     ipython_syntax = False
+    continued = -1  # last line of a magic continued with backslashes
     for i, line in enumerate(lines):
+        if i <= continued:
+            continue
         stripped = line.lstrip()
         if not stripped or stripped[0] == "#":
             continue
         found = _magic_line(line, i + 1 + offset)
         if found is not None:
+            j = i
+            while lines[j].rstrip().endswith("\\") and j + 1 < len(lines):
+                j += 1  # `!pip install \` + next line: one command
+            if j > i:
+                parts = [lines[k].rstrip().removesuffix("\\").strip() for k in range(i + 1, j + 1)]
+                found.args = " ".join([found.args.rstrip().removesuffix("\\").strip(), *parts])
+                continued = j
             magics.append(found)
             ipython_syntax = True
         elif stripped[0] == "?" or stripped.endswith("?"):
@@ -189,9 +199,21 @@ def _python_cell(source: str, offset: int) -> CellCode:
                 ipython_syntax = True
     code = CellCode(python=None, offset=offset, magics=magics)
     text = "\n".join(lines)
-    code.python = _to_python(text) if ipython_syntax else text
+    tree = None
+    if ipython_syntax:
+        # the common forms (whole-line %magic, !cmd, x = !cmd) are rewritten here exactly as
+        # TransformerManager writes them; anything else goes through IPython itself
+        quick = _simple_magics(lines, magics, offset)
+        if quick is not None:
+            tree = _parse_or_none(quick)
+            if tree is not None:
+                code.python = quick
+        if tree is None:
+            code.python = _to_python(text)
+    else:
+        code.python = text
     try:
-        code.tree = ast.parse(code.python)
+        code.tree = tree if tree is not None else ast.parse(code.python)
         from .pyscan import interesting_nodes
 
         code.nodes = interesting_nodes(code.tree)
@@ -200,6 +222,50 @@ def _python_cell(source: str, offset: int) -> CellCode:
     except (ValueError, RecursionError, MemoryError) as exc:
         code.error = (None, f"cannot parse: {type(exc).__name__}")
     return code
+
+
+def _simple_magics(lines: list[str], magics: list[MagicLine], offset: int) -> str | None:
+    """The cell with each magic line written as the ``get_ipython()`` call IPython's
+    TransformerManager makes of it, or None when the cell needs IPython itself (help syntax,
+    continued lines, ``%%`` inside a cell, magic-looking lines that may sit in a string)."""
+    if not magics or any(m.kind != "magic" and m.kind != "shell" for m in magics):
+        return None
+    by_line = {m.line - 1 - offset: m for m in magics}
+    if len(by_line) != len(magics):
+        return None
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if '"""' in line or "'''" in line or line.rstrip().endswith("\\"):
+            return None
+        if i not in by_line:
+            stripped = line.lstrip()
+            if stripped[:1] == "?" or (stripped.endswith("?") and stripped[:1] != "#"):
+                return None
+            continue
+        m = _LINE_MAGIC.match(line)
+        if m is None:
+            return None
+        sigil, rest = m.group("sigil"), m.group("rest")
+        indent, target = m.group("indent"), m.group("target")
+        if sigil == "%%" or rest.rstrip().endswith("?"):
+            return None
+        if sigil == "%":
+            name, _, args = rest.lstrip().partition(" ")
+            if not name:
+                return None
+            call = f"get_ipython().run_line_magic({name!r}, {args.strip()!r})"
+        else:
+            fn = "getoutput" if sigil == "!!" or target is not None else "system"
+            call = f"get_ipython().{fn}({rest.rstrip()!r})"
+        out[i] = f"{indent}{target} = {call}" if target is not None else f"{indent}{call}"
+    return "\n".join(out)
+
+
+def _parse_or_none(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _magic_line(line: str, lineno: int) -> MagicLine | None:
@@ -229,14 +295,21 @@ def _to_python(text: str) -> str:
     if out is not None and len(out.rstrip("\n").split("\n")) == n:
         return out
     kept = []
+    continues: str | None = None  # indent of a magic line continued with a backslash
     for line in text.split("\n"):
         stripped = line.lstrip()
         indent = line[: len(line) - len(stripped)]
         m = _LINE_MAGIC.match(line)
-        if stripped.startswith(("%", "!", "?")) or (
+        if continues is not None:
+            kept.append(f"{continues}pass")
+            if not line.rstrip().endswith("\\"):
+                continues = None
+        elif stripped.startswith(("%", "!", "?")) or (
             stripped.endswith("?") and not stripped.startswith("#")
         ):
             kept.append(f"{indent}pass")
+            if stripped.startswith(("%", "!")) and line.rstrip().endswith("\\"):
+                continues = indent
         elif m and m.group("target") and m.group("sigil") in ("!", "%"):
             kept.append(f"{indent}{m.group('target')} = None")
         else:
