@@ -10,6 +10,7 @@ import {
   METADATA_KEY,
   RECORD_MIME,
   payloadRecords,
+  recordProblem,
   storeFrom,
   upsert
 } from './records';
@@ -23,6 +24,12 @@ export function writeRecords(panel: NotebookPanel, records: IRecord[]): number {
   const model = panel.model;
   if (!model) {
     throw new Error('the notebook is not loaded yet');
+  }
+  for (const record of records) {
+    const problem = recordProblem(record);
+    if (problem) {
+      throw new Error(`${problem}; metadata.${METADATA_KEY} was not changed`);
+    }
   }
   const store = storeFrom(model.getMetadata(METADATA_KEY));
   let changed = 0;
@@ -39,8 +46,11 @@ export function writeRecords(panel: NotebookPanel, records: IRecord[]): number {
 
 /** The stored records of the notebook's metadata (a copy). */
 export function storedRecords(panel: NotebookPanel): IRecord[] {
-  const store = storeFrom(panel.model?.getMetadata(METADATA_KEY));
-  return (store.records ?? []) as IRecord[];
+  try {
+    return (storeFrom(panel.model?.getMetadata(METADATA_KEY)).records ?? []) as IRecord[];
+  } catch {
+    return [];
+  }
 }
 
 /** The cell that sent the execute request `msgId`, when this notebook sent it. */

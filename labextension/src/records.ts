@@ -189,19 +189,59 @@ export function upsert(store: IStore, incoming: IRecord): 'added' | 'updated' | 
   return changed ? 'updated' : 'unchanged';
 }
 
-/** A copy of metadata.wellml ready for upserts: version and records ensured, other keys kept. */
+const isObject = (value: unknown): value is { [k: string]: unknown } =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A copy of metadata.wellml ready for upserts: version and records ensured, other keys kept.
+ * A value of the wrong type is someone's data: it is refused (an Error), never replaced.
+ */
 export function storeFrom(metadata: unknown): IStore {
-  const store: IStore =
-    metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)
-      ? clone(metadata as IStore)
-      : {};
+  if (metadata !== undefined && metadata !== null && !isObject(metadata)) {
+    throw new Error(
+      `metadata.${METADATA_KEY} is ${Array.isArray(metadata) ? 'an array' : typeof metadata}, ` +
+        'not an object; fix or remove it by hand (nothing was changed)'
+    );
+  }
+  const store: IStore = isObject(metadata) ? clone(metadata as IStore) : {};
   if (store.version === undefined) {
     store.version = METADATA_VERSION;
   }
-  if (!Array.isArray(store.records)) {
+  if (store.records === undefined || store.records === null) {
     store.records = [];
+  } else if (!Array.isArray(store.records)) {
+    throw new Error(
+      `metadata.${METADATA_KEY}.records is ${typeof store.records}, not a list; ` +
+        'fix or remove it by hand (nothing was changed)'
+    );
   }
   return store;
+}
+
+const KINDS = ['phase', 'kpi', 'data', 'explain', 'waiver', 'attest'];
+const REQUIRED: { [kind: string]: string[] } = {
+  phase: ['phase'],
+  kpi: ['name'],
+  data: ['uri'],
+  explain: ['level'],
+  waiver: ['practice', 'reason', 'note'],
+  attest: ['practice', 'note']
+};
+
+/** What is wrong with a record (the essentials of record.v1), or null when it is usable. */
+export function recordProblem(record: unknown): string | null {
+  if (!isObject(record)) {
+    return 'a record is not an object';
+  }
+  if (!KINDS.includes(record.kind as string)) {
+    return `unknown record kind ${JSON.stringify(record.kind)}; use one of: ${KINDS.join(', ')}`;
+  }
+  for (const field of ['id', 'created', 'updated', ...REQUIRED[record.kind as string]]) {
+    if (record[field] === undefined || record[field] === null || record[field] === '') {
+      return `${record.kind} record: field ${field} is missing`;
+    }
+  }
+  return null;
 }
 
 /** The records of a payload, if `data` is a wellml-record/v1 upsert; else null. */
@@ -213,9 +253,7 @@ export function payloadRecords(data: unknown): IRecord[] | null {
   if (payload.schema !== PAYLOAD_SCHEMA || !Array.isArray(payload.records)) {
     return null;
   }
-  return payload.records.filter(
-    r => r !== null && typeof r === 'object' && typeof (r as IRecord).kind === 'string'
-  );
+  return payload.records as IRecord[];
 }
 
 /** A new record of `kind` (id, timestamps, author) with `fields`. */

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -102,3 +103,31 @@ def read_metadata(path: Path, key: str = "wellml", timeout: float = 30, predicat
             return last
         time.sleep(0.2)
     raise AssertionError(f"{path.name}: metadata[{key!r}] never matched; last seen {last!r}")
+
+
+def widen_sidebar(page: Page, pixels: int = 160) -> None:
+    """Drag the left area's split handle, for readable screenshots."""
+    handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle").first
+    box = handle.bounding_box()
+    if box is None:
+        return
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + pixels, y, steps=5)
+    page.mouse.up()
+
+
+def expand_practice(page: Page, practice_id: str):
+    row = page.locator(f'{SIDEBAR} [data-practice-id="{practice_id}"]')
+    row.locator(".jp-wellml-row").click()
+    expect(row.locator(".jp-wellml-detail")).to_be_visible()
+    return row
+
+
+def set_theme(server, theme: str) -> None:
+    server.api(
+        "PUT",
+        "/lab/api/settings/@jupyterlab/apputils-extension:themes",
+        {"raw": json.dumps({"theme": theme})},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright.sync_api import expect
 
@@ -20,16 +21,16 @@ pytestmark = pytest.mark.browser
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
-def expected_rows(server, review: dict) -> dict[str, str]:
+def expected_rows(review: dict) -> dict[str, str]:
     phase = review["phase"]["id"]
     return {p["id"]: p["status"] for p in review["practices"] if phase in p["phases"]}
 
 
 def test_sidebar_lists_the_phase_practices_by_pillar(page, lab_server):
     name, path = lab_server.new_notebook([TRAINING])
-    review = lab_server.review(__import__("nbformat").read(path, as_version=4))
+    review = lab_server.review(nbformat.read(path, as_version=4))
     assert review["phase"]["id"] == "model_development"
-    expected = expected_rows(lab_server, review)
+    expected = expected_rows(review)
     assert expected, "the lens has no practice for the phase"
 
     open_notebook(page, lab_server, name)

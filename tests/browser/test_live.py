@@ -1,0 +1,214 @@
+"""Live review, evidence, records and actions of the sidebar, in a real JupyterLab and chromium."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import (
+    SIDEBAR,
+    TRAINING,
+    add_cell_below,
+    expand_practice,
+    open_notebook,
+    open_sidebar,
+    panel_statuses,
+    read_metadata,
+    rendered_seq,
+    save,
+    wait_first_review,
+    wait_rendered_after,
+)
+
+pytestmark = pytest.mark.browser
+ACTIVE = re.compile(r"\bjp-mod-active\b")
+SHAP = "import shap\nexplainer = shap.Explainer(model)"
+
+
+def _records(meta: dict, kind: str) -> list[dict]:
+    return [r for r in meta.get("records", []) if r.get("kind") == kind]
+
+
+def _shap_practices(server) -> list[str]:
+    """The model-development practices the server turns `met` by the shap cell (not hard-coded)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(TRAINING)]
+    before = {p["id"]: p["status"] for p in server.review(nb)["practices"]}
+    nb.cells.append(nbformat.v4.new_code_cell(SHAP))
+    after = server.review(nb)["practices"]
+    return [
+        p["id"]
+        for p in after
+        if p["status"] == "met"
+        and before[p["id"]] != "met"
+        and "model_development" in p["phases"]
+        and any("shap" in (e.get("snippet") or "") for e in p["evidence"])
+    ]
+
+
+def test_import_shap_turns_explainability_met_and_evidence_activates_the_cell(page, lab_server):
+    targets = _shap_practices(lab_server)
+    assert targets, "no practice of the lens is met by computing shap explanations"
+    name, _ = lab_server.new_notebook([TRAINING])
+    panel = open_notebook(page, lab_server, name, kernel=False)
+    open_sidebar(page)
+    seq = wait_first_review(page)
+    before = panel_statuses(page)
+    assert all(before[t] != "met" for t in targets)
+
+    add_cell_below(page, panel, SHAP)
+    wait_rendered_after(page, seq)
+    after = panel_statuses(page)
+    for target in targets:
+        expect(page.locator(f'{SIDEBAR} [data-practice-id="{target}"]')).to_have_attribute(
+            "data-status", "met"
+        )
+    assert set(after) == set(before)
+
+    # evidence: from the first cell, a click on the evidence activates the shap cell
+    panel.locator(".jp-Cell").first.locator(".jp-InputPrompt").click()
+    expect(panel.locator(".jp-Cell").first).to_have_class(ACTIVE)
+    row = expand_practice(page, targets[0])
+    link = row.locator(".jp-wellml-evidence-link").first
+    assert link.get_attribute("data-cell") == "1"
+    line = int(link.get_attribute("data-line"))
+    link.click()
+    shap_cell = panel.locator(".jp-Cell").nth(1)
+    expect(shap_cell).to_have_class(ACTIVE)
+    expect(panel.locator(".jp-Cell.jp-mod-active")).to_have_count(1)
+    selected = page.evaluate("() => window.getSelection().toString()")
+    assert selected.strip() == SHAP.splitlines()[line - 1].strip()
+    assert page.wellml_errors == []
+
+
+def test_kpi_magic_is_recorded_once_in_metadata(page, lab_server):
+    name, path = lab_server.new_notebook(
+        ["%load_ext jupyter_wellml\n%wellml kpi accuracy >= 0.92 --acceptable-error 0.03"]
+    )
+    panel = open_notebook(page, lab_server, name)
+    open_sidebar(page)
+    wait_first_review(page)
+    panel.locator(".jp-Cell").first.locator(".cm-content").click()
+    page.keyboard.press("Control+Enter")
+    expect(panel.locator(".jp-wellml-RecordOutput .jp-wellml-chip").first).to_be_visible()
+    kpi = page.locator(f'{SIDEBAR} .jp-wellml-record[data-kind="kpi"][data-key="accuracy"]')
+    expect(kpi).to_have_count(1)
+    expect(kpi).to_contain_text(">= 0.92")
+    save(page)
+    meta = read_metadata(path, predicate=lambda m: _records(m, "kpi"))
+    first = _records(meta, "kpi")
+    assert len(first) == 1 and first[0]["target"] == 0.92 and first[0]["acceptable_error"] == 0.03
+    cell_id = nbformat.read(path, as_version=4).cells[0].id
+    assert first[0]["cell_id"] == cell_id
+
+    # run it again: still one KPI, same id
+    panel.locator(".jp-Cell").first.locator(".cm-content").click()
+    page.keyboard.press("Control+Enter")
+    expect(panel.locator(".jp-Cell").first.locator(".jp-InputPrompt")).to_contain_text("[2]")
+    save(page)
+    meta = read_metadata(path, predicate=lambda m: _records(m, "kpi"))
+    again = _records(meta, "kpi")
+    assert len(again) == 1
+    assert again[0]["id"] == first[0]["id"]
+    expect(kpi).to_have_count(1)
+
+
+def test_raw_record_payload_upserts_by_natural_key(page, lab_server):
+    """The documented payload, displayed by hand: added once, updated in place, history kept."""
+    code = (
+        "from IPython.display import display\n"
+        "import datetime\n"
+        "ts = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')\n"
+        "import uuid\n"
+        "rec = {'id': uuid.uuid4().hex[:12], 'kind': 'data', 'created': ts, 'updated': ts,\n"
+        "       'uri': 's3://bucket/train.csv', 'pii': PII}\n"
+        "display({'application/vnd.jupyter.wellml.record+json': {'schema': 'wellml-record/v1',\n"
+        "         'version': 1, 'action': 'upsert', 'records': [rec]},\n"
+        "         'text/plain': 'recorded'}, raw=True)"
+    )
+    name, path = lab_server.new_notebook(
+        ["PII = 'no'", code],
+        metadata={"wellml": {"version": 1, "records": [], "team": {"keep": True}}},
+    )
+    panel = open_notebook(page, lab_server, name)
+    open_sidebar(page)
+    wait_first_review(page)
+    panel.locator(".jp-Cell").first.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    expect(page.locator(f'{SIDEBAR} .jp-wellml-record[data-kind="data"]')).to_have_count(1)
+    save(page)
+    meta = read_metadata(path, predicate=lambda m: _records(m, "data"))
+    assert meta["team"] == {"keep": True}
+    (first,) = _records(meta, "data")
+    assert first["pii"] == "no" and first["history"] == []
+
+    # a second run with another value: updated in place, old value in history
+    page.wait_for_timeout(1100)  # record timestamps have second precision
+    cells = panel.locator(".jp-Cell")
+    cells.first.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text("PII = 'yes'")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("[4]")
+    save(page)
+    meta = read_metadata(
+        path, predicate=lambda m: [r for r in _records(m, "data") if r["pii"] == "yes"]
+    )
+    (second,) = _records(meta, "data")
+    assert second["id"] == first["id"]
+    assert second["history"][-1]["values"] == {"pii": "no"}
+    assert meta["team"] == {"keep": True}
+
+
+def test_phase_selector_writes_the_phase_into_metadata(page, lab_server):
+    name, path = lab_server.new_notebook([TRAINING])
+    open_notebook(page, lab_server, name, kernel=False)
+    sidebar = open_sidebar(page)
+    seq = wait_first_review(page)
+    expect(sidebar.locator(".jp-wellml-badge")).to_have_text("inferred")
+    sidebar.locator(".jp-wellml-phase-select").select_option("data_processing")
+    wait_rendered_after(page, seq)
+    expect(sidebar.locator(".jp-wellml-badge")).to_have_text("recorded")
+    expect(sidebar.locator(".jp-wellml-phase-select")).to_have_value("data_processing")
+    shown = panel_statuses(page)
+    lens = lab_server.api("GET", "/api/wellml/lens")
+    assert set(shown) == {p["id"] for p in lens["practices"] if "data_processing" in p["phases"]}
+    save(page)
+    meta = read_metadata(path, predicate=lambda m: _records(m, "phase"))
+    (phase,) = _records(meta, "phase")
+    assert phase["phase"] == "data_processing"
+    assert not phase.get("cell_id")
+
+
+def test_not_applicable_dialog_records_a_waiver(page, lab_server):
+    name, path = lab_server.new_notebook([TRAINING])
+    open_notebook(page, lab_server, name, kernel=False)
+    open_sidebar(page)
+    seq = wait_first_review(page)
+    statuses = panel_statuses(page)
+    target = next(pid for pid, status in sorted(statuses.items()) if status == "gap")
+    row = expand_practice(page, target)
+    row.locator(".jp-wellml-waive").click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("select.jp-wellml-reason").select_option("business_priorities")
+    dialog.locator("textarea.jp-wellml-note").fill("Prototype only; revisit before launch.")
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    expect(dialog).to_have_count(0)
+    wait_rendered_after(page, seq)
+    expect(page.locator(f'{SIDEBAR} [data-practice-id="{target}"]')).to_have_attribute(
+        "data-status", "not_applicable"
+    )
+    expect(page.locator(f'{SIDEBAR} .jp-wellml-record[data-kind="waiver"]')).to_have_count(1)
+    save(page)
+    meta = read_metadata(path, predicate=lambda m: _records(m, "waiver"))
+    (waiver,) = _records(meta, "waiver")
+    assert waiver["practice"] == target
+    assert waiver["reason"] == "business_priorities"
+    assert waiver["note"] == "Prototype only; revisit before launch."
+    assert rendered_seq(page) > seq
