@@ -281,19 +281,11 @@ class EnvironmentHandler(WellMLHandler):
     @web.authenticated
     @authorized("read")
     async def get(self) -> None:
-        from ..inspection.environment import environment_facts
-        from ..inspection.licenses import LicensePolicy
-
         kernel_id = self.get_query_argument("kernel_id", None)
         if not kernel_id:
             raise web.HTTPError(400, "give the kernel: /api/wellml/environment?kernel_id=<id>")
         env = await self.kernel_environment(kernel_id)
-        policy = LicensePolicy.from_config(self.service.license_allow, self.service.license_deny)
-        facts = environment_facts(env, policy)
-        body = {k: v for k, v in env.items() if not k.startswith("_")}
-        body["license_flags"] = facts["license_flag"]
-        body["probe_ms"] = env.get("_probe_ms")
-        self.write_json(body)
+        self.write_json(self.service.environment_body(env))
 
 
 default_handlers = [

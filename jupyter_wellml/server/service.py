@@ -128,6 +128,7 @@ class ReviewService:
         self.catalog: Catalog = load_catalog(lens_paths)
         self.reviews: LRU = LRU(cache_size)
         self.environments: LRU = LRU(max(cache_size, 8))
+        self._environment_bodies: LRU = LRU(max(cache_size, 8))
         self._inflight: dict[str, asyncio.Future] = {}
         self._pool: ProcessPoolExecutor | None = None
         self.monitor = LoopLagMonitor()
@@ -257,6 +258,23 @@ class ReviewService:
         result["_probe_ms"] = round((time.perf_counter() - started) * 1000, 1)
         self.environments.put(resolved, result)
         return result
+
+    def environment_body(self, env: dict[str, Any]) -> bytes:
+        """The ``GET /api/wellml/environment`` answer for a probe result, built once per probe."""
+        from ..inspection.environment import environment_facts
+        from ..inspection.licenses import LicensePolicy
+
+        key = env["_key"]
+        body = self._environment_bodies.get(key)
+        if body is None:
+            policy = LicensePolicy.from_config(self.license_allow, self.license_deny)
+            facts = environment_facts(env, policy)
+            answer = {k: v for k, v in env.items() if not k.startswith("_")}
+            answer["license_flags"] = facts["license_flag"]
+            answer["probe_ms"] = env.get("_probe_ms")
+            body = json.dumps(answer).encode()
+            self._environment_bodies.put(key, body)
+        return body
 
     def close(self) -> None:
         """Release worker processes and stop the monitor (called when the server stops)."""
