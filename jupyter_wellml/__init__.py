@@ -27,12 +27,14 @@ def _jupyter_server_extension_points() -> list[dict[str, object]]:
 
 def load_ipython_extension(ipython) -> None:
     """``%load_ext jupyter_wellml``: register the ``%wellml`` magics."""
-    from .magics import load_ipython_extension as _load
+    # imported by name: the package root is imported by every layer, the magics are a surface
+    from importlib import import_module
 
-    _load(ipython)
+    import_module(f"{__name__}.magics").load_ipython_extension(ipython)
 
 
 def unload_ipython_extension(ipython) -> None:
-    from .magics import unload_ipython_extension as _unload
+    """``%unload_ext jupyter_wellml``: remove the ``%wellml`` magics."""
+    from importlib import import_module
 
-    _unload(ipython)
+    import_module(f"{__name__}.magics").unload_ipython_extension(ipython)

@@ -1,5 +1,7 @@
 """Records of decisions in ``metadata["wellml"]`` and in the record MIME type (record.v1)."""
 
+from .build import FIELDS, KIND_WORDS, Built, build
+from .lineage import file_lineage, local_path, source_kind
 from .model import (
     EXPLAIN_LEVELS,
     KINDS,
@@ -21,6 +23,7 @@ from .model import (
 from .store import (
     FoundRecord,
     ensure_store,
+    merged_notebook,
     metadata_records,
     notebook_records,
     output_records,
@@ -30,17 +33,24 @@ from .store import (
 
 __all__ = [
     "EXPLAIN_LEVELS",
+    "FIELDS",
     "KINDS",
+    "KIND_WORDS",
     "KPI_OPS",
     "METADATA_KEY",
     "PII_VALUES",
     "RECORD_MIME",
     "WAIVER_REASONS",
+    "Built",
     "FoundRecord",
+    "build",
     "describe",
     "ensure_store",
+    "file_lineage",
     "kpi_status",
+    "local_path",
     "make_record",
+    "merged_notebook",
     "metadata_records",
     "mimebundle",
     "natural_key",
@@ -48,6 +58,7 @@ __all__ = [
     "now",
     "output_records",
     "payload",
+    "source_kind",
     "sync_notebook",
     "upsert",
     "validate",

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import RecordError
 from .model import (
     BOOKKEEPING,
     DERIVED,
@@ -27,6 +28,7 @@ from .model import (
     RECORD_MIME,
     kpi_status,
     natural_key,
+    validate,
 )
 
 
@@ -40,14 +42,28 @@ class FoundRecord:
 
 
 def ensure_store(metadata: MutableMapping[str, Any]) -> dict[str, Any]:
-    """``metadata["wellml"]``, created (``version``, ``records``) when missing; other keys kept."""
+    """``metadata["wellml"]``, created (``version``, ``records``) when missing; other keys kept.
+
+    Raises :class:`RecordError` rather than replace a ``wellml`` value (or its ``records``) of
+    the wrong type: what is there may be someone's data, and it must survive.
+    """
     store = metadata.get(METADATA_KEY)
-    if not isinstance(store, dict):
+    if store is None:
         store = {}
         metadata[METADATA_KEY] = store
+    elif not isinstance(store, dict):
+        raise RecordError(
+            f"metadata.{METADATA_KEY} is {type(store).__name__}, not an object; "
+            "fix or remove it by hand (nothing was changed)"
+        )
     store.setdefault("version", METADATA_VERSION)
-    if not isinstance(store.get("records"), list):
+    if store.get("records") is None:
         store["records"] = []
+    elif not isinstance(store["records"], list):
+        raise RecordError(
+            f"metadata.{METADATA_KEY}.records is {type(store['records']).__name__}, not a list; "
+            "fix or remove it by hand (nothing was changed)"
+        )
     return store
 
 
@@ -143,12 +159,44 @@ def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
 
 
 def sync_notebook(nb: MutableMapping[str, Any]) -> dict[str, int]:
-    """Move records from outputs into ``metadata["wellml"]`` (idempotent); counts per outcome."""
+    """Move records from outputs into ``metadata["wellml"]`` (idempotent); counts per outcome.
+
+    Every output record is validated first: if one breaks record.v1, :class:`RecordError` names
+    its cell and field and the notebook is left exactly as it was.
+    """
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     records = output_records(nb.get("cells") or [])
     if not records:
         return counts
-    store = ensure_store(nb.setdefault("metadata", {}))
+    for found in records:
+        try:
+            validate(found.record)
+        except RecordError as exc:
+            raise RecordError(f"output of cell {found.cell + 1}: {exc}") from None
+    metadata = nb.get("metadata")
+    if metadata is None:
+        metadata = nb["metadata"] = {}
+    elif not isinstance(metadata, MutableMapping):
+        raise RecordError("the notebook's metadata is not an object; nothing was changed")
+    store = ensure_store(metadata)
     for found in records:
         counts[upsert(store, found.record)] += 1
     return counts
+
+
+def merged_notebook(nb: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """A copy of ``nb`` whose ``metadata["wellml"]`` also holds ``records`` (upserted in order).
+
+    The kernel uses it to review the notebook on disk together with this session's records.
+    """
+    out = copy.deepcopy(dict(nb))
+    metadata = out.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = out["metadata"] = {}
+    store = metadata.get(METADATA_KEY)
+    if not isinstance(store, dict) or not isinstance(store.get("records", []), list):
+        store = metadata[METADATA_KEY] = {}
+    store = ensure_store(metadata)
+    for r in records:
+        upsert(store, r)
+    return out

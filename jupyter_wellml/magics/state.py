@@ -1,0 +1,146 @@
+"""What the kernel knows: this session's records, the running cell, the notebook on disk.
+
+Jupyter sets ``JPY_SESSION_NAME`` to the notebook's path when it starts a kernel for it; the
+notebook is read from there (again only when the file changed) so ``%wellml status`` and the
+review see the records already saved in it, merged with the ones this session displayed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..records import merged_notebook, natural_key, notebook_records, upsert
+from ..records.model import METADATA_VERSION
+
+
+class KernelState:
+    """The session's records (upserted like the notebook's) and access to the notebook file."""
+
+    def __init__(self, lens_paths: list[str] | None = None):
+        self.store: dict[str, Any] = {"version": METADATA_VERSION, "records": []}
+        self.cell_id: str | None = None
+        self.lens_paths = list(lens_paths or [])
+        self._catalog = None
+        self._lock = threading.Lock()
+        self._disk: tuple[tuple, dict[str, Any] | None, str | None] | None = None
+
+    # ------------------------------------------------------------- catalog
+    def catalog(self):
+        """The lens catalog, loaded once per kernel (a warm-up thread may have loaded it)."""
+        with self._lock:
+            if self._catalog is None:
+                from ..catalog import load_catalog
+
+                self._catalog = load_catalog(self.lens_paths)
+            return self._catalog
+
+    def warm_up(self) -> None:
+        """Load the catalog and the record schema's validator (run in a background thread)."""
+        try:
+            from ..catalog import schema
+
+            schema.validator("record.v1")
+            self.catalog()
+        except Exception:  # a broken lens is reported when a magic needs it, not here
+            pass
+
+    # ------------------------------------------------------------- session records
+    def remember(self, records: list[Mapping[str, Any]]) -> None:
+        for r in records:
+            upsert(self.store, r)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return list(self.store["records"])
+
+    def known(self, key: tuple) -> Mapping[str, Any] | None:
+        """What is known of the record with natural key ``key``: the notebook's, with this
+        session's fields over it (a session record may carry only some fields)."""
+        found: dict[str, Any] = {}
+        nb = self.notebook()
+        if nb is not None:
+            for f in notebook_records(nb):
+                if natural_key(f.record) == key:
+                    found.update(f.record)
+                    break
+        for r in self.store["records"]:
+            if natural_key(r) == key:
+                found.update(r)
+                break
+        return found or None
+
+    def running_cell_id(self, raw_cell: str | None) -> str | None:
+        """The id of the running cell: what the frontend sent, else the one cell of the notebook
+        on disk with this source (nbclient and papermill send no cell id)."""
+        if self.cell_id or not raw_cell:
+            return self.cell_id
+        nb = self.notebook()
+        if nb is None:
+            return None
+        source = raw_cell.strip()
+        ids = [
+            c.get("id")
+            for c in nb["cells"]
+            if isinstance(c, dict) and c.get("cell_type") == "code" and _source(c).strip() == source
+        ]
+        return ids[0] if len(ids) == 1 and isinstance(ids[0], str) else None
+
+    # ------------------------------------------------------------- the notebook on disk
+    def notebook_path(self) -> Path | None:
+        """The notebook this kernel runs for (``JPY_SESSION_NAME``), when it can be found."""
+        name = os.environ.get("JPY_SESSION_NAME")
+        if not name:
+            return None
+        path = Path(name)
+        candidates = [path] if path.is_absolute() else [Path.cwd() / path, Path.cwd() / path.name]
+        return next((c for c in candidates if c.is_file()), None)
+
+    def notebook(self) -> dict[str, Any] | None:
+        """The notebook on disk as JSON (re-read only when the file changed), or None."""
+        nb, _ = self.notebook_and_problem()
+        return nb
+
+    def notebook_and_problem(self) -> tuple[dict[str, Any] | None, str | None]:
+        path = self.notebook_path()
+        if path is None:
+            name = os.environ.get("JPY_SESSION_NAME")
+            return None, (f"notebook {name!r} not found on disk" if name else None)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            return None, f"cannot read {path}: {exc.strerror}"
+        stamp = (str(path), st.st_mtime_ns, st.st_size)
+        if self._disk is not None and self._disk[0] == stamp:
+            return self._disk[1], self._disk[2]
+        nb: dict[str, Any] | None = None
+        problem = None
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("cells"), list):
+                nb = data
+            else:
+                problem = f"{path.name} is not a notebook (no cells)"
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problem = f"{path.name} could not be read: {exc}"
+        self._disk = (stamp, nb, problem)
+        return nb, problem
+
+    def merged(self) -> tuple[dict[str, Any], str | None, str | None]:
+        """The notebook on disk (or an empty one) with this session's records upserted.
+
+        Returns ``(notebook, path, problem)``.
+        """
+        nb, problem = self.notebook_and_problem()
+        path = self.notebook_path()
+        base = nb if nb is not None else {"cells": [], "metadata": {}, "nbformat": 4}
+        return merged_notebook(base, self.records), (str(path) if path else None), problem
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
