@@ -49,9 +49,11 @@ def render_sarif(
                 if e.get("cell") is not None:
                     location["logicalLocations"] = [
                         {
+                            # SARIF's `index` points into run.logicalLocations, so the cell's
+                            # index stays in the result's properties
                             "name": f"cell {e['cell'] + 1}",
+                            "fullyQualifiedName": f"{path}:cell {e['cell'] + 1}",
                             "kind": "notebookCell",
-                            "index": e["cell"],
                         }
                     ]
                 results.append(
