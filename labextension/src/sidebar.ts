@@ -8,7 +8,7 @@ import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
 import { ServerConnection } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { Panel, Widget } from '@lumino/widgets';
 
 import { WellMLRequestError, fetchInfo, fetchLens, postReview } from './api';
 import { askAttestation, askWaiver } from './dialogs';
@@ -43,7 +43,8 @@ const STATUS_GLYPH: { [s in Status]: string } = {
 
 export class WellMLSidebar extends SidePanel {
   constructor(private _opts: ISidebarOptions) {
-    super({ translator: undefined });
+    // a plain panel as content: the default accordion would add a title bar above the body
+    super({ content: new Panel() });
     const trans = _opts.trans;
     this.id = SIDEBAR_ID;
     this.addClass('jp-wellml-Sidebar');
@@ -390,8 +391,8 @@ export class WellMLSidebar extends SidePanel {
     });
     const max = Math.max(1, ...rows.map(r => r.high + r.medium));
     const rowH = 14;
-    const labelW = 92;
-    const barW = 120;
+    const labelW = 132;
+    const barW = 96;
     const chart = svg('svg', {
       class: 'jp-wellml-chart',
       width: labelW + barW + 30,

@@ -74,7 +74,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_lab(base: Path, extra_args: list[str]):
+def _start_lab(base: Path, extra_args: list[str], ready: str = "/api/wellml/info"):
     root = base / "root"
     root.mkdir()
     token = uuid.uuid4().hex
@@ -116,7 +116,7 @@ def _start_lab(base: Path, extra_args: list[str]):
     while True:
         try:
             req = urllib.request.Request(
-                f"{url}/api/wellml/info", headers={"Authorization": f"token {token}"}
+                f"{url}{ready}", headers={"Authorization": f"token {token}"}
             )
             urllib.request.urlopen(req, timeout=2).read()
             break
@@ -155,6 +155,16 @@ def canary_lab_server(tmp_path_factory):
     )
 
 
+@pytest.fixture(scope="session")
+def bare_lab_server(tmp_path_factory):
+    """A `jupyter lab` whose jupyter_wellml server extension is turned off."""
+    yield from _start_lab(
+        tmp_path_factory.mktemp("lab-bare"),
+        ["--ServerApp.jpserver_extensions=jupyter_wellml=False"],
+        ready="/api/status",
+    )
+
+
 @pytest.fixture
 def page(tmp_path):
     """A fresh Debian chromium (fresh profile) per test; page errors are collected."""
@@ -179,6 +189,13 @@ def page(tmp_path):
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         page.wellml_errors = []
         page.on("pageerror", lambda error: page.wellml_errors.append(str(error)))
+        page.wellml_dialogs = []
+
+        def on_dialog(dialog):
+            page.wellml_dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         try:
             yield page
         finally:

@@ -11,10 +11,13 @@ from playwright.sync_api import expect
 from .helpers import (
     SIDEBAR,
     TRAINING,
+    expand_practice,
     open_notebook,
     open_sidebar,
     panel_statuses,
+    set_theme,
     wait_first_review,
+    widen_sidebar,
 )
 
 pytestmark = pytest.mark.browser
@@ -47,5 +50,104 @@ def test_sidebar_lists_the_phase_practices_by_pillar(page, lab_server):
         practice = next(p for p in review["practices"] if p["id"] == pid)
         assert practice["pillar"] == pillar
     assert page.wellml_errors == []
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMAGES / "sidebar-light.png"))
+
+
+CANARY_GLOBALS = [
+    "__wellmlCanaryTitle",
+    "__wellmlCanarySummary",
+    "__wellmlCanaryScript",
+    "__wellmlCanaryImg",
+    "__wellmlCanaryHover",
+    "__wellmlCanaryLink",
+    "__wellmlCanaryRawLink",
+    "__wellmlCanaryFrame",
+    "__wellmlCanarySvg",
+]
+
+
+def test_canary_team_lens_is_inert(page, canary_lab_server):
+    server = canary_lab_server
+    lens = server.api("GET", "/api/wellml/lens")
+    canary = next(p for p in lens["practices"] if p["id"] == "CANARY-OPS-01")
+    assert "<script>" in canary["guidance"] and "onerror" in canary["guidance"]
+    name, _ = server.new_notebook([TRAINING])
+    open_notebook(page, server, name, kernel=False)
+    sidebar = open_sidebar(page)
+    wait_first_review(page)
+    row = expand_practice(page, "CANARY-OPS-01")
+    guidance = row.locator(".jp-wellml-guidance")
+    expect(guidance).to_contain_text("Canary guidance")
+    expect(guidance).to_contain_text("hover target")
+    # untrusted text in titles and summaries shows as text
+    expect(row.locator(".jp-wellml-title")).to_contain_text("<img")
+    guidance.get_by_text("hover target").hover()
+    for link in guidance.locator("a").all():
+        link.click(modifiers=["Control"], no_wait_after=True, timeout=5_000)
+    page.wait_for_timeout(1500)
+    found = page.evaluate(f"() => {CANARY_GLOBALS}.filter(k => k in window)")
+    assert found == []
+    assert page.wellml_dialogs == []
+    assert page.locator(".jp-Dialog").count() == 0
+    assert sidebar.locator("script, iframe, [onerror], [onmouseover], [onload]").count() == 0
+    hrefs = sidebar.locator("a[href]").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+    assert page.wellml_errors == []
+
+
+def test_missing_server_extension_is_explained(page, bare_lab_server):
+    name, _ = bare_lab_server.new_notebook(["print(1)"])
+    open_notebook(page, bare_lab_server, name, kernel=False)
+    sidebar = open_sidebar(page)
+    expect(sidebar).to_have_attribute("data-state", "error")
+    banner = sidebar.locator(".jp-wellml-banner")
+    expect(banner).to_contain_text("server extension is not running")
+    expect(banner).to_contain_text("jupyter server extension enable jupyter_wellml")
+    expect(page.locator(".jp-Notification-Toast, .Toastify__toast").first).to_be_visible()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshots(page, lab_server, theme):
+    """The documentation's screenshots, in JupyterLab's light and dark themes."""
+    from jupyter_wellml.records.model import make_record
+
+    records = [
+        make_record(
+            "kpi",
+            {
+                "name": "f1",
+                "op": ">=",
+                "target": 0.85,
+                "acceptable_error": 0.02,
+                "measured": 0.87,
+                "business": "fewer missed fraud cases",
+            },
+        ),
+        make_record(
+            "data",
+            {
+                "uri": "s3://fraud-team/transactions/2026-10.parquet",
+                "owner": "payments-data",
+                "pii": "yes",
+            },
+        ),
+    ]
+    name, _ = lab_server.new_notebook(
+        [TRAINING, "import shap\nexplainer = shap.Explainer(model)"],
+        metadata={"wellml": {"version": 1, "records": records}},
+    )
+    set_theme(lab_server, "JupyterLab Dark" if theme == "dark" else "JupyterLab Light")
+    try:
+        open_notebook(page, lab_server, name, kernel=False)
+        open_sidebar(page)
+        wait_first_review(page)
+        widen_sidebar(page, 180)
+        statuses = panel_statuses(page)
+        gap = next(pid for pid, status in sorted(statuses.items()) if status == "gap")
+        expand_practice(page, gap)
+        expect(page.locator(f"{SIDEBAR} .jp-wellml-guidance").first).to_be_visible()
+        if theme == "dark":
+            expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false")
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(IMAGES / f"sidebar-{theme}.png"))
+    finally:
+        set_theme(lab_server, "JupyterLab Light")
