@@ -56,14 +56,14 @@ def ensure_store(metadata: MutableMapping[str, Any]) -> dict[str, Any]:
             f"metadata.{METADATA_KEY} is {type(store).__name__}, not an object; "
             "fix or remove it by hand (nothing was changed)"
         )
-    store.setdefault("version", METADATA_VERSION)
-    if store.get("records") is None:
-        store["records"] = []
-    elif not isinstance(store["records"], list):
+    if store.get("records") is not None and not isinstance(store["records"], list):
         raise RecordError(
             f"metadata.{METADATA_KEY}.records is {type(store['records']).__name__}, not a list; "
             "fix or remove it by hand (nothing was changed)"
         )
+    store.setdefault("version", METADATA_VERSION)
+    if store.get("records") is None:
+        store["records"] = []
     return store
 
 
