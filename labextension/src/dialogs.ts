@@ -85,7 +85,12 @@ export async function askAttestation(
   const note = noteArea(
     trans.__('How the practice is in place, and where that is written (required)')
   );
-  const node = h('div', {}, h('p', {}, `${practiceId} — ${title}`), h('label', {}, trans.__('Note'), note));
+  const node = h(
+    'div',
+    {},
+    h('p', {}, `${practiceId} — ${title}`),
+    h('label', {}, trans.__('Note'), note)
+  );
   const result = await showDialog({
     title: trans.__('Attest'),
     body: new FormBody<string>(node, () => note.value.trim()),

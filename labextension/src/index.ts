@@ -1,11 +1,7 @@
 /**
  * jupyter-wellml: the Well-Architected ML sidebar for JupyterLab 4 and Notebook 7.
  */
-import {
-  ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -16,7 +12,6 @@ import { SIDEBAR_ID, WellMLSidebar } from './sidebar';
 
 // the version this frontend was built as, for the handshake with the server extension
 declare const require: (path: string) => unknown;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: VERSION } = require('../package.json') as { version: string };
 
 const PLUGIN_ID = 'jupyter-wellml:plugin';
@@ -28,7 +23,8 @@ export namespace CommandIDs {
   export const insertKpi = 'wellml:insert-kpi';
 }
 
-const KPI_TEMPLATE = '%wellml kpi accuracy >= 0.9 --acceptable-error 0.02 --business "what the KPI protects"';
+const KPI_TEMPLATE =
+  '%wellml kpi accuracy >= 0.9 --acceptable-error 0.02 --business "what the KPI protects"';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,

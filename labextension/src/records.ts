@@ -45,7 +45,12 @@ export function naturalKey(record: { [k: string]: unknown }): string {
   if (kind === 'kpi') {
     parts = [kind, String(record.name ?? '').toLowerCase()];
   } else if (kind === 'data') {
-    parts = [kind, String(record.uri ?? '').trim().replace(/\/+$/, '')];
+    parts = [
+      kind,
+      String(record.uri ?? '')
+        .trim()
+        .replace(/\/+$/, '')
+    ];
   } else if (kind === 'waiver' || kind === 'attest') {
     parts = [kind, record.practice ?? null];
   } else if (kind === 'phase') {

@@ -14,7 +14,13 @@ import { WellMLRequestError, fetchInfo, fetchLens, postReview } from './api';
 import { askAttestation, askWaiver } from './dialogs';
 import { h, svg } from './dom';
 import { wellmlIcon } from './icons';
-import { captureRecords, insertCellBelow, revealCell, storedRecords, writeRecords } from './notebook';
+import {
+  captureRecords,
+  insertCellBelow,
+  revealCell,
+  storedRecords,
+  writeRecords
+} from './notebook';
 import { describe, makeRecord } from './records';
 import { IInfo, ILens, ILensPractice, IReview, IReviewPractice, IRecord, Status } from './types';
 
@@ -101,7 +107,10 @@ export class WellMLSidebar extends SidePanel {
           'The jupyter-wellml server extension is not running on this Jupyter server (GET /api/wellml/info answered 404). Enable it with "jupyter server extension enable jupyter_wellml" and restart the server.'
         );
       } else {
-        this._fatal = trans.__('Cannot load the lens: %1', String((error as Error).message ?? error));
+        this._fatal = trans.__(
+          'Cannot load the lens: %1',
+          String((error as Error).message ?? error)
+        );
       }
       this._notify(this._fatal, error);
     }
@@ -159,10 +168,7 @@ export class WellMLSidebar extends SidePanel {
   /** Review the notebook after `delay` ms (the debounce setting by default). */
   refresh(delay?: number): void {
     window.clearTimeout(this._timer);
-    this._timer = window.setTimeout(
-      () => void this._runReview(),
-      delay ?? this._config.debounce
-    );
+    this._timer = window.setTimeout(() => void this._runReview(), delay ?? this._config.debounce);
   }
 
   dispose(): void {
@@ -192,7 +198,10 @@ export class WellMLSidebar extends SidePanel {
           error instanceof WellMLRequestError &&
           [404, 422, 502, 504].includes(error.status)
         ) {
-          review = await postReview(this._opts.serverSettings, { ...request, kernel_id: undefined });
+          review = await postReview(this._opts.serverSettings, {
+            ...request,
+            kernel_id: undefined
+          });
         } else {
           throw error;
         }
@@ -259,22 +268,40 @@ export class WellMLSidebar extends SidePanel {
     const root = this._body.node;
     root.replaceChildren();
     if (this._fatal) {
-      root.append(h('div', { className: 'jp-wellml-banner jp-wellml-mod-error', role: 'alert' }, this._fatal));
+      root.append(
+        h('div', { className: 'jp-wellml-banner jp-wellml-mod-error', role: 'alert' }, this._fatal)
+      );
       return;
     }
     if (this._warning) {
-      root.append(h('div', { className: 'jp-wellml-banner jp-wellml-mod-warn', role: 'status' }, this._warning));
+      root.append(
+        h(
+          'div',
+          { className: 'jp-wellml-banner jp-wellml-mod-warn', role: 'status' },
+          this._warning
+        )
+      );
     }
     const panel = this._panel;
     if (!panel) {
-      root.append(h('p', { className: 'jp-wellml-empty' }, trans.__('Open a notebook to review it against the Machine Learning Lens.')));
+      root.append(
+        h(
+          'p',
+          { className: 'jp-wellml-empty' },
+          trans.__('Open a notebook to review it against the Machine Learning Lens.')
+        )
+      );
       return;
     }
     if (!this._lens || !this._review) {
       root.append(this._renderHeader(null));
       root.append(
         this._error
-          ? h('div', { className: 'jp-wellml-banner jp-wellml-mod-error', role: 'alert' }, this._error)
+          ? h(
+              'div',
+              { className: 'jp-wellml-banner jp-wellml-mod-error', role: 'alert' },
+              this._error
+            )
           : h('p', { className: 'jp-wellml-empty' }, trans.__('Reviewing…'))
       );
       return;
@@ -282,7 +309,9 @@ export class WellMLSidebar extends SidePanel {
     const phase = this._currentPhase();
     root.append(this._renderHeader(phase));
     if (this._error) {
-      root.append(h('div', { className: 'jp-wellml-banner jp-wellml-mod-error', role: 'alert' }, this._error));
+      root.append(
+        h('div', { className: 'jp-wellml-banner jp-wellml-mod-error', role: 'alert' }, this._error)
+      );
     }
     const showAll = this._showAll || !phase.id;
     const practices = this._review.practices.filter(p => showAll || p.phases.includes(phase.id!));
@@ -291,10 +320,16 @@ export class WellMLSidebar extends SidePanel {
     root.append(this._records());
   }
 
-  private _renderHeader(phase: { id: string | null; source: string; reason: string } | null): HTMLElement {
+  private _renderHeader(
+    phase: { id: string | null; source: string; reason: string } | null
+  ): HTMLElement {
     const trans = this._opts.trans;
     const name = this._panel?.context.localPath.split('/').pop() ?? '';
-    const header = h('div', { className: 'jp-wellml-header' }, h('div', { className: 'jp-wellml-notebook', title: this._panel?.context.path }, name));
+    const header = h(
+      'div',
+      { className: 'jp-wellml-header' },
+      h('div', { className: 'jp-wellml-notebook', title: this._panel?.context.path }, name)
+    );
     if (!phase || !this._lens) {
       return header;
     }
@@ -334,7 +369,13 @@ export class WellMLSidebar extends SidePanel {
         ? h('div', { className: 'jp-wellml-reason-text' }, phase.reason)
         : '';
     header.append(
-      h('div', { className: 'jp-wellml-phase' }, h('label', {}, trans.__('Phase'), ' ', select), ' ', badge),
+      h(
+        'div',
+        { className: 'jp-wellml-phase' },
+        h('label', {}, trans.__('Phase'), ' ', select),
+        ' ',
+        badge
+      ),
       reason,
       h('label', { className: 'jp-wellml-toggle' }, toggle, ' ', trans.__('Show all phases'))
     );
@@ -350,9 +391,11 @@ export class WellMLSidebar extends SidePanel {
     // a marker region recorded by a cell: update that marker; otherwise the notebook's phase
     const index = panel.content.activeCellIndex;
     const region = this._review?.phase.regions.find(r => r.start <= index && index <= r.end);
-    const markerCell = region && region.source === 'recorded' ? panel.content.widgets[region.start] : null;
+    const markerCell =
+      region && region.source === 'recorded' ? panel.content.widgets[region.start] : null;
     const markerId = markerCell?.model.id;
-    const isMarker = !!markerId && storedRecords(panel).some(r => r.kind === 'phase' && r.cell_id === markerId);
+    const isMarker =
+      !!markerId && storedRecords(panel).some(r => r.kind === 'phase' && r.cell_id === markerId);
     const record = makeRecord('phase', { phase: phaseId }, this._opts.author());
     if (isMarker) {
       record.cell_id = markerId;
@@ -376,7 +419,13 @@ export class WellMLSidebar extends SidePanel {
       'ul',
       { className: 'jp-wellml-counts' },
       STATUS_ORDER.map(s =>
-        h('li', { className: `jp-wellml-status-${s}`, dataset: { status: s, count: String(counts[s]) } }, h('b', {}, String(counts[s])), ' ', labels[s])
+        h(
+          'li',
+          { className: `jp-wellml-status-${s}`, dataset: { status: s, count: String(counts[s]) } },
+          h('b', {}, String(counts[s])),
+          ' ',
+          labels[s]
+        )
       )
     );
     // high / medium gaps per pillar, as a small horizontal bar chart
@@ -407,12 +456,28 @@ export class WellMLSidebar extends SidePanel {
       chart.append(label);
       const hw = (r.high / max) * barW;
       const mw = (r.medium / max) * barW;
-      const high = svg('rect', { x: labelW, y, width: hw, height: rowH - 4, class: 'jp-wellml-bar-high' });
-      const med = svg('rect', { x: labelW + hw, y, width: mw, height: rowH - 4, class: 'jp-wellml-bar-medium' });
+      const high = svg('rect', {
+        x: labelW,
+        y,
+        width: hw,
+        height: rowH - 4,
+        class: 'jp-wellml-bar-high'
+      });
+      const med = svg('rect', {
+        x: labelW + hw,
+        y,
+        width: mw,
+        height: rowH - 4,
+        class: 'jp-wellml-bar-medium'
+      });
       const tip = svg('title');
       tip.textContent = trans.__('%1: %2 high, %3 medium', r.pillar.name, r.high, r.medium);
       chart.append(high, med, tip);
-      const value = svg('text', { x: labelW + hw + mw + 4, y: y + 10, class: 'jp-wellml-chart-value' });
+      const value = svg('text', {
+        x: labelW + hw + mw + 4,
+        y: y + 10,
+        class: 'jp-wellml-chart-value'
+      });
       value.textContent = r.high + r.medium ? `${r.high}/${r.medium}` : '';
       chart.append(value);
     });
@@ -420,7 +485,15 @@ export class WellMLSidebar extends SidePanel {
       'div',
       { className: 'jp-wellml-summary' },
       list,
-      h('div', { className: 'jp-wellml-chart-legend' }, h('span', { className: 'jp-wellml-key-high' }, trans.__('high')), ' ', h('span', { className: 'jp-wellml-key-medium' }, trans.__('medium')), ' ', trans.__('risk gaps per pillar')),
+      h(
+        'div',
+        { className: 'jp-wellml-chart-legend' },
+        h('span', { className: 'jp-wellml-key-high' }, trans.__('high')),
+        ' ',
+        h('span', { className: 'jp-wellml-key-medium' }, trans.__('medium')),
+        ' ',
+        trans.__('risk gaps per pillar')
+      ),
       chart
     );
   }
@@ -444,10 +517,17 @@ export class WellMLSidebar extends SidePanel {
       if (!items.length) {
         continue;
       }
-      items.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.id.localeCompare(b.id));
+      items.sort(
+        (a, b) =>
+          STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+          a.id.localeCompare(b.id)
+      );
       const collapsed = this._collapsed.has(pillar.id);
       const gaps = items.filter(p => p.status === 'gap').length;
-      const section = h('section', { className: 'jp-wellml-pillar', dataset: { pillar: pillar.id } });
+      const section = h('section', {
+        className: 'jp-wellml-pillar',
+        dataset: { pillar: pillar.id }
+      });
       section.append(
         h(
           'button',
@@ -466,11 +546,21 @@ export class WellMLSidebar extends SidePanel {
           h('span', { className: 'jp-wellml-caret' }, collapsed ? '▸' : '▾'),
           ' ',
           pillar.name,
-          h('span', { className: 'jp-wellml-pillar-count' }, gaps ? trans.__('%1 of %2 gaps', gaps, items.length) : String(items.length))
+          h(
+            'span',
+            { className: 'jp-wellml-pillar-count' },
+            gaps ? trans.__('%1 of %2 gaps', gaps, items.length) : String(items.length)
+          )
         )
       );
       if (!collapsed) {
-        section.append(h('ul', { className: 'jp-wellml-list' }, items.map(p => this._row(p, lensById.get(p.id)))));
+        section.append(
+          h(
+            'ul',
+            { className: 'jp-wellml-list' },
+            items.map(p => this._row(p, lensById.get(p.id)))
+          )
+        );
       }
       container.append(section);
     }
@@ -503,10 +593,21 @@ export class WellMLSidebar extends SidePanel {
             this._render();
           }
         },
-        h('span', { className: 'jp-wellml-status-icon', title: label, 'aria-label': label }, STATUS_GLYPH[p.status]),
+        h(
+          'span',
+          { className: 'jp-wellml-status-icon', title: label, 'aria-label': label },
+          STATUS_GLYPH[p.status]
+        ),
         h('span', { className: 'jp-wellml-id' }, p.id),
         h('span', { className: 'jp-wellml-title' }, p.title),
-        h('span', { className: `jp-wellml-risk jp-wellml-risk-${risk}`, title: p.risk ? trans.__('risk of this gap') : trans.__('risk if not in place') }, risk === 'high' ? trans.__('high') : trans.__('medium'))
+        h(
+          'span',
+          {
+            className: `jp-wellml-risk jp-wellml-risk-${risk}`,
+            title: p.risk ? trans.__('risk of this gap') : trans.__('risk if not in place')
+          },
+          risk === 'high' ? trans.__('high') : trans.__('medium')
+        )
       )
     );
     if (expanded) {
@@ -556,16 +657,43 @@ export class WellMLSidebar extends SidePanel {
     }
     const actions = h('div', { className: 'jp-wellml-actions' });
     actions.append(
-      h('button', { className: 'jp-wellml-action jp-wellml-waive', onclick: () => void this._waive(p) }, trans.__('Not applicable…')),
-      h('button', { className: 'jp-wellml-action jp-wellml-attest', onclick: () => void this._attest(p) }, trans.__('Attest…'))
+      h(
+        'button',
+        { className: 'jp-wellml-action jp-wellml-waive', onclick: () => void this._waive(p) },
+        trans.__('Not applicable…')
+      ),
+      h(
+        'button',
+        { className: 'jp-wellml-action jp-wellml-attest', onclick: () => void this._attest(p) },
+        trans.__('Attest…')
+      )
     );
     if (lens?.magic) {
       actions.append(
-        h('button', { className: 'jp-wellml-action jp-wellml-insert', title: lens.magic, onclick: () => this._insertMagic(lens.magic!) }, trans.__('Insert magic'))
+        h(
+          'button',
+          {
+            className: 'jp-wellml-action jp-wellml-insert',
+            title: lens.magic,
+            onclick: () => this._insertMagic(lens.magic!)
+          },
+          trans.__('Insert magic')
+        )
       );
     }
     if (lens?.docs && /^https:\/\//.test(lens.docs)) {
-      actions.append(h('a', { className: 'jp-wellml-docs', href: lens.docs, target: '_blank', rel: 'noopener noreferrer' }, trans.__('Lens docs')));
+      actions.append(
+        h(
+          'a',
+          {
+            className: 'jp-wellml-docs',
+            href: lens.docs,
+            target: '_blank',
+            rel: 'noopener noreferrer'
+          },
+          trans.__('Lens docs')
+        )
+      );
     }
     detail.append(actions);
     return detail;
@@ -589,14 +717,20 @@ export class WellMLSidebar extends SidePanel {
     return host;
   }
 
-  private async _reveal(cellId: string | null | undefined, cell: number | null, line?: number | null): Promise<void> {
+  private async _reveal(
+    cellId: string | null | undefined,
+    cell: number | null,
+    line?: number | null
+  ): Promise<void> {
     const panel = this._panel;
     if (!panel) {
       return;
     }
     const ok = await revealCell(panel, cellId, cell, line);
     if (!ok) {
-      Notification.warning(this._opts.trans.__('That cell is no longer in the notebook.'), { autoClose: 4000 });
+      Notification.warning(this._opts.trans.__('That cell is no longer in the notebook.'), {
+        autoClose: 4000
+      });
     }
   }
 
@@ -607,10 +741,19 @@ export class WellMLSidebar extends SidePanel {
       return;
     }
     if (!value.note) {
-      Notification.warning(trans.__('No waiver recorded for %1: a note saying why is required.', p.id), { autoClose: 6000 });
+      Notification.warning(
+        trans.__('No waiver recorded for %1: a note saying why is required.', p.id),
+        { autoClose: 6000 }
+      );
       return;
     }
-    this._write(makeRecord('waiver', { practice: p.id, reason: value.reason, note: value.note }, this._opts.author()));
+    this._write(
+      makeRecord(
+        'waiver',
+        { practice: p.id, reason: value.reason, note: value.note },
+        this._opts.author()
+      )
+    );
   }
 
   private async _attest(p: IReviewPractice): Promise<void> {
@@ -620,7 +763,9 @@ export class WellMLSidebar extends SidePanel {
       return;
     }
     if (!note) {
-      Notification.warning(trans.__('No attestation recorded for %1: a note is required.', p.id), { autoClose: 6000 });
+      Notification.warning(trans.__('No attestation recorded for %1: a note is required.', p.id), {
+        autoClose: 6000
+      });
       return;
     }
     this._write(makeRecord('attest', { practice: p.id, note }, this._opts.author()));
@@ -634,7 +779,10 @@ export class WellMLSidebar extends SidePanel {
     try {
       writeRecords(panel, [record]);
     } catch (error) {
-      this._notify(this._opts.trans.__('Could not record %1: %2', record.kind, String(error)), error);
+      this._notify(
+        this._opts.trans.__('Could not record %1: %2', record.kind, String(error)),
+        error
+      );
     }
     this.refresh(0);
   }
@@ -649,16 +797,30 @@ export class WellMLSidebar extends SidePanel {
     if (!panel) {
       return;
     }
-    const loaded = panel.content.widgets.some(c => c.model.sharedModel.getSource().includes('load_ext jupyter_wellml'));
+    const loaded = panel.content.widgets.some(c =>
+      c.model.sharedModel.getSource().includes('load_ext jupyter_wellml')
+    );
     insertCellBelow(panel, loaded ? magic : `%load_ext jupyter_wellml\n${magic}`);
   }
 
   private _records(): HTMLElement {
     const trans = this._opts.trans;
     const found = this._review?.records ?? [];
-    const section = h('section', { className: 'jp-wellml-records' }, h('div', { className: 'jp-wellml-subtitle' }, trans.__('Records')));
+    const section = h(
+      'section',
+      { className: 'jp-wellml-records' },
+      h('div', { className: 'jp-wellml-subtitle' }, trans.__('Records'))
+    );
     if (!found.length) {
-      section.append(h('p', { className: 'jp-wellml-empty' }, trans.__('No records yet: KPIs, data sources, the explainability decision and waivers recorded with %wellml or the actions above appear here.')));
+      section.append(
+        h(
+          'p',
+          { className: 'jp-wellml-empty' },
+          trans.__(
+            'No records yet: KPIs, data sources, the explainability decision and waivers recorded with %wellml or the actions above appear here.'
+          )
+        )
+      );
       return section;
     }
     const kinds: [string, string][] = [
@@ -684,10 +846,25 @@ export class WellMLSidebar extends SidePanel {
             const status = kind === 'kpi' ? String(r.status ?? '') : '';
             return h(
               'li',
-              { className: 'jp-wellml-record', dataset: { kind, key: String(r.name ?? r.uri ?? r.practice ?? r.phase ?? ''), status: status || null, origin: f.origin } },
+              {
+                className: 'jp-wellml-record',
+                dataset: {
+                  kind,
+                  key: String(r.name ?? r.uri ?? r.practice ?? r.phase ?? ''),
+                  status: status || null,
+                  origin: f.origin
+                }
+              },
               kind === 'kpi' ? this._kpi(r) : h('span', {}, describe(r)),
               f.cell !== null && f.cell !== undefined
-                ? h('button', { className: 'jp-wellml-link', onclick: () => void this._reveal(r.cell_id, f.cell) }, trans.__('cell %1', f.cell + 1))
+                ? h(
+                    'button',
+                    {
+                      className: 'jp-wellml-link',
+                      onclick: () => void this._reveal(r.cell_id, f.cell)
+                    },
+                    trans.__('cell %1', f.cell + 1)
+                  )
                 : null
             );
           })
