@@ -160,7 +160,10 @@ INSTALLS = [
     ),
     ("%conda install -y -c conda-forge lightgbm=4.1.0", [("lightgbm", "exact")]),
     ("!conda install -y catboost", [("catboost", "unpinned")]),
-    ("!uv pip install polars>=0.20", [("polars", "lower_bound")]),
+    ("!uv pip install 'polars>=0.20'", [("polars", "lower_bound")]),
+    # unquoted, the shell reads `>=2.15` as a redirection: sagemaker is installed unpinned
+    ("%pip install -U sagemaker>=2.15", [("sagemaker", "unpinned")]),
+    ("!pip install lime==0.2 -q 2>&1 > /dev/null  # quiet", [("lime", "exact")]),
     ("%pip install -r requirements.txt", [(None, "requirements_file")]),
     (
         "!pip install -q --upgrade pip setuptools && pip install sagemaker==2.200",

@@ -78,12 +78,29 @@ def installs_in_command(command: str) -> list[tuple[str, str, str]]:
                 rest = part[m.end() :]
         if tool is None:
             continue
-        try:
-            tokens = shlex.split(rest, comments=False, posix=True)
-        except ValueError:
-            tokens = rest.split()
-        found.extend((tool, tok, tok) for tok in _requirement_tokens(tokens))
+        found.extend((tool, tok, tok) for tok in _requirement_tokens(_shell_words(rest)))
     return found
+
+
+def _shell_words(text: str) -> list[str]:
+    """Words as a POSIX shell splits them: an unquoted ``>`` or ``<`` is a redirection even
+    inside a word (``pip install x>=1`` installs ``x`` and writes to the file ``=1``), while
+    quoted specifiers (``"x>=1"``) stay whole. A word starting with ``#`` starts a comment."""
+    try:
+        lexer = shlex.shlex(text, posix=True, punctuation_chars="|&;<>")
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        words = list(lexer)
+    except ValueError:
+        words = text.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word.startswith("#"):
+            break
+        if word.isdigit() and i + 1 < len(words) and words[i + 1][:1] in "<>":
+            continue  # the file descriptor of `2>&1`
+        out.append(word)
+    return out
 
 
 def installs_in_args(args: list[Any]) -> list[tuple[str, str, str]]:
@@ -127,7 +144,9 @@ def _requirement_tokens(tokens: list[str]) -> list[str]:
             if tok in _OPTIONS_WITH_VALUE:
                 skip = True
             continue
-        if tok in (">", ">>", "2>&1", "/dev/null", "|") or tok.startswith((">", "2>")):
+        if tok in (">", ">>", "2>&1", "/dev/null", "|", "<") or tok.startswith(
+            (">", "2>", "<", "&")
+        ):
             break
         out.append(tok)
     return out
