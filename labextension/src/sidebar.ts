@@ -25,6 +25,7 @@ import { describe, makeRecord } from './records';
 import { IInfo, ILens, ILensPractice, IReview, IReviewPractice, IRecord, Status } from './types';
 
 export const SIDEBAR_ID = 'jupyter-wellml-sidebar';
+const PHASE_MAGIC = /^\s*%wellml\s+phase\b/m;
 
 export interface ISidebarConfig {
   debounce: number;
@@ -394,8 +395,11 @@ export class WellMLSidebar extends SidePanel {
     const markerCell =
       region && region.source === 'recorded' ? panel.content.widgets[region.start] : null;
     const markerId = markerCell?.model.id;
+    // the region starts at a marker: a `%wellml phase` line in the cell, or a record naming it
     const isMarker =
-      !!markerId && storedRecords(panel).some(r => r.kind === 'phase' && r.cell_id === markerId);
+      !!markerId &&
+      (PHASE_MAGIC.test(markerCell!.model.sharedModel.getSource()) ||
+        storedRecords(panel).some(r => r.kind === 'phase' && r.cell_id === markerId));
     const record = makeRecord('phase', { phase: phaseId }, this._opts.author());
     if (isMarker) {
       record.cell_id = markerId;

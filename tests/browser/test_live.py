@@ -212,3 +212,65 @@ def test_not_applicable_dialog_records_a_waiver(page, lab_server):
     assert waiver["reason"] == "business_priorities"
     assert waiver["note"] == "Prototype only; revisit before launch."
     assert rendered_seq(page) > seq
+
+
+def test_phase_follows_the_active_cell_and_show_all_phases(page, lab_server):
+    name, _ = lab_server.new_notebook(
+        [
+            "%load_ext jupyter_wellml\n%wellml phase data_processing",
+            "import pandas as pd\ndf = pd.read_csv('train.csv')",
+            "%wellml phase training",
+            TRAINING,
+        ]
+    )
+    panel = open_notebook(page, lab_server, name, kernel=False)
+    sidebar = open_sidebar(page)
+    wait_first_review(page)
+    lens = lab_server.api("GET", "/api/wellml/lens")
+    select = sidebar.locator(".jp-wellml-phase-select")
+    cells = panel.locator(".jp-Cell")
+    for index, phase in [(1, "data_processing"), (3, "model_development"), (0, "data_processing")]:
+        cells.nth(index).locator(".jp-InputPrompt").click()
+        expect(select).to_have_value(phase)
+        expect(sidebar.locator(".jp-wellml-badge")).to_have_text("recorded")
+        shown = panel_statuses(page)
+        assert set(shown) == {p["id"] for p in lens["practices"] if phase in p["phases"]}
+    sidebar.locator("input.jp-wellml-all-phases").check()
+    expect(sidebar.locator("[data-practice-id]")).to_have_count(len(lens["practices"]))
+    sidebar.locator("input.jp-wellml-all-phases").uncheck()
+    assert set(panel_statuses(page)) != {p["id"] for p in lens["practices"]}
+
+
+def test_insert_magic_and_attest(page, lab_server):
+    name, path = lab_server.new_notebook([TRAINING])
+    panel = open_notebook(page, lab_server, name, kernel=False)
+    open_sidebar(page)
+    seq = wait_first_review(page)
+    lens = {p["id"]: p for p in lab_server.api("GET", "/api/wellml/lens")["practices"]}
+    statuses = panel_statuses(page)
+    target = next(
+        pid for pid in sorted(statuses) if statuses[pid] != "met" and lens[pid].get("magic")
+    )
+    panel.locator(".jp-Cell").first.locator(".jp-InputPrompt").click()
+    row = expand_practice(page, target)
+    row.locator(".jp-wellml-insert").click()
+    cells = panel.locator(".jp-Cell")
+    expect(cells).to_have_count(2)
+    expect(cells.nth(1)).to_have_class(ACTIVE)
+    source = cells.nth(1).locator(".cm-content").inner_text()
+    assert lens[target]["magic"] in source
+    assert "%load_ext jupyter_wellml" in source
+
+    seq = wait_rendered_after(page, seq)
+    row = page.locator(f'{SIDEBAR} [data-practice-id="{target}"]')
+    if not row.locator(".jp-wellml-detail").count():
+        row = expand_practice(page, target)
+    row.locator(".jp-wellml-attest").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("textarea.jp-wellml-note").fill("Checked with the team on Monday.")
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    expect(page.locator(f'{SIDEBAR} .jp-wellml-record[data-kind="attest"]')).to_have_count(1)
+    save(page)
+    meta = read_metadata(path, predicate=lambda m: _records(m, "attest"))
+    (attest,) = _records(meta, "attest")
+    assert attest["practice"] == target and attest["note"] == "Checked with the team on Monday."
