@@ -49,8 +49,9 @@ def ensure_store(metadata: MutableMapping[str, Any]) -> dict[str, Any]:
     """
     store = metadata.get(METADATA_KEY)
     if store is None:
-        store = {}
-        metadata[METADATA_KEY] = store
+        metadata[METADATA_KEY] = {}
+        # read it back: an nbformat NotebookNode stores a converted copy of what it is given
+        store = metadata[METADATA_KEY]
     elif not isinstance(store, dict):
         raise RecordError(
             f"metadata.{METADATA_KEY} is {type(store).__name__}, not an object; "
