@@ -455,3 +455,46 @@ def test_load_ext_does_not_import_ipywidgets():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- a kernel started by Jupyter
+@pytest.mark.slow
+@pytest.mark.parametrize("with_name", [True, False], ids=["path-and-name", "path-only"])
+async def test_a_kernel_jupyter_starts_reads_its_notebook(
+    jp_fetch, jp_root_dir, jp_serverapp, with_name
+):
+    """The server sets JPY_SESSION_NAME when it starts a kernel for a notebook; %wellml status
+    in that kernel reads the notebook's saved records."""
+    from jupyter_wellml.records import build
+
+    (jp_root_dir / "team").mkdir()
+    saved = build("data", {"uri": "s3://bucket/claims.csv", "pii": "yes"}).record
+    _notebook_on_disk(jp_root_dir / "team" / "claims.ipynb", [saved])
+    body = {"path": "team/claims.ipynb", "type": "notebook", "kernel": {"name": "python3"}}
+    if with_name:
+        body["name"] = "claims.ipynb"
+    response = await jp_fetch("api", "sessions", method="POST", body=json.dumps(body))
+    session_model = json.loads(response.body)
+    km = jp_serverapp.kernel_manager.get_kernel(session_model["kernel"]["id"])
+    client = km.client()
+    client.start_channels()
+    shown: list[dict] = []
+    try:
+        await client.wait_for_ready(timeout=120)
+        code = "%load_ext jupyter_wellml\n%wellml kpi recall >= 0.8\n%wellml status"
+
+        def keep(msg):
+            if msg["msg_type"] in ("display_data", "error", "stream"):
+                shown.append(msg["content"])
+
+        reply = await client.execute_interactive(code, output_hook=keep, timeout=120)
+        assert reply["content"]["status"] == "ok", shown
+    finally:
+        client.stop_channels()
+        await jp_fetch("api", "sessions", session_model["id"], method="DELETE")
+    records = [c["data"][RECORD_MIME] for c in shown if RECORD_MIME in c.get("data", {})]
+    assert len(records) == 1 and records[0]["records"][0]["name"] == "recall"
+    status = next(c["data"]["text/plain"] for c in shown if "wellml status" in str(c.get("data")))
+    assert status.startswith("wellml status of claims.ipynb")
+    assert "records (2, 1 from this session)" in status
+    assert "data s3://bucket/claims.csv" in status and "pii=yes" in status
