@@ -191,9 +191,7 @@ def _inferred_cells(n_cells: int, facts: Facts) -> list[tuple[str | None, str]]:
             phase = max(scores, key=lambda p: scores[p])
             current = (phase, why[i][phase][1])
         out.append(current)
-    # cells before the first evidence take the first phase seen
-    first = next(((p, r) for p, r in out if p), (None, ""))
-    return [(p, r) if p else first for p, r in out]
+    return out  # cells before the first evidence stay None: _regions fills them
 
 
 def _regions(n_cells: int, markers, inferred) -> list[Region]:
@@ -203,11 +201,22 @@ def _regions(n_cells: int, markers, inferred) -> list[Region]:
     notebook = next(((p, why) for c, p, why in markers if c == -1), None)
     if notebook:
         active = notebook
+    # cells before the first evidence take the first phase seen, a recorded marker included
+    first: tuple[str, str, str] | None = None
+    for i in range(n_cells):
+        if i in marks:
+            first = (marks[i][0], "recorded", marks[i][1])
+            break
+        if inferred[i][0]:
+            first = (inferred[i][0], "inferred", inferred[i][1])
+            break
     for i in range(n_cells):
         if i in marks:
             active = marks[i]
         if active:
             cells.append((active[0], "recorded", active[1]))
+        elif inferred[i][0] is None and first is not None:
+            cells.append(first)
         else:
             phase, reason = inferred[i]
             cells.append(
