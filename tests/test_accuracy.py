@@ -4,7 +4,8 @@ note of what was checked). bench/accuracy.py prints the same table.
 
 What is compared, per notebook (sets, so a fact found twice counts once):
 
-- ``data_source_uri``: literal URIs and paths read (computed ones are not labelled as URIs);
+- ``data_source_uri``: literal URIs and paths read (computed ones, which the engine reports as
+  templates such as ``s3://{bucket}/train``, are not labelled as URIs);
 - ``data_source_kind``: the kinds of everything read, literal or computed (``unknown`` ignored);
 - ``trains_model``: one yes/no per notebook;
 - ``metric``: evaluation metric names (function names, or SageMaker metric strings), lower case;
@@ -83,6 +84,7 @@ def found_items(facts: Mapping[str, Any]) -> dict[str, set]:
             if d.get("kind") in URI_KINDS
             and d.get("uri") not in (None, "(computed)")
             and d.get("uri") != d.get("via")
+            and "{" not in d["uri"]  # a template of a computed URI: not a literal one
         },
         "data_source_kind": {d["kind"] for d in sources if d.get("kind") not in (None, "unknown")},
         "trains_model": {True} if facts.get("trains_model") else set(),
@@ -213,7 +215,11 @@ def test_scoring_counts_what_it_should():
         "data_sources": [
             {"uri": "a.csv", "kind": "local", "via": "pandas.read_csv"},
             {"uri": "(computed)", "kind": "unknown", "via": "open"},
-            {"uri": "sklearn.datasets.load_iris", "kind": "dataset", "via": "sklearn.datasets.load_iris"},
+            {
+                "uri": "sklearn.datasets.load_iris",
+                "kind": "dataset",
+                "via": "sklearn.datasets.load_iris",
+            },
         ],
         "trains_model": False,
         "metrics": [{"name": "f1_score"}, {"name": "auc"}],
@@ -224,5 +230,7 @@ def test_scoring_counts_what_it_should():
     assert got["data_source_uri"] == {"a.csv"}
     assert got["data_source_kind"] == {"local", "dataset"}
     assert want["trains_model"] == {True} and got["trains_model"] == set()
-    assert want["metric"] & got["metric"] == {"f1_score"} and got["metric"] - want["metric"] == {"auc"}
+    assert want["metric"] & got["metric"] == {"f1_score"} and got["metric"] - want["metric"] == {
+        "auc"
+    }
     assert want["pip_install"] == got["pip_install"]

@@ -43,6 +43,23 @@ _SHELL_DATA = re.compile(
     r"(?:aws\s+s3\s+(?:cp|sync|mv)|gsutil\s+(?:-m\s+)?cp|wget|curl|azcopy\s+copy)\s+(.*)"
 )
 _URI_TOKEN = re.compile(r"""((?:s3|gs|https?|ftp|hdfs|abfss?|wasbs?)://[^\s'"`)]+)""")
+OBJECTIVE_TYPES = ("Maximize", "Minimize")
+#: readers whose input is always in S3, even when the notebook computes the URI
+S3_READERS = frozenset(
+    {
+        "sagemaker.s3.S3Downloader.download",
+        "sagemaker.s3.S3Downloader.read_file",
+        "sagemaker.s3.S3Downloader.list",
+        "sagemaker.inputs.TrainingInput",
+        "sagemaker.TrainingInput",
+        "sagemaker.session.s3_input",
+        "sagemaker.s3_input",
+        "sagemaker.inputs.TransformInput",
+    }
+)
+#: paths that name a trained model, read to deploy or inspect it: not data sets
+_MODEL_FILE = re.compile(r"model", re.I)
+_DATA_EXTENSIONS = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".txt", ".libsvm", ".xlsx")
 _WELLML_PHASE = re.compile(r"^\s*%?wellml\s+phase\s+(?P<word>[\w -]+?)\s*(?:#.*)?$")
 
 
@@ -86,7 +103,8 @@ class Facts:
 
     @property
     def trains_model(self) -> bool:
-        return bool(self.items.get("training"))
+        """Training calls, and tuning or AutoML jobs (they train models too)."""
+        return any(self.items.get(k) for k in ("training", "tuning", "automl"))
 
     def snippet(self, cell: int | None, line: int | None) -> str | None:
         if cell is None or line is None:
@@ -244,6 +262,8 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                 values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
                 if kind == "data_source" and not _data_source(call, values):
                     continue
+                if kind == "metric" and not isinstance(values.get("name"), str):
+                    continue  # a metric named by a computed value
                 facts.add(kind, call.cell, call.line, **values)
         if call.args and service_calls.match(name):
             service = call.args[0] if isinstance(call.args[0], str) else call.kw("service_name")
@@ -252,7 +272,13 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                 facts.add(kind, call.cell, call.line, **fields)
         if name.startswith(("subprocess.", "os.system")):
             _subprocess_installs(call, facts)
+        if name.startswith("sagemaker.") and name.endswith(".fit"):
+            _fit_inputs(call, facts)
         for kw, value in call.keywords.items():
+            if kw in sig.METRIC_KEYWORDS:
+                for metric in value if isinstance(value, list) else [value]:
+                    if isinstance(metric, str) and metric:
+                        facts.add("metric", call.cell, call.line, name=metric, api=name)
             if kw in keywords and value not in sig.OFF_VALUES:
                 kind, fields = keywords[kw]
                 facts.add(kind, call.cell, call.line, api=name, **fields)
@@ -267,7 +293,23 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                 )
             elif type(value) is dict:
                 _dict_keys(call, value, facts, depth=0)
+            elif type(value) is list:  # ProductionVariants=[{...}], InputDataConfig=[{...}]
+                for item in value[:16]:
+                    if type(item) is dict:
+                        _dict_keys(call, item, facts, depth=1)
         _instance_fact(call, facts)
+
+
+def _fit_inputs(call: Call, facts: Facts) -> None:
+    """The channels of a SageMaker job given as URIs (``est.fit({"train": "s3://..."})``)."""
+    inputs = call.args[0] if call.args else call.kw("inputs")
+    uris = [inputs] if isinstance(inputs, str) else []
+    if isinstance(inputs, dict):
+        uris = [v for v in inputs.values() if isinstance(v, str)]
+    for uri in uris:
+        facts.add(
+            "data_source", call.cell, call.line, via=call.name, uri=uri, kind=sig.uri_kind(uri)
+        )
 
 
 def _data_source(call: Call, values: dict[str, Any]) -> bool:
@@ -284,8 +326,11 @@ def _data_source(call: Call, values: dict[str, Any]) -> bool:
         uri = next((v for v in uri if isinstance(v, str)), None)
     if uri is None or uri is NOT_LITERAL or not isinstance(uri, str):
         values["uri"] = "(computed)"
-        values.setdefault("kind", "unknown")
+        values.setdefault("kind", "s3" if name in S3_READERS else "unknown")
         return True
+    base = uri.rstrip("/").rsplit("/", 1)[-1]
+    if _MODEL_FILE.search(base) and not base.lower().endswith(_DATA_EXTENSIONS):
+        return False  # `open("model/xgb-model.tar.gz", "rb")`: a model artifact, not data
     values["uri"] = uri
     values.setdefault("kind", sig.uri_kind(uri))
     return True
@@ -316,10 +361,15 @@ def _dict_keys(call: Call, value: dict, facts: Facts, depth: int) -> None:
             and str(inner).isdigit()
         ):
             facts.add("seed", call.cell, call.line, library="other", value=inner, api=call.name)
-        elif key in ("eval_metric", "objective_metric_name", "MetricName") and isinstance(
-            inner, str
+        elif (key in ("eval_metric", "objective_metric_name") and isinstance(inner, str)) or (
+            key == "MetricName" and isinstance(inner, str) and value.get("Type") in OBJECTIVE_TYPES
         ):
+            # MetricName only in a tuning objective ({"Type": "Maximize", "MetricName": ...}):
+            # elsewhere (CloudWatch alarms, autoscaling) it names an operational metric
             facts.add("metric", call.cell, call.line, name=inner)
+        elif key == "AutoMLJobObjective" and isinstance(inner, dict):
+            if isinstance(inner.get("MetricName"), str):
+                facts.add("metric", call.cell, call.line, name=inner["MetricName"])
         elif type(inner) is dict and depth < 3:
             _dict_keys(call, inner, facts, depth + 1)
         elif type(inner) is list and depth < 3:

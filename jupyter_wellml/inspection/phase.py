@@ -42,6 +42,11 @@ EVIDENCE: dict[str, tuple[str, float, str]] = {
 }
 
 
+REPEAT_BONUS = 0.1  # each further fact of a kind adds 10% of its weight ...
+MAX_REPEATS = 5  # ... up to five times
+LATER_PHASE_SHARE = 0.85  # a later phase with 85% of the top score is the notebook's phase
+
+
 @dataclass(frozen=True)
 class Region:
     start: int
@@ -118,15 +123,20 @@ def infer_phase(
         best = max(sizes, key=lambda p: (sizes[p], order.index(p) if p in order else -1))
         first = next(r for r in recorded if r.phase == best)
         return PhaseResult(best, "recorded", 1.0, first.reason, tuple(regions))
+    # Each kind of evidence counts once, with a small bonus for repeats: twenty file reads do
+    # not outweigh one training call. A later phase whose evidence is nearly as strong as the
+    # strongest wins, since later phases set up earlier ones first (train a model to deploy it,
+    # deploy an endpoint to monitor it).
     scores: dict[str, float] = {}
     first_reason: dict[str, tuple[float, str]] = {}
     for kind, (phase, weight, words) in EVIDENCE.items():
-        for f in facts.of(kind):
-            if kind == "monitoring" and f.get("kind") == "data_capture":
-                weight_used = 1.0
-            else:
-                weight_used = weight
-            scores[phase] = scores.get(phase, 0.0) + weight_used
+        found = facts.of(kind)
+        if found:
+            bonus = 1 + REPEAT_BONUS * min(len(found) - 1, MAX_REPEATS)
+            kind_weight = max(_weight(kind, f, weight) for f in found)
+            scores[phase] = scores.get(phase, 0.0) + kind_weight * bonus
+        for f in found:
+            weight_used = _weight(kind, f, weight)
             cell = f.get("cell")
             if cell is not None:
                 label = f.get("api") or f.get("method") or f.get("name") or f.get("uri") or ""
@@ -139,10 +149,25 @@ def infer_phase(
         reason = "no code shows a lifecycle phase; record one with %wellml phase"
         return PhaseResult(None, "none", 0.0, reason, tuple(regions))
     order = [p.id for p in catalog.phases]
-    best = max(scores, key=lambda p: (scores[p], order.index(p) if p in order else -1))
+    top = max(scores.values())
+    best = max(
+        (p for p in scores if scores[p] >= LATER_PHASE_SHARE * top),
+        key=lambda p: (order.index(p) if p in order else -1, scores[p]),
+    )
     total = sum(scores.values())
     reason = first_reason.get(best, (0, f"{best} facts"))[1]
     return PhaseResult(best, "inferred", scores[best] / total, reason, tuple(regions))
+
+
+#: monitoring facts that are weaker signs of the monitoring phase: capturing endpoint data is
+#: set up at deployment, and CloudWatch metrics and alarms also guard deployments
+MONITORING_WEIGHTS = {"data_capture": 1.0, "metrics": 2.0, "alarm": 2.0}
+
+
+def _weight(kind: str, fact, weight: float) -> float:
+    if kind == "monitoring":
+        return MONITORING_WEIGHTS.get(fact.get("kind"), weight)
+    return weight
 
 
 def _markers(facts: Facts, records: Sequence[FoundRecord], catalog) -> list[tuple[int, str, str]]:
@@ -177,7 +202,7 @@ def _inferred_cells(n_cells: int, facts: Facts) -> list[tuple[str | None, str]]:
             cell = f.get("cell")
             if cell is None:
                 continue
-            w = 1.0 if kind == "monitoring" and f.get("kind") == "data_capture" else weight
+            w = _weight(kind, f, weight)
             per_cell.setdefault(cell, {})
             per_cell[cell][phase] = per_cell[cell].get(phase, 0.0) + w
             best = why.setdefault(cell, {}).get(phase)

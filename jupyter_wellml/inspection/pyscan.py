@@ -234,6 +234,43 @@ class Scanner:
             return self._receiver(node.value)
         return None
 
+    def _placeholder(self, node: ast.AST) -> str:
+        label = ast.unparse(node) if hasattr(ast, "unparse") else "expr"
+        return "{" + label[:40] + "}"
+
+    def _format(self, template: str, node: ast.Call) -> Any:
+        """``"s3://{}/{}".format(bucket, prefix)``: known arguments filled in, others as ``{expr}``."""
+        from string import Formatter
+
+        args = list(node.args)
+        kwargs = {k.arg: k.value for k in node.keywords if k.arg}
+        out: list[str] = []
+        auto = 0
+        try:
+            for text, field, _spec, _conv in Formatter().parse(template):
+                out.append(text)
+                if field is None:
+                    continue
+                head = field.split(".", 1)[0].split("[", 1)[0]
+                if head == "":
+                    arg = args[auto] if auto < len(args) else None
+                    auto += 1
+                elif head.isdigit():
+                    arg = args[int(head)] if int(head) < len(args) else None
+                else:
+                    arg = kwargs.get(head)
+                if arg is None or head != field:
+                    out.append("{" + (field or "?") + "}")
+                    continue
+                value = self.literal(arg)
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    out.append(str(value))
+                else:
+                    out.append(self._placeholder(arg))
+        except (ValueError, IndexError):
+            return NOT_LITERAL
+        return "".join(out)
+
     def literal(self, node: ast.AST) -> Any:
         """The value of a literal expression, strings with ``{name}`` for unknown parts; else NOT_LITERAL."""
         t = type(node)
@@ -258,6 +295,11 @@ class Scanner:
             a, b = self.literal(node.left), self.literal(node.right)
             if isinstance(a, str) and isinstance(b, str):
                 return a + b
+            # "s3://" + bucket: a template, like an f-string's unknown parts
+            if isinstance(a, str) and b is NOT_LITERAL and type(node.left) is ast.Constant:
+                return a + self._placeholder(node.right)
+            if isinstance(b, str) and a is NOT_LITERAL and type(node.right) is ast.Constant:
+                return self._placeholder(node.left) + b
             return NOT_LITERAL
         if t in (ast.List, ast.Tuple):
             vals = [self.literal(e) for e in node.elts[:32]]
@@ -266,6 +308,14 @@ class Scanner:
             v = node.operand.value
             return -v if isinstance(v, (int, float)) else NOT_LITERAL
         if t is ast.Call:
+            func = node.func
+            if (
+                type(func) is ast.Attribute
+                and func.attr == "format"
+                and type(func.value) is ast.Constant
+                and isinstance(func.value.value, str)
+            ):
+                return self._format(func.value.value, node)
             q = self.qualname(node.func)
             if q in ("os.path.join", "posixpath.join", "os.path.join.join"):
                 parts = [self.literal(a) for a in node.args]

@@ -97,7 +97,11 @@ READERS = (
     "tensorflow.data.TFRecordDataset",
     "tensorflow.data.experimental.make_csv_dataset",
     "datasets.load_from_disk",
+    "torchvision.datasets.ImageFolder",
+    "torchvision.datasets.DatasetFolder",
 )
+#: Folder readers of DATASETS' namespaces: the user's own files, not bundled data sets
+LOCAL_FOLDER_DATASETS = ("torchvision.datasets.ImageFolder", "torchvision.datasets.DatasetFolder")
 DATASETS = (
     "sklearn.datasets.load_*",
     "sklearn.datasets.fetch_*",
@@ -144,6 +148,7 @@ DOWNLOADS = (
     "*.download_file",
     "*.download_fileobj",
     "*.get_object",
+    "sagemaker.*Session.download_data",
     "requests.get",
     "urllib.request.urlretrieve",
     "urllib.request.urlopen",
@@ -240,7 +245,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {
             "via": api,
             "uri": arg(
-                0, "filepath_or_buffer", "path", "s3_data", "source", "file", "fname", "uri"
+                0, "filepath_or_buffer", "path", "s3_data", "source", "file", "fname", "uri", "root"
             ),
         },
         (),
@@ -249,7 +254,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         DATASETS,
         "data_source",
         {"via": api, "kind": "dataset", "uri": lambda c: arg(0, "path", "name")(c) or c.name},
-        (),
+        LOCAL_FOLDER_DATASETS,
     ),
     (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}, ()),
     (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}, ()),
@@ -351,7 +356,18 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("sklearn.metrics.*",),
         "metric",
         {"name": last_segment},
-        ("sklearn.metrics.*Display*", "sklearn.metrics.make_scorer", "sklearn.metrics.get_scorer"),
+        (
+            "sklearn.metrics.*Display*",
+            "sklearn.metrics.make_scorer",
+            "sklearn.metrics.get_scorer",
+            "sklearn.metrics.*.*",  # methods on a metric's result: `cm.astype`, `cm.sum`
+        ),
+    ),
+    (
+        ("sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"),
+        "metric",
+        {"name": arg(1, "objective_metric_name")},
+        (),
     ),
     (
         ("evaluate.load", "evaluate.combine"),
@@ -557,7 +573,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     ),
     # ---- deployment
     (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}, ()),
-    (("*.create_endpoint",), "deployment", {"api": api, "target": "realtime"}, ()),
+    (
+        ("*.create_endpoint", "*.create_endpoint_config"),
+        "deployment",
+        {"api": api, "target": "realtime"},
+        (),
+    ),
     (
         (
             "*.transformer",
@@ -1207,7 +1228,18 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
         k: ("monitoring", {"keyword": k, "kind": "data_capture"})
         for k in ("data_capture_config", "DataCaptureConfig")
     },
+    # online explanations of an endpoint (boto3 ExplainerConfig / SDK explainer_config)
+    **{
+        k: ("explainability", {"method": "clarify_shap", "keyword": k})
+        for k in ("ClarifyExplainerConfig", "explainer_config")
+    },
+    **{
+        k: ("deployment", {"keyword": k, "target": "serverless"})
+        for k in ("ServerlessConfig", "serverless_inference_config")
+    },
 }
+#: keywords (and literal dict keys) naming the metric a job reports or optimises
+METRIC_KEYWORDS = frozenset({"eval_metric", "objective_metric_name", "metric_name"})
 #: keywords whose literal False/None/"Off" means the feature is *off*
 OFF_VALUES = (False, None, "Off", "off", "None", "", 0, [])
 
@@ -1281,20 +1313,31 @@ def _db_uri(call: Call) -> str:
 
 
 def _download_uri(call: Call) -> str | None:
+    """The s3:// URI of an S3 download; unknown parts as ``{bucket}``/``{key}`` (a template)."""
     name = call.name
+    if name.endswith("download_data"):  # sagemaker Session.download_data(path, bucket, key_prefix)
+        bucket = call.kw("bucket") if "bucket" in call.keywords else _nth(call, 1)
+        key = call.kw("key_prefix") if "key_prefix" in call.keywords else _nth(call, 2)
+        return _s3(bucket, key)
     if name.endswith(("download_file", "download_fileobj", "get_object")):
-        bucket = call.kw("Bucket") or (
-            call.args[0] if call.args and isinstance(call.args[0], str) else None
-        )
-        key = call.kw("Key") or (
-            call.args[1] if len(call.args) > 1 and isinstance(call.args[1], str) else None
-        )
-        if isinstance(bucket, str) and isinstance(key, str):
-            return f"s3://{bucket}/{key}"
-        if isinstance(bucket, str):
-            return f"s3://{bucket}"
-        return None
+        if ".Bucket." in name or ".Object." in name:
+            # a boto3 resource: Bucket(name).download_file(Key, Filename)
+            key = call.kw("Key") if "Key" in call.keywords else _nth(call, 0)
+            return _s3(None, key if ".Bucket." in name else None)
+        bucket = call.kw("Bucket") if "Bucket" in call.keywords else _nth(call, 0)
+        key = call.kw("Key") if "Key" in call.keywords else _nth(call, 1)
+        return _s3(bucket, key)
     return arg(0, "url", "origin", "fname")(call)
+
+
+def _nth(call: Call, i: int) -> Any:
+    return call.args[i] if i < len(call.args) else None
+
+
+def _s3(bucket: Any, key: Any) -> str:
+    b = bucket if isinstance(bucket, str) and bucket else "{bucket}"
+    k = key if isinstance(key, str) else ("{key}" if key is not None else "")
+    return f"s3://{b}/{k}".rstrip("/") if k else f"s3://{b}"
 
 
 class Glob:
