@@ -11,6 +11,11 @@ import pytest
 from jupyter_wellml.inspection.review import review
 from jupyter_wellml.records import build
 from jupyter_wellml.widgets import ReviewView, review_view
+from tests.browser import conftest as browser
+
+# the browser tests' fixtures: a real `jupyter lab` and Debian chromium (tests/browser)
+lab_server = browser.lab_server
+page = browser.page
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +110,39 @@ def test_rows_carry_guidance_evidence_and_the_waiver(result, wellml_catalog):
 def test_unknown_filter_value_is_refused(result):
     with pytest.raises(ValueError, match="gaps, open, all"):
         review_view(result, show="everything")
+
+
+# ---------------------------------------------------------------- rendered in JupyterLab
+@pytest.mark.browser
+@pytest.mark.slow
+def test_review_widget_renders_in_jupyterlab(lab_server, page, wellml_catalog):
+    """`%wellml review` in a real JupyterLab, in Debian chromium: one section per pillar, and the
+    filter re-renders the rows with review()'s statuses."""
+    from playwright.sync_api import expect
+
+    from tests.browser.helpers import TRAINING, open_notebook
+
+    name, _ = lab_server.new_notebook(
+        [TRAINING, "%load_ext jupyter_wellml\n%wellml kpi recall >= 0.8\n%wellml review"]
+    )
+    panel = open_notebook(page, lab_server, name)
+    panel.locator(".jp-Cell").first.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    view = panel.locator(".jp-wellml-review")
+    expect(view).to_be_visible(timeout=90_000)
+    expect(view.locator(".jp-wellml-review-header")).to_contain_text("Well-Architected ML review")
+    headers = view.locator(".jupyter-widget-Collapse-header")
+    pillars = [p.name for p in wellml_catalog.pillars]
+    expect(headers).to_have_count(len(pillars))
+    for i, pillar in enumerate(pillars):
+        expect(headers.nth(i)).to_contain_text(pillar)
+    headers.first.click()
+    rows = view.locator(".jp-wellml-practice:visible")
+    gaps_only = rows.count()
+    assert all(s == "gap" for s in rows.evaluate_all("rs => rs.map(r => r.dataset.status)"))
+    view.get_by_role("button", name="All", exact=True).click()
+    first_pillar = [p for p in wellml_catalog.practices if p.pillar == wellml_catalog.pillars[0].id]
+    expect(rows).to_have_count(len(first_pillar))
+    assert len(first_pillar) >= gaps_only
+    assert page.wellml_errors == []
