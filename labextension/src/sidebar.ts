@@ -48,6 +48,40 @@ const STATUS_GLYPH: { [s in Status]: string } = {
   not_applicable: '–'
 };
 
+/**
+ * The notebook as sent for review: raster images in outputs are emptied (the review reads text,
+ * code and records, never pixels), so a notebook full of plots does not post megabytes per edit.
+ */
+export function slimNotebook(nb: any): any {
+  if (!Array.isArray(nb?.cells)) {
+    return nb;
+  }
+  const cells = nb.cells.map((cell: any) => {
+    if (!Array.isArray(cell?.outputs)) {
+      return cell;
+    }
+    const outputs = cell.outputs.map((output: any) => {
+      const data = output?.data;
+      if (!data || typeof data !== 'object') {
+        return output;
+      }
+      const keys = Object.keys(data).filter(k => RASTER.test(k));
+      if (!keys.length) {
+        return output;
+      }
+      const slim = { ...data };
+      for (const key of keys) {
+        slim[key] = '';
+      }
+      return { ...output, data: slim };
+    });
+    return { ...cell, outputs };
+  });
+  return { ...nb, cells };
+}
+
+const RASTER = /^image\/(png|jpeg|gif|webp|bmp)$/;
+
 export class WellMLSidebar extends SidePanel {
   constructor(private _opts: ISidebarOptions) {
     // a plain panel as content: the default accordion would add a title bar above the body
@@ -185,7 +219,7 @@ export class WellMLSidebar extends SidePanel {
     }
     const seq = ++this._seq;
     this.node.dataset.reviewSeq = String(seq);
-    const notebook = panel.model.toJSON();
+    const notebook = slimNotebook(panel.model.toJSON());
     const kernelId = panel.sessionContext.session?.kernel?.id;
     const request = { path: panel.context.path, kernel_id: kernelId, notebook };
     let review: IReview;
