@@ -203,3 +203,13 @@ def test_sync_notebook_marks_phase_records_with_their_cell(wellml_catalog):
     assert rec["cell_id"] == "c0" and rec["phase"] == "deployment"
     assert nb["metadata"]["other"] == {"keep": True}
     assert sync_notebook(nb) == {"added": 0, "updated": 0, "unchanged": 1}
+
+
+def test_local_paths_are_one_source_however_they_are_written(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.csv").write_text("1\n")
+    keys = {
+        natural_key(build("data", {"uri": uri}, base_dir=str(tmp_path)).record)
+        for uri in ("data/x.csv", "./data/x.csv", "data//x.csv", "data/../data/x.csv")
+    }
+    assert keys == {("data", "data/x.csv")}

@@ -9,6 +9,7 @@ no trace.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -184,7 +185,10 @@ def _kpi(values, *, label, notes, **_):
 
 def _data(values, *, label, base_dir, **_):
     uri = _text(values.get("uri"), "URI", label, required=True).rstrip("/") or "/"
-    out: dict[str, Any] = {"uri": uri, "source_kind": source_kind(uri)}
+    kind = source_kind(uri)
+    if kind == "local" and not uri.lower().startswith("file:"):
+        uri = os.path.normpath(uri)  # ./data/x.csv and data/x.csv are the same source
+    out: dict[str, Any] = {"uri": uri, "source_kind": kind}
     for key in ("name", "owner", "license", "description"):
         if values.get(key) is not None:
             out[key] = _text(values[key], f"--{key}", label)
