@@ -47,6 +47,7 @@ def shell(base_shell, tmp_path, monkeypatch, wellml_catalog):
         state._catalog = wellml_catalog
     yield base_shell
     base_shell.run_line_magic("unload_ext", "jupyter_wellml")
+    base_shell.config.pop("WellMLMagics", None)  # what a test set with %config
 
 
 def run(shell, code: str, **kwargs):
@@ -440,6 +441,18 @@ def test_load_twice_registers_once_and_unload_removes(shell):
     shell.run_line_magic("unload_ext", "jupyter_wellml")
     assert shell.find_magic("wellml", "line") is None
     shell.run_line_magic("load_ext", "jupyter_wellml")
+
+
+def test_configuring_team_lenses_reloads_the_catalog(shell, tmp_path):
+    from jupyter_wellml.catalog import load_catalog
+
+    magics = magics_of(shell)
+    shell.run_line_magic("config", f"WellMLMagics.lens_paths = [{str(tmp_path)!r}]")
+    assert magics.state._catalog is None and magics.state.lens_paths == [str(tmp_path)]
+    catalog = magics.state.catalog()
+    assert catalog.fingerprint == load_catalog([str(tmp_path)]).fingerprint
+    shell.run_line_magic("config", "WellMLMagics.author = 'ana'")
+    assert one(shell, "%wellml kpi auc")["author"] == "ana"
 
 
 def test_load_ext_does_not_import_ipywidgets():

@@ -15,7 +15,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
-from traitlets import List, Unicode
+from traitlets import List, Unicode, observe
 
 from ..errors import RecordError, WellMLError
 from ..records import KIND_WORDS, build, describe, mimebundle
@@ -53,6 +53,15 @@ class WellMLMagics(Magics):
         self.state = KernelState(self.lens_paths)
         self.last: list[dict[str, Any]] = []
         self._raw_cell: str | None = None
+
+    @observe("lens_paths")
+    def _lens_paths_changed(self, change) -> None:
+        """``%config WellMLMagics.lens_paths = [...]``: the next magic reloads the catalog."""
+        state = getattr(self, "state", None)
+        if state is not None:
+            with state._lock:
+                state.lens_paths = list(change["new"])
+                state._catalog = None
 
     # ----------------------------------------------------------------- events
     def pre_run_cell(self, info) -> None:
