@@ -159,7 +159,9 @@ export function upsert(store: IStore, incoming: IRecord): 'added' | 'updated' | 
   }
   const previous: { [k: string]: unknown } = {};
   for (const [k, v] of Object.entries(incoming)) {
-    if (!BOOKKEEPING.has(k) && !DERIVED.has(k) && !jsonEqual(existing[k], v)) {
+    // an absent field equals null, as Python's dict.get does
+    const current = existing[k] === undefined ? null : existing[k];
+    if (!BOOKKEEPING.has(k) && !DERIVED.has(k) && !jsonEqual(current, v)) {
       previous[k] = existing[k] === undefined ? null : clone(existing[k]);
     }
   }
