@@ -349,6 +349,23 @@ def test_high_entropy_password_is_found():
     assert f.of("secret"), "a keyword assignment with a random value is a secret"
 
 
+def test_identifiers_and_arns_are_not_secrets_but_credentials_in_logs_are():
+    host_id = "4dG71u5c61SZRxK8fIEuxA2ZngcVu88iWmS3mhH0Rzc8DuxjMplqWFw7ZdqXS+w+R4FAyKBZb/o="
+    log = (
+        f"'x-amz-id-2': '{host_id}',\n"
+        f"'HostId': '{host_id}',\n"
+        "headers={'Authorization': b'AWS4-HMAC-SHA256 Credential=ASIA"
+        + "2ATYEUMKLLIXRTUU/20210604/us-west-2/sts/aws4_request'}\n"
+    )
+    f = facts_of(
+        'kms_key = "arn:aws:kms:us-west-2:000000000000:1234abcd-12ab-34cd-56ef-1234567890ab"',
+        code(
+            "print(r)", count=1, outputs=[{"output_type": "stream", "name": "stdout", "text": log}]
+        ),
+    )
+    assert {(s["cell"], s["line"], s["kind"]) for s in f.of("secret")} == {(1, 3, "AWS Access Key")}
+
+
 def test_prefilter_gives_the_same_secrets_as_detect_secrets_on_every_line():
     from jupyter_wellml.inspection.secrets import scan_lines, scanner
 

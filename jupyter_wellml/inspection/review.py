@@ -281,12 +281,14 @@ def _evaluate(
     def evidence(hit: Hit | None, message: str, rule: str | None, effect: str) -> dict[str, Any]:
         cell = hit.cell if hit else None
         line = hit.line if hit else None
+        in_output = bool(hit and hit.fields.get("where") == "output")
         return {
             "cell": cell,
             "cell_id": cell_ids.get(cell) if cell is not None else None,
             "line": line,
             "message": message,
-            "snippet": facts.snippet(cell, line),
+            # a finding in an output: its line is a line of the output, not of the source
+            "snippet": None if in_output else facts.snippet(cell, line),
             "rule": rule,
             "effect": effect,
         }

@@ -7,7 +7,10 @@ its secret-keyword list, and its entropy test on quoted strings. Only lines the 
 go through the full pipeline, so the result equals scanning every line, at a fraction of the cost.
 
 Placeholders are not secrets: ``<token>``, ``${TOKEN}``, ``YourToken``, ``your-api-key``,
-``xxxx``, ``changeme`` and values containing ``EXAMPLE`` are dropped.
+``xxxx``, ``changeme`` and values containing ``EXAMPLE`` are dropped. Random-looking strings
+that the line names as identifiers (ETags, request ids, commit hashes, resource names) are
+dropped unless the line also speaks of credentials, and "Telegram bot tokens" inside AWS ARNs
+(an account id followed by a resource id has the same shape) are dropped.
 """
 
 from __future__ import annotations
@@ -37,6 +40,30 @@ _PLACEHOLDER = re.compile(
 
 SPEC_FORMAT = 1
 MAX_LINE = 4000
+
+
+#: detect-secrets' keyword-less heuristics report any random-looking string; a string on a line
+#: that names it as an identifier (an ETag, a request or host id, a commit hash, a resource
+#: name) is not a secret, unless the line also speaks of credentials
+_ENTROPY_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String"})
+_IDENTIFIER = re.compile(
+    r"(?i)(?:\b|_)(?:e?tag|ids?|hash|sha\d*|commit|digest|uuid|guid|checksum|md5"
+    r"|request[-_]?id|host[-_]?id|x-amz-id(?:-2)?|name|prefix|arn|version|revision"
+    r"|image[-_]?ids?|endpoint[-_]?config[-_]?name)(?:\b|_)"
+)
+_CREDENTIAL_WORDS = re.compile(
+    r"(?i)key|secret|token|passw|pwd|credential|auth|bearer|signature|private"
+)
+#: the Telegram bot token pattern (digits:35 chars) also matches ARNs' "account:resource"
+_ARN = re.compile(r"arn:aws[\w-]*:")
+
+
+def _identifier_not_secret(kind: str, line: str) -> bool:
+    if kind in _ENTROPY_TYPES:
+        return bool(_IDENTIFIER.search(line)) and not _CREDENTIAL_WORDS.search(line)
+    if kind == "Telegram Bot Token":
+        return bool(_ARN.search(line))
+    return False
 
 
 @dataclass(frozen=True)
@@ -191,8 +218,11 @@ class SecretScanner:
             return []
         found: list[Secret] = []
         seen: set[tuple[str, int]] = set()
+        text_of = dict(candidates)
         for s in self._run(candidates):
             if is_placeholder(s.secret_value):
+                continue
+            if _identifier_not_secret(s.type, text_of.get(s.line_number, "")):
                 continue
             key = (s.type, s.line_number)
             if key not in seen:
