@@ -21,6 +21,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -208,10 +209,15 @@ def _free_port() -> int:
 
 
 def _run(cmd: list[str], env: dict, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False, **kwargs
-    )
-    output = ANSI.sub("", done.stdout + done.stderr)
+    # output goes to a file, not a pipe: a process left behind by the command (the bug this
+    # suite once caught: review workers outliving browser_check's server) cannot hang the test
+    with tempfile.TemporaryFile() as out:
+        done = subprocess.run(
+            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False,
+            **kwargs,
+        )
+        out.seek(0)
+        output = ANSI.sub("", out.read().decode("utf-8", "replace"))
     assert done.returncode == 0, f"{' '.join(cmd)} exited {done.returncode}:\n{output[-4000:]}"
     return subprocess.CompletedProcess(cmd, done.returncode, output, "")
 
@@ -261,13 +267,15 @@ def test_wheel_installs_and_runs_without_node(tmp_path):
     }
     home.mkdir()
     python = str(bin_dir / "python")
-    node = _run(
-        [python, "-c", "import shutil; print([shutil.which(n) for n in ('node', 'npm', 'jlpm')])"],
-        env,
-    )
-    assert node.stdout.strip() == "[None, None, None]", node.stdout
+    node = _run([python, "-c", "import shutil; print([shutil.which(n) for n in ('node', 'npm')])"], env)
+    assert node.stdout.strip() == "[None, None]", node.stdout
     with pytest.raises(FileNotFoundError):
         subprocess.run(["node", "--version"], env=env, check=False, capture_output=True)
+    # jupyterlab installs its jlpm wrapper, but without node it cannot run
+    jlpm = subprocess.run(
+        [str(bin_dir / "jlpm"), "--version"], env=env, capture_output=True, text=True, check=False
+    )
+    assert jlpm.returncode != 0, jlpm.stdout
 
     servers = _run([str(bin_dir / "jupyter"), "server", "extension", "list"], env).stdout
     assert re.search(r"jupyter_wellml\s+enabled", servers), servers
@@ -288,6 +296,8 @@ def test_wheel_installs_and_runs_without_node(tmp_path):
     )
     figures["browser_check_s"] = time.perf_counter() - started
     assert "Exiting normally" in check.stdout and "jupyter_wellml" in check.stdout, check.stdout
+    # browser_check ends its server with os._exit: nothing of the wheel's environment may linger
+    _assert_no_process_left(venv, timeout=10)
 
     ids = json.loads(
         _run([str(bin_dir / "jupyter"), "wellml", "lens", "list", "--format", "json",
@@ -300,6 +310,25 @@ def test_wheel_installs_and_runs_without_node(tmp_path):
 
     figures["lab_page_s"] = _browser_check_with_chromium(bin_dir, env, tmp_path)
     print("wheel figures: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
+
+
+def _assert_no_process_left(venv: Path, timeout: float) -> None:
+    import psutil
+
+    def left() -> list[str]:
+        found = []
+        for proc in psutil.process_iter(["cmdline", "status"]):
+            cmdline = proc.info["cmdline"] or []
+            if proc.info["status"] == psutil.STATUS_ZOMBIE or not cmdline:
+                continue
+            if cmdline[0].startswith(str(venv)):
+                found.append(f"{proc.pid}: {' '.join(cmdline)[:200]}")
+        return found
+
+    deadline = time.monotonic() + timeout
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert left() == [], f"processes outlived the server: {left()}"
 
 
 def _browser_check_with_chromium(bin_dir: Path, env: dict, tmp_path: Path) -> float:

@@ -478,6 +478,45 @@ def test_loop_monitor_keeps_per_second_maxima():
     assert figures["interval_ms"] == 5.0
 
 
+def test_workers_end_when_the_server_process_dies_abruptly(tmp_path):
+    """A server ended with os._exit (as jupyterlab.browser_check ends) leaves no workers."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    pids = tmp_path / "pids.json"
+    script = f"""
+import asyncio, json, os
+from jupyter_wellml.server.service import ReviewService
+service = ReviewService(lens_paths=[], license_allow=[], license_deny=[], probe_timeout=5,
+                        cache_size=4, workers=2)
+service.warm()
+body = json.dumps({{"notebook": {json.dumps(NOTEBOOK)!r}}}).encode()
+body = json.dumps({{"notebook": json.loads(json.loads(body)["notebook"])}}).encode()
+asyncio.run(service.review_body(body, path=None, phase=None, environment=None))
+with open({str(pids)!r}, "w") as out:
+    json.dump([p.pid for p in service.pool._processes.values()], out)
+os._exit(0)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, timeout=120, check=False,
+    )
+    assert done.returncode == 0
+    workers = json.loads(pids.read_text())
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [
+            pid for pid in workers
+            if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        ]
+    assert alive == [], f"worker processes {alive} outlived their server"
+
+
 def test_review_runs_off_the_event_loop_in_worker_processes():
     from jupyter_wellml.server.service import ReviewService
 

@@ -56,16 +56,36 @@ class LRU(OrderedDict):
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(lens_paths: list[str], allow: list[str], deny: list[str]) -> None:
+def _init_worker(lens_paths: list[str], allow: list[str], deny: list[str], parent: int) -> None:
     import gc
 
     from ..catalog import load_catalog
     from ..inspection.licenses import LicensePolicy
 
+    _exit_with_parent(parent)
+
     _WORKER["catalog"] = load_catalog(lens_paths)
     _WORKER["policy"] = LicensePolicy.from_config(allow, deny)
     # cached cell analyses are long-lived: collect young objects less often
     gc.set_threshold(20000, 20, 50)
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker soon after the server process is gone.
+
+    A server that ends abruptly (``os._exit``, as ``jupyterlab.browser_check`` does, or a kill)
+    never shuts its pool down, and a worker blocked on the pool's queue would wait forever,
+    keeping the server's output pipes and memory. A daemon thread notices the new parent.
+    """
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="wellml-parent-watch", daemon=True).start()
 
 
 def _warm() -> int:
@@ -187,7 +207,7 @@ class ReviewService:
                 max_workers=self.workers,
                 mp_context=ctx,
                 initializer=_init_worker,
-                initargs=(self.lens_paths, self.license_allow, self.license_deny),
+                initargs=(self.lens_paths, self.license_allow, self.license_deny, os.getpid()),
             )
         return self._pool
 
