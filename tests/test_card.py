@@ -13,7 +13,7 @@ import pytest
 
 from jupyter_wellml.inspection.review import review
 from jupyter_wellml.records import build, kpi_status, mimebundle
-from jupyter_wellml.report.card import build_card
+from jupyter_wellml.report.card import SAGEMAKER_LIMITS, build_card
 
 CLI = Path(sys.executable).with_name("jupyter-wellml")
 SAGEMAKER_SECTIONS = {
@@ -150,6 +150,9 @@ def test_json_card_carries_sagemaker_and_model_card_toolkit_fields(notebook):
     assert (metric["name"], metric["type"], metric["value"]) == ("recall", "number", 0.84)
     assert "train.csv" in sm["training_details"]["training_job_details"]["training_datasets"]
     assert "MLREL03-BP04 waived" in sm["additional_information"]["caveats_and_recommendations"]
+    assert sm["model_overview"]["algorithm_type"] == "sklearn.linear_model.LogisticRegression"
+    for (section, key), limit in SAGEMAKER_LIMITS.items():
+        assert len(sm.get(section, {}).get(key) or "") <= limit
     mct = card["model_card_toolkit"]
     assert set(mct) == MCT_SECTIONS
     assert mct["quantitative_analysis"]["performance_metrics"] == [
@@ -211,3 +214,16 @@ def test_unknown_format_names_the_choices(notebook):
     res = card_cli(str(notebook), "--format", "pdf")
     assert res.returncode != 0
     assert "'markdown', 'json'" in res.stderr and "'pdf'" in res.stderr
+
+
+def test_long_texts_fit_the_sagemaker_limits(tmp_path, wellml_catalog):
+    nb = nbformat.v4.new_notebook()
+    goals = [
+        build("kpi", {"name": f"k{i}", "op": ">=", "target": 1, "business": "x" * 1500}).record
+        for i in range(3)
+    ]
+    nb.metadata["wellml"] = {"version": 1, "records": goals}
+    sm = build_card(review(nb, wellml_catalog))["sagemaker_model_card"]
+    purpose = sm["intended_uses"]["purpose_of_model"]
+    assert len(purpose) == SAGEMAKER_LIMITS[("intended_uses", "purpose_of_model")]
+    assert purpose.endswith("…")

@@ -44,7 +44,7 @@ def build_card(result: Review, *, name: str | None = None) -> dict[str, Any]:
     goals = [k["business"] for k in kpis if k.get("business")]
     training = facts.get("training", [])
     frameworks = sorted({t.get("framework") for t in training if t.get("framework")})
-    algorithms = sorted({t.get("api") for t in training if t.get("api")})
+    algorithms = sorted({_estimator(t["api"]) for t in training if t.get("api")})
 
     metrics = [_metric(k) for k in kpis]
     recorded_uris = {str(d.get("uri", "")).rstrip("/") for d in data}
@@ -174,6 +174,12 @@ def _dataset(d: Mapping[str, Any]) -> dict[str, Any]:
     return {**{k: d.get(k) for k in keys}, "recorded": True}
 
 
+def _estimator(api: str) -> str:
+    """``sklearn.linear_model.LogisticRegression.fit`` → ``sklearn.linear_model.LogisticRegression``."""
+    head, _, last = api.rpartition(".")
+    return head if head and last[:1].islower() and head.rpartition(".")[2][:1].isupper() else api
+
+
 def _title(catalog, practice_id: str) -> str | None:
     p = catalog.get(practice_id)
     return p.title if p else None
@@ -186,7 +192,7 @@ def _cell(index: int | None) -> int | None:
 def _overview(title: str, goals: Sequence[str], algorithms: Sequence[str], phase) -> str:
     parts = [f"{title}"]
     if algorithms:
-        parts.append(f"trains {', '.join(a.rsplit('.', 1)[0] for a in algorithms[:3])}")
+        parts.append(f"trains {', '.join(algorithms[:3])}")
     if goals:
         parts.append(f"to serve: {goals[0]}")
     text = " ".join(parts)
@@ -348,7 +354,31 @@ def _sagemaker(card: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
     }
-    return _prune(out)
+    return _prune(_clip_sagemaker(out))
+
+
+#: maximum lengths of the SageMaker Model Card text fields this card fills
+SAGEMAKER_LIMITS = {
+    ("model_overview", "model_description"): 1024,
+    ("model_overview", "model_owner"): 1024,
+    ("model_overview", "algorithm_type"): 1024,
+    ("intended_uses", "purpose_of_model"): 2048,
+    ("intended_uses", "intended_uses"): 2048,
+    ("intended_uses", "explanations_for_risk_rating"): 2048,
+    ("business_details", "business_problem"): 2048,
+    ("business_details", "business_stakeholders"): 2048,
+    ("training_details", "training_observations"): 1024,
+    ("additional_information", "ethical_considerations"): 2048,
+    ("additional_information", "caveats_and_recommendations"): 2048,
+}
+
+
+def _clip_sagemaker(out: dict[str, Any]) -> dict[str, Any]:
+    for (section, key), limit in SAGEMAKER_LIMITS.items():
+        text = out.get(section, {}).get(key)
+        if isinstance(text, str) and len(text) > limit:
+            out[section][key] = text[: limit - 1] + "…"
+    return out
 
 
 def _mct(card: Mapping[str, Any]) -> dict[str, Any]:
