@@ -241,6 +241,17 @@ def test_cell_magic_with_a_kind_and_a_list_with_kinds(shell):
     assert [r["kind"] for r in recorded(captured)] == ["attest", "kpi"]
 
 
+def test_every_magic_the_lens_suggests_runs(shell, wellml_catalog):
+    """The lens tells users which magic records each practice; each of those must work."""
+    suggested = [p for p in wellml_catalog.practices if p.magic]
+    assert suggested
+    for p in suggested:
+        assert p.magic.startswith("%wellml "), p.id
+        rec = one(shell, p.magic)
+        if rec["kind"] in ("waiver", "attest"):
+            assert rec["practice"] == wellml_catalog.practice(p.magic.split()[2]).id
+
+
 def test_rerunning_never_duplicates(shell):
     for _ in range(3):
         run(shell, "%wellml kpi accuracy >= 0.92")
