@@ -395,6 +395,24 @@ def test_status_merges_the_notebook_on_disk_with_the_session(
     assert payloads(captured) == []
 
 
+def test_status_finds_the_notebook_vs_code_names(shell, tmp_path):
+    saved = {
+        "id": "abcdef654321",
+        "kind": "explain",
+        "created": "2026-01-01T00:00:00Z",
+        "updated": "2026-01-01T00:00:00Z",
+        "level": "local",
+    }
+    _notebook_on_disk(tmp_path / "vs.ipynb", [saved])
+    shell.user_ns["__vsc_ipynb_file__"] = str(tmp_path / "vs.ipynb")
+    try:
+        text = run(shell, "%wellml status").outputs[-1].data["text/plain"]
+    finally:
+        del shell.user_ns["__vsc_ipynb_file__"]
+    assert text.startswith("wellml status of vs.ipynb")
+    assert "explainability: local" in text
+
+
 def test_status_without_a_notebook_file(shell, monkeypatch, tmp_path):
     monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "gone.ipynb"))
     text = run(shell, "%wellml status").outputs[-1].data["text/plain"]

@@ -50,7 +50,7 @@ class WellMLMagics(Magics):
         super().__init__(shell=shell, **kwargs)
         if self.author is None:
             self.author = _default_author()
-        self.state = KernelState(self.lens_paths)
+        self.state = KernelState(self.lens_paths, getattr(shell, "user_ns", None))
         self.last: list[dict[str, Any]] = []
         self._raw_cell: str | None = None
 

@@ -1,7 +1,7 @@
 """What the kernel knows: this session's records, the running cell, the notebook on disk.
 
-Jupyter sets ``JPY_SESSION_NAME`` to the notebook's path when it starts a kernel for it; the
-notebook is read from there (again only when the file changed) so ``%wellml status`` and the
+Jupyter sets ``JPY_SESSION_NAME`` to the notebook's path when it starts a kernel for it (VS Code
+puts it in ``__vsc_ipynb_file__``); the notebook is read from there (again only when the file changed) so ``%wellml status`` and the
 review see the records already saved in it, merged with the ones this session displayed.
 """
 
@@ -21,10 +21,11 @@ from ..records.model import METADATA_VERSION
 class KernelState:
     """The session's records (upserted like the notebook's) and access to the notebook file."""
 
-    def __init__(self, lens_paths: list[str] | None = None):
+    def __init__(self, lens_paths: list[str] | None = None, user_ns: dict | None = None):
         self.store: dict[str, Any] = {"version": METADATA_VERSION, "records": []}
         self.cell_id: str | None = None
         self.lens_paths = list(lens_paths or [])
+        self.user_ns = user_ns if user_ns is not None else {}
         self._catalog = None
         self._lock = threading.Lock()
         self._disk: tuple[tuple, dict[str, Any] | None, str | None] | None = None
@@ -91,9 +92,15 @@ class KernelState:
         return ids[0] if len(ids) == 1 and isinstance(ids[0], str) else None
 
     # ------------------------------------------------------------- the notebook on disk
+    def session_name(self) -> str | None:
+        """The notebook path the frontend told the kernel: ``JPY_SESSION_NAME`` (Jupyter), else
+        ``__vsc_ipynb_file__`` (VS Code sets it in the user namespace)."""
+        name = os.environ.get("JPY_SESSION_NAME") or self.user_ns.get("__vsc_ipynb_file__")
+        return name if isinstance(name, str) and name else None
+
     def notebook_path(self) -> Path | None:
-        """The notebook this kernel runs for (``JPY_SESSION_NAME``), when it can be found."""
-        name = os.environ.get("JPY_SESSION_NAME")
+        """The notebook this kernel runs for, when it can be found on disk."""
+        name = self.session_name()
         if not name:
             return None
         path = Path(name)
@@ -108,7 +115,7 @@ class KernelState:
     def notebook_and_problem(self) -> tuple[dict[str, Any] | None, str | None]:
         path = self.notebook_path()
         if path is None:
-            name = os.environ.get("JPY_SESSION_NAME")
+            name = self.session_name()
             return None, (f"notebook {name!r} not found on disk" if name else None)
         try:
             st = path.stat()
