@@ -158,7 +158,9 @@ def classify(tool: str, token: str) -> dict[str, Any]:
         return {"spec": token, "name": None, "pin": "requirements_file"}
     if token.startswith("-e "):
         return {"spec": token, "name": None, "pin": "local"}
-    spec = token.strip().strip("'\"")
+    spec = token.strip()
+    if len(spec) > 1 and spec[0] == spec[-1] and spec[0] in "'\"":
+        spec = spec[1:-1]  # only matching outer quotes: `x; python_version<"3.8"` keeps its own
     if (
         re.match(r"^(git\+|hg\+|svn\+|https?://|ftp://|file:)", spec)
         or " @ " in spec
@@ -177,29 +179,52 @@ def classify(tool: str, token: str) -> dict[str, Any]:
     return _pep508(spec)
 
 
-def _pep508(spec: str) -> dict[str, Any]:
-    from packaging.requirements import InvalidRequirement, Requirement
+#: ``name[extras] specifiers`` without a marker or URL: the common case, parsed with
+#: packaging's SpecifierSet alone (packaging.requirements also loads markers and platform tags)
+_SIMPLE_REQUIREMENT = re.compile(
+    r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;@]*)$"
+)
 
+
+def _pep508(spec: str) -> dict[str, Any]:
     cleaned = re.sub(r"\{[^}]*\}|\$\{?\w+\}?", "0", spec)  # `x=={version}` pins through a variable
-    try:
-        req = Requirement(cleaned)
-    except InvalidRequirement:
-        name = re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0] or None
-        return {"spec": spec, "name": name, "pin": "unpinned" if name and name == spec else "range"}
-    ops = {s.operator for s in req.specifier}
-    if req.url:
+    simple = _SIMPLE_REQUIREMENT.match(cleaned)
+    if simple:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            specifier = SpecifierSet(simple.group("spec").strip())
+        except InvalidSpecifier:
+            simple = None
+        else:
+            name, url = simple.group("name"), None
+    if not simple:
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        try:
+            req = Requirement(cleaned)
+        except InvalidRequirement:
+            name = re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0] or None
+            return {
+                "spec": spec,
+                "name": name,
+                "pin": "unpinned" if name and name == spec else "range",
+            }
+        specifier, name, url = req.specifier, req.name, req.url
+    ops = {s.operator for s in specifier}
+    if url:
         pin = "url"
     elif not ops:
         pin = "unpinned"
     elif ops & {"==", "==="} and not any(
-        s.version.endswith("*") for s in req.specifier if s.operator == "=="
+        s.version.endswith("*") for s in specifier if s.operator == "=="
     ):
         pin = "exact"
     elif ops <= {">=", ">", "~="} and "~=" not in ops:
         pin = "lower_bound"
     else:
         pin = "range"
-    return {"spec": spec, "name": req.name.lower().replace("_", "-"), "pin": pin}
+    return {"spec": spec, "name": name.lower().replace("_", "-"), "pin": pin}
 
 
 def _conda(spec: str) -> dict[str, Any]:
