@@ -213,3 +213,12 @@ def test_local_paths_are_one_source_however_they_are_written(tmp_path):
         for uri in ("data/x.csv", "./data/x.csv", "data//x.csv", "data/../data/x.csv")
     }
     assert keys == {("data", "data/x.csv")}
+
+
+def test_sync_works_on_nbformat_notebook_nodes(wellml_catalog):
+    import nbformat
+
+    nb = nbformat.from_dict(_notebook_with_output([build("kpi", {"name": "auc"}).record]))
+    del nb["metadata"]
+    assert sync_notebook(nb)["added"] == 1
+    assert [r["name"] for r in nb.metadata.wellml.records] == ["auc"]

@@ -176,7 +176,8 @@ def sync_notebook(nb: MutableMapping[str, Any]) -> dict[str, int]:
             raise RecordError(f"output of cell {found.cell + 1}: {exc}") from None
     metadata = nb.get("metadata")
     if metadata is None:
-        metadata = nb["metadata"] = {}
+        nb["metadata"] = {}
+        metadata = nb["metadata"]  # read back: a NotebookNode stores a converted copy
     elif not isinstance(metadata, MutableMapping):
         raise RecordError("the notebook's metadata is not an object; nothing was changed")
     store = ensure_store(metadata)
@@ -191,12 +192,12 @@ def merged_notebook(nb: Mapping[str, Any], records: Iterable[Mapping[str, Any]])
     The kernel uses it to review the notebook on disk together with this session's records.
     """
     out = copy.deepcopy(dict(nb))
-    metadata = out.get("metadata")
-    if not isinstance(metadata, dict):
-        metadata = out["metadata"] = {}
+    if not isinstance(out.get("metadata"), dict):
+        out["metadata"] = {}
+    metadata = out["metadata"]
     store = metadata.get(METADATA_KEY)
     if not isinstance(store, dict) or not isinstance(store.get("records", []), list):
-        store = metadata[METADATA_KEY] = {}
+        metadata[METADATA_KEY] = {}  # a copy for a review: an unusable store is set aside
     store = ensure_store(metadata)
     for r in records:
         upsert(store, r)
