@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import time
 
 import nbformat
 import pytest
@@ -274,3 +276,85 @@ def test_insert_magic_and_attest(page, lab_server):
     meta = read_metadata(path, predicate=lambda m: _records(m, "attest"))
     (attest,) = _records(meta, "attest")
     assert attest["practice"] == target and attest["note"] == "Checked with the team on Monday."
+
+
+def wait_until(condition, page, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while not condition():
+        assert time.time() < deadline, "condition not met in time"
+        page.wait_for_timeout(100)
+
+
+WATCH_ORDER = """() => {
+  const el = document.querySelector('#jupyter-wellml-sidebar');
+  window.__renderedSeqs = [];
+  new MutationObserver(() => window.__renderedSeqs.push(+el.dataset.renderedSeq)).observe(
+    el, { attributes: true, attributeFilter: ['data-rendered-seq'] });
+}"""
+
+
+def test_no_debounce_fast_typing_never_shows_a_stale_review(page, lab_server):
+    """With the debounce setting at 0 every keystroke asks for a review; answers may come back
+    out of order, and the panel must only ever move forward and end on the newest content."""
+    lab_server.api(
+        "PUT", "/lab/api/settings/jupyter-wellml:plugin", {"raw": json.dumps({"debounce": 0})}
+    )
+    try:
+        targets = _shap_practices(lab_server)
+        name, _ = lab_server.new_notebook([TRAINING])
+        panel = open_notebook(page, lab_server, name, kernel=False)
+        open_sidebar(page)
+        seq = wait_first_review(page)
+        page.evaluate(WATCH_ORDER)
+        add_cell_below(page, panel, "")
+        for char in SHAP:
+            page.keyboard.type(char) if char != "\n" else page.keyboard.insert_text("\n")
+        last = wait_rendered_after(page, seq)
+        seqs = page.evaluate("() => window.__renderedSeqs")
+        # each keystroke asked for a review ...
+        assert last - seq >= len(SHAP) // 2
+        # ... answers that a newer request overtook were dropped, never shown after a newer one
+        assert seqs and seqs == sorted(seqs) and seqs[-1] == last, seqs
+        assert len(seqs) < last - seq
+        for target in targets:
+            expect(page.locator(f'{SIDEBAR} [data-practice-id="{target}"]')).to_have_attribute(
+                "data-status", "met"
+            )
+    finally:
+        lab_server.api("PUT", "/lab/api/settings/jupyter-wellml:plugin", {"raw": "{}"})
+
+
+def test_review_requests_carry_the_kernel_and_follow_a_kernel_change(page, lab_server):
+    name, _ = lab_server.new_notebook([TRAINING])
+    bodies = []
+
+    def on_request(request):
+        if request.method == "POST" and request.url.split("?")[0].endswith("/api/wellml/review"):
+            bodies.append(json.loads(request.post_data))
+
+    page.on("request", on_request)
+    open_notebook(page, lab_server, name)
+    open_sidebar(page)
+    wait_first_review(page)
+
+    def kernel_of_session() -> str:
+        sessions = lab_server.api("GET", "/api/sessions")
+        (session,) = [s for s in sessions if s["path"].endswith(name)]
+        return session["kernel"]["id"]
+
+    first = kernel_of_session()
+    wait_until(lambda: any(b.get("kernel_id") == first for b in bodies), page)
+    assert all(list(b)[-1] == "notebook" for b in bodies)  # small fields first, as documented
+
+    # start another python3 kernel from the toolbar: a new review with its id
+    page.locator(".jp-KernelName").first.click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("select").select_option(value='{"name":"python3"}')  # a new python3 kernel
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    expect(page.locator("#jp-main-statusbar")).to_contain_text(
+        re.compile(r"Python 3 \(ipykernel\) \| Idle"), timeout=60_000
+    )
+    second = kernel_of_session()
+    assert second != first
+    wait_until(lambda: any(b.get("kernel_id") == second for b in bodies), page)
