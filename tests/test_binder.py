@@ -49,9 +49,12 @@ PHASES = {
 MET = {
     "01-business-goal-and-framing": [
         "MLOPS01-BP02",  # %wellml explain: the agreed level of explainability
+        "MLSEC01-BP01",  # %wellml data: the data's license and personal-data status
         "MLPERF01-BP01",  # %wellml kpi with targets
         "MLPERF02-BP01",  # the KPIs name model metrics (recall, accuracy)
-        "MLSEC01-BP01",  # %wellml data: the data's license and personal-data status
+        "MLCOST01-BP01",  # a return KPI (overtime saving)
+        "MLSUS01-BP01",  # an environmental KPI (training energy)
+        "MLSUS04-BP01",  # model KPIs with acceptable error
     ],
     "02-data-processing": [
         "MLOPS02-BP04",  # data snapshots recorded with their sha256 (lineage)
@@ -61,24 +64,31 @@ MET = {
         "MLSEC03-BP04",  # hashed data sources
         "MLSEC04-BP03",  # the data is pinned by its hash
         "MLREL02-BP03",  # fingerprinted data
+        "MLSUS03-BP03",  # compressed snapshots
     ],
     "03-model-development": [
         "MLOPS01-BP02",  # permutation importance computed
         "MLOPS01-BP03",  # KPIs measured on held-out data, on target or within tolerance
         "MLOPS02-BP04",  # training data recorded with its hash
         "MLOPS03-BP02",  # the model is saved under a versioned name
-        "MLPERF01-BP01",
-        "MLPERF02-BP01",  # sklearn metrics computed
-        "MLPERF04-BP02",  # GridSearchCV
-        "MLPERF04-BP05",  # precision-recall curve for the threshold
-        "MLPERF06-BP02",  # explanations computed
-        "MLREL02-BP03",
-        "MLREL03-BP02",  # preprocessing and model in one sklearn pipeline, saved together
-        "MLREL03-BP03",  # train/test split and metrics on the held-out part
         "MLSEC01-BP01",
         "MLSEC03-BP03",
         "MLSEC03-BP04",
         "MLSEC04-BP03",
+        "MLREL02-BP03",
+        "MLREL03-BP02",  # preprocessing and model in one sklearn pipeline, saved together
+        "MLREL03-BP03",  # train/test split and metrics on the held-out part
+        "MLPERF01-BP01",
+        "MLPERF02-BP01",  # sklearn metrics computed
+        "MLPERF04-BP02",  # a hyperparameter search
+        "MLPERF04-BP05",  # precision-recall curve for the threshold
+        "MLPERF06-BP02",  # explanations computed
+        "MLCOST04-BP03",  # attested: local training
+        "MLCOST04-BP09",  # attested: the halving search starts on small subsets
+        "MLCOST04-BP11",  # hyperparameter optimisation
+        "MLSUS01-BP01",  # training energy measured against its KPI
+        "MLSUS04-BP01",
+        "MLSUS04-BP04",  # successive halving instead of a full grid
     ],
     "04-deployment": [
         "MLOPS02-BP04",  # the release's training data recorded with its hash
@@ -89,86 +99,150 @@ MET = {
         "MLOPS01-BP03",  # KPIs measured again on the labelled batch
         "MLPERF06-BP02",  # permutation importance on the new batch
         "MLPERF06-BP03",  # ks_2samp per feature
-        "MLPERF06-BP04",  # KPI measured in a monitoring notebook
+        "MLPERF06-BP04",  # KPIs measured in a monitoring notebook
+        "MLCOST06-BP02",  # the saving measured against its target
+        "MLSUS06-BP01",  # CPU milliseconds per case measured
+        "MLSUS06-BP02",  # attested: the retraining trigger
     ],
 }
 
-# Detectable practices of each phase that a local, offline scikit-learn demo cannot honestly
-# meet. Each is listed with the reason; the test checks the list stays complete, so a practice
-# added to the lens must be placed in MET or here.
-_OFFLINE = "needs a cloud service or an orchestrator; the demo runs offline on one machine"
-_ONLY_GAPS = "its rules can only find problems (keys in code); none exist, so it stays unknown"
+#: gaps a notebook's review may show, with the reason; any other gap fails the test
+KNOWN_GAPS = {
+    "01-business-goal-and-framing": {
+        "MLOPS01-BP03": "KPIs have targets but no measurement before a model exists (notebook 3)",
+        # not a practice of these phases: the agreed explanations are computed in notebook 3
+        "MLPERF06-BP02": "explanations are agreed here and computed in notebook 3",
+    },
+}
+
+# Detectable practices of each notebook's phases that a local, offline scikit-learn demo cannot
+# honestly meet, with the reason. The test checks the lists stay complete: a practice added to
+# the lens must be placed in MET or here.
+_CLOUD = "needs a cloud service, an endpoint or an orchestrator; the demo runs offline on one CPU"
+_ONLY_GAPS = "its rules find problems only (keys or secrets in code); none here, so it is unknown"
+_PINNED = "packages are pinned in binder/environment.yml, not installed from cells"
+_NO_GROUPS = "WDBC has no patient attributes (age, ethnicity, site) to compare groups on"
+_PROFILER = "a profiling report tool (ydata-profiling, whylogs) is not in the demo image"
+_PRETRAINED = "a 30-feature tabular task: no pre-trained model or AI service fits it"
 EXCLUDED: dict[str, dict[str, str]] = {
     "01-business-goal-and-framing": {
         "MLOPS01-BP03": "KPIs are measured in notebooks 3 and 5; here they are targets only",
-        "MLOPS02-BP04": "lineage is recorded once data exists (notebook 2)",
+        "MLOPS02-BP04": "lineage is recorded once data is snapshotted (notebook 2)",
         "MLOPS02-BP06": "no model yet to review for fairness or explanations",
         "MLSEC02-BP01": "no personal data (recorded pii: no), so no encryption plan is asked for",
         "MLSEC03-BP02": _ONLY_GAPS,
-        "MLPERF02-BP02": "purpose-built AI services are " + _OFFLINE,
+        "MLPERF02-BP02": _PRETRAINED,
+        "MLCOST01-BP02": _CLOUD,
+        "MLCOST02-BP02": _PRETRAINED,
+        "MLSUS02-BP01": _PRETRAINED,
     },
     "02-data-processing": {
-        "MLOPS02-BP06": "no model yet: fairness and explanations are reviewed in notebook 3",
+        "MLOPS02-BP06": "no model yet: explanations are reviewed in notebook 3",
         "MLOPS03-BP02": "models are versioned in notebooks 3 and 4; data is pinned by sha256 here",
-        "MLOPS04-BP02": "packages are pinned in binder/environment.yml, not installed in cells",
-        "MLSEC02-BP01": "no personal data, no encryption keys on a local disk",
+        "MLOPS04-BP02": _PINNED,
+        "MLSEC02-BP01": "no personal data, no keys to manage on a local disk",
         "MLSEC03-BP01": _ONLY_GAPS,
         "MLSEC03-BP02": _ONLY_GAPS,
-        "MLREL02-BP01": "a data catalog " + _OFFLINE,
-        "MLREL02-BP02": "an orchestrated data pipeline " + _OFFLINE,
+        "MLREL02-BP01": _CLOUD,
+        "MLREL02-BP02": _CLOUD,
         "MLREL03-BP02": "the preprocessing pipeline is built with the model in notebook 3",
-        "MLREL03-BP04": "no patient attributes to check bias on (waived in notebook 3)",
-        "MLPERF04-BP04": "a profiling report tool (ydata-profiling, whylogs) is not in the image",
+        "MLREL03-BP04": _NO_GROUPS,
+        "MLPERF04-BP04": _PROFILER,
+        "MLCOST01-BP02": _CLOUD,
+        "MLCOST03-BP01": "the labels ship with the data set: nothing to label",
+        "MLCOST03-BP02": _PROFILER,
+        "MLCOST03-BP03": _CLOUD,
+        "MLCOST03-BP04": "one model, one small table: no feature store",
+        "MLCOST04-BP09": "applies to training: the halving search in notebook 3 (attested there)",
+        "MLCOST04-BP13": _CLOUD,
+        "MLSUS03-BP01": _CLOUD,
+        "MLSUS03-BP02": "storage lifecycle rules are bucket settings in the cloud; the data here is local",
     },
     "03-model-development": {
-        "MLOPS02-BP06": "waived in the notebook: WDBC has no patient attributes for fairness",
-        "MLREL03-BP04": "waived in the notebook: WDBC has no patient attributes for bias",
-        "MLOPS04-BP01": "CI/CD automation " + _OFFLINE,
-        "MLOPS04-BP02": "packages are pinned in binder/environment.yml, not installed in cells",
+        "MLOPS02-BP06": "waived in the notebook: " + _NO_GROUPS,
+        "MLOPS04-BP01": _CLOUD,
+        "MLOPS04-BP02": _PINNED,
         "MLSEC03-BP01": _ONLY_GAPS,
         "MLSEC03-BP02": _ONLY_GAPS,
-        "MLSEC04-BP02": "single-machine training: no inter-node traffic to encrypt",
-        "MLSEC05-BP01": "input validation belongs to the inference path (notebook 4)",
-        "MLREL03-BP01": "CI/CD/CT with a registry " + _OFFLINE,
-        "MLPERF04-BP01": "instance types " + _OFFLINE,
-        "MLPERF04-BP03": "an evaluation pipeline " + _OFFLINE,
-        "MLPERF04-BP04": "a profiling report tool (ydata-profiling, whylogs) is not in the image",
+        "MLSEC04-BP02": "single-machine training: no traffic between nodes",
+        "MLSEC05-BP01": "requests are validated on the inference path (notebook 4)",
+        "MLREL03-BP01": _CLOUD,
+        "MLREL03-BP04": "waived in the notebook: " + _NO_GROUPS,
+        "MLPERF04-BP01": _CLOUD,
+        "MLPERF04-BP03": _CLOUD,
+        "MLPERF04-BP04": _PROFILER,
         "MLPERF04-BP06": "no pre-trained model is fine-tuned",
+        "MLCOST01-BP02": _CLOUD,
+        "MLCOST02-BP02": _PRETRAINED,
+        "MLCOST03-BP04": "one model, one small table: no feature store",
+        "MLCOST04-BP01": _CLOUD,
+        "MLCOST04-BP04": "no deep-learning framework to compile or run in mixed precision",
+        "MLCOST04-BP05": "AutoML is not in the demo image; a halving search is used instead",
+        "MLCOST04-BP06": _CLOUD,
+        "MLCOST04-BP07": "seconds of CPU: nothing to distribute",
+        "MLCOST04-BP08": _CLOUD,
+        "MLCOST04-BP10": "the search takes seconds: no checkpoints or warm starts needed",
+        "MLCOST04-BP12": _CLOUD,
+        "MLCOST04-BP13": _CLOUD,
+        "MLCOST06-BP04": _CLOUD,
+        "MLSUS02-BP01": _PRETRAINED,
+        "MLSUS03-BP02": _CLOUD,
+        "MLSUS04-BP02": "a linear model is already the light option; nothing to prune or distil",
+        "MLSUS04-BP03": "one small candidate artifact is kept; nothing to archive",
+        "MLSUS05-BP02": _CLOUD,
+        "MLSUS05-BP03": "a linear model scores in microseconds; no compilation or ONNX export",
     },
     "04-deployment": {
-        "MLOPS04-BP01": "CI/CD automation " + _OFFLINE,
-        "MLOPS04-BP02": "packages are pinned in binder/environment.yml, not installed in cells",
-        "MLOPS05-BP01": "endpoint metrics and alarms " + _OFFLINE,
-        "MLOPS06-BP01": "skew baselines (Model Monitor) " + _OFFLINE,
-        "MLOPS06-BP02": "an always-on monitor " + _OFFLINE,
+        "MLOPS04-BP01": _CLOUD,
+        "MLOPS04-BP02": _PINNED,
+        "MLOPS05-BP01": _CLOUD,
+        "MLOPS06-BP01": _CLOUD,
+        "MLOPS06-BP02": _CLOUD,
         "MLSEC03-BP01": _ONLY_GAPS,
         "MLSEC03-BP02": _ONLY_GAPS,
-        "MLSEC06-BP01": "endpoint network restrictions " + _OFFLINE,
-        "MLREL03-BP01": "CI/CD/CT with a registry " + _OFFLINE,
+        "MLSEC06-BP01": _CLOUD,
+        "MLREL03-BP01": _CLOUD,
         "MLREL03-BP02": "the pipeline is built in notebook 3; this notebook only loads it",
-        "MLREL04-BP01": "endpoint update pipelines " + _OFFLINE,
-        "MLREL04-BP02": "blue/green or canary rollouts " + _OFFLINE,
-        "MLREL05-BP01": "endpoint autoscaling " + _OFFLINE,
-        "MLPERF04-BP01": "instance types " + _OFFLINE,
-        "MLPERF05-BP01": "edge packaging " + _OFFLINE,
-        "MLPERF05-BP02": "comparing hosting options " + _OFFLINE,
+        "MLREL04-BP01": _CLOUD,
+        "MLREL04-BP02": _CLOUD,
+        "MLREL05-BP01": _CLOUD,
+        "MLPERF04-BP01": _CLOUD,
+        "MLPERF05-BP01": _CLOUD,
+        "MLPERF05-BP02": _CLOUD,
+        "MLCOST01-BP02": _CLOUD,
+        "MLCOST04-BP08": _CLOUD,
+        "MLCOST04-BP12": _CLOUD,
+        "MLCOST05-BP01": _CLOUD,
+        "MLCOST05-BP02": _CLOUD,
+        "MLCOST05-BP03": _CLOUD,
+        "MLSUS03-BP03": "the release is one small joblib file; the data is compressed in notebook 2",
+        "MLSUS05-BP01": _CLOUD,
+        "MLSUS05-BP02": _CLOUD,
+        "MLSUS05-BP03": "a linear model scores in microseconds; no compilation or ONNX export",
+        "MLSUS05-BP04": _CLOUD,
     },
     "05-monitoring": {
-        "MLOPS02-BP06": "no patient attributes for fairness (waived in notebook 3)",
-        "MLOPS04-BP02": "packages are pinned in binder/environment.yml, not installed in cells",
-        "MLOPS05-BP01": "endpoint metrics and alarms " + _OFFLINE,
-        "MLOPS06-BP01": "skew baselines (Model Monitor) " + _OFFLINE,
+        "MLOPS02-BP06": "waived in the notebook: " + _NO_GROUPS,
+        "MLOPS04-BP02": _PINNED,
+        "MLOPS05-BP01": _CLOUD,
+        "MLOPS06-BP01": _CLOUD,
         "MLOPS06-BP02": "the lens asks for an always-on monitor, not a one-off scipy test",
         "MLSEC03-BP01": _ONLY_GAPS,
         "MLSEC03-BP02": _ONLY_GAPS,
-        "MLSEC05-BP01": "requests are validated in the inference path (notebook 4)",
-        "MLSEC06-BP01": "endpoint network restrictions " + _OFFLINE,
-        "MLREL03-BP04": "no patient attributes to check bias drift on",
-        "MLREL05-BP01": "endpoint autoscaling " + _OFFLINE,
+        "MLSEC05-BP01": "requests are validated on the inference path (notebook 4)",
+        "MLSEC06-BP01": _CLOUD,
+        "MLREL03-BP04": _NO_GROUPS,
+        "MLREL05-BP01": _CLOUD,
         "MLREL05-BP02": "the monitored release is versioned in notebook 4; nothing is saved here",
-        "MLPERF04-BP04": "a profiling report tool (ydata-profiling, whylogs) is not in the image",
-        "MLPERF06-BP01": "human review loops (Amazon A2I) " + _OFFLINE,
-        "MLPERF06-BP05": "a scheduled retraining pipeline " + _OFFLINE + "; the trigger is here",
+        "MLPERF04-BP04": _PROFILER,
+        "MLPERF06-BP01": _CLOUD,
+        "MLPERF06-BP05": "the trigger writes a request; a scheduled retraining pipeline needs an orchestrator",
+        "MLCOST04-BP08": _CLOUD,
+        "MLCOST05-BP03": _CLOUD,
+        "MLCOST06-BP01": _CLOUD,
+        "MLCOST06-BP03": "waived in the notebook: the model is scored in-process, no endpoint",
+        "MLCOST06-BP04": _CLOUD,
+        "MLSUS03-BP03": "the batch is read, not stored; the data is compressed in notebook 2",
     },
 }
 
@@ -257,6 +331,9 @@ def test_demo_notebook_runs_and_reviews(name, demo, catalog):
         f"unlisted {sorted(detectable - met - excluded)}, not detectable {sorted((met | excluded) - detectable)}"
     )
     status = {f.practice.id: f for f in result.findings}
+    gaps = {f.practice.id: f.evidence[0]["message"] for f in result.findings if f.status == "gap"}
+    unexpected = {pid: why for pid, why in gaps.items() if pid not in KNOWN_GAPS.get(name, {})}
+    assert not unexpected, f"{name}: unexpected gaps: {unexpected}"
     not_met = {
         pid: (status[pid].status, status[pid].evidence[:1])
         for pid in met
@@ -272,10 +349,12 @@ def test_kpis_and_artifacts_of_the_story(demo):
         kpis = {
             r["name"]: r for r in metadata_records(demo[name][0].metadata) if r["kind"] == "kpi"
         }
-        assert set(kpis) == {"recall", "accuracy"}
+        assert {"recall", "accuracy"} <= set(kpis)
         for kpi in kpis.values():
-            assert isinstance(kpi["measured"], float) and 0 <= kpi["measured"] <= 1, kpi
+            assert isinstance(kpi["measured"], (int, float)), kpi
             assert kpi["target"] is not None and kpi["status"] in ("met", "within_tolerance"), kpi
+        for model_kpi in ("recall", "accuracy"):
+            assert 0 <= kpis[model_kpi]["measured"] <= 1
     data = {
         r["name"]: r
         for r in metadata_records(demo["02-data-processing"][0].metadata)
@@ -286,6 +365,12 @@ def test_kpis_and_artifacts_of_the_story(demo):
         local = work / record["uri"]
         assert record["sha256"] == hashlib.sha256(local.read_bytes()).hexdigest()
         assert record["size"] == local.stat().st_size
+    # notebooks 3 and 4 record the same snapshot, so the model's lineage points at these bytes
+    for later in ("03-model-development", "04-deployment"):
+        again = {
+            r["name"]: r for r in metadata_records(demo[later][0].metadata) if r["kind"] == "data"
+        }
+        assert again["wdbc-dev"]["sha256"] == data["wdbc-dev"]["sha256"], later
     release = json.loads((work / "artifacts/releases/wdbc-triage-1.0.0.json").read_text())
     shipped = work / "artifacts/releases" / release["file"]
     assert release["sha256"] == hashlib.sha256(shipped.read_bytes()).hexdigest()
