@@ -20,9 +20,11 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, object]]:
-    from .server.app import WellMLExtension
+    # imported by name, like the magics below: every layer imports the package root
+    from importlib import import_module
 
-    return [{"module": "jupyter_wellml", "app": WellMLExtension}]
+    app = import_module(f"{__name__}.server.app").WellMLExtension
+    return [{"module": "jupyter_wellml", "app": app}]
 
 
 def load_ipython_extension(ipython) -> None:
