@@ -148,3 +148,15 @@ def test_no_subcommand_lists_the_choices():
     done = wellml()
     assert done.returncode == 2
     assert "choose a subcommand: lens, review, sync, card" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("lens", "list", "--format", "yaml"), ("card", "--format", "pdf", "x.ipynb")],
+)
+def test_a_bad_option_value_is_a_usage_error_with_exit_code_2(args):
+    done = wellml(*args)
+    assert done.returncode == 2, done.stderr
+    line = done.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"jupyter wellml {args[0]}")
+    assert "error:" in line and repr(args[-2] if args[0] == "card" else args[-1]) in line

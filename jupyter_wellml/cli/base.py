@@ -52,6 +52,19 @@ class WellMLCommand(JupyterApp):
         "debug": ({"Application": {"log_level": 10}}, "Log debugging messages."),
     }
 
+    def parse_command_line(self, argv=None):
+        # traitlets answers a bad option value with a log line and exit code 1; the CLI promises
+        # exit code 2 and a one-line message for every usage error
+        from argparse import ArgumentError
+
+        from traitlets import TraitError
+        from traitlets.config import Application
+
+        try:
+            return Application.parse_command_line.__wrapped__(self, argv)
+        except (TraitError, ArgumentError) as exc:
+            self.fail(str(exc).replace(f"of a {type(self).__name__} instance ", ""))
+
     def load_config_file(self, *args, **kwargs):  # the CLI takes no config files by default
         return None
 
