@@ -88,7 +88,10 @@ def test_import_shap_turns_explainability_met_and_evidence_activates_the_cell(pa
 
 def test_kpi_magic_is_recorded_once_in_metadata(page, lab_server):
     name, path = lab_server.new_notebook(
-        ["%load_ext jupyter_wellml\n%wellml kpi accuracy >= 0.92 --acceptable-error 0.03"]
+        [
+            "%load_ext jupyter_wellml\n%wellml kpi accuracy >= 0.92 --acceptable-error 0.03",
+            "print('another cell')",
+        ]
     )
     panel = open_notebook(page, lab_server, name)
     open_sidebar(page)
@@ -105,6 +108,11 @@ def test_kpi_magic_is_recorded_once_in_metadata(page, lab_server):
     assert len(first) == 1 and first[0]["target"] == 0.92 and first[0]["acceptable_error"] == 0.03
     cell_id = nbformat.read(path, as_version=4).cells[0].id
     assert first[0]["cell_id"] == cell_id
+    # the record links to the cell that recorded it
+    panel.locator(".jp-Cell").nth(1).locator(".jp-InputPrompt").click()
+    expect(panel.locator(".jp-Cell").first).not_to_have_class(ACTIVE)
+    kpi.locator(".jp-wellml-link").click()
+    expect(panel.locator(".jp-Cell").first).to_have_class(ACTIVE)
 
     # run it again: still one KPI, same id
     panel.locator(".jp-Cell").first.locator(".cm-content").click()
