@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import statistics
 import subprocess
@@ -145,6 +146,10 @@ def main() -> int:
     args = parser.parse_args()
     med = statistics.median
 
+    print(
+        f"{os.cpu_count()} CPUs; load average before the run "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (other work shares these CPUs)"
+    )
     r = in_process(args.runs)
     print(f"in-process, interpreter {sys.executable}:")
     print(f"  python -c pass (baseline):  median {ms(med(r['bare'])):7.1f} ms")

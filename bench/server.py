@@ -282,7 +282,8 @@ async def run(args) -> int:
         print(
             f"jupyter server on 127.0.0.1:{port} ready in {time.perf_counter() - started:.1f} s; "
             f"jupyter-wellml {info['version']}, {info['stats']['reviews']['workers']} review "
-            f"workers, {os.cpu_count()} CPUs"
+            f"workers, {os.cpu_count()} CPUs; load average before the run "
+            f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (other work shares these CPUs)"
         )
         body, markers = notebook_bodies(args.cells)
         print(f"notebook: {args.cells} cells, request body {len(body) / 1024:.0f} KiB")
