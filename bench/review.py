@@ -39,7 +39,7 @@ def floor_ms(raw: bytes, tm) -> float:
         src = "".join(src) if isinstance(src, list) else src
         try:
             ast.parse(tm.transform_cell(src))
-        except Exception:  # noqa: BLE001 - unparsable cells count as parsed-and-failed, like in a review
+        except Exception:  # unparsable cells count as parsed-and-failed, like in a review
             pass
     return (time.perf_counter() - started) * 1000
 
@@ -66,7 +66,7 @@ def in_process(files: list[Path]) -> dict:
             started = time.perf_counter()
             try:
                 review(raw, catalog)
-            except Exception:  # noqa: BLE001 - counted and reported
+            except Exception:  # counted and reported
                 crashes += 1
                 break
             times.append((time.perf_counter() - started) * 1000)
@@ -129,7 +129,16 @@ def main() -> int:
     cold = median_process_ms([exe, "review", str(typical), "--no-cache", "--no-data-dirs"], args.runs, env)
     subprocess.run([exe, "review", str(typical), "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False)
     warm = median_process_ms([exe, "review", str(typical), "--no-data-dirs"], args.runs, env)
+    probe_imports = (
+        "import sys\nfrom jupyter_wellml.cli.review import run\n"
+        f"run([{str(typical)!r}, '--no-cache', '--no-data-dirs', '--output', '/dev/null'])\n"
+        "print(*(m in sys.modules for m in ('detect_secrets', 'IPython', 'nbformat', 'packaging.requirements')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe_imports], capture_output=True, text=True, env=env, check=False)
+    flags = loaded.stdout.split()
     print(f"one-notebook CLI process ({typical.name}, the median-size corpus notebook), median of {args.runs} runs:")
+    if len(flags) == 4:
+        print(f"  cold path imports detect-secrets: {flags[0]}, IPython: {flags[1]}, nbformat: {flags[2]}, packaging.requirements: {flags[3]}")
     print(f"  python -c pass: {bare:.1f} ms")
     print(f"  cold (--no-cache): {cold:.1f} ms = {cold / bare:.1f}x;  warm (cached review): {warm:.1f} ms = {warm / bare:.1f}x  (target <= 6x)")
     return 0

@@ -222,3 +222,25 @@ def test_unparsable_cell_is_an_error_entry_and_the_rest_is_reviewed(wellml_catal
     assert "syntax error" in doc["errors"][0]["message"]
     assert {e["method"] for e in doc["facts"]["explainability"]} == {"shap"}
     validate(doc)
+
+
+def test_import_rule_patterns_match_like_module_globs():
+    """The compiled form of an import rule's globs agrees with the plain definition."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from jupyter_wellml.inspection.rules import _module_match, _module_pattern
+
+    part = st.text(alphabet="abcx1_", min_size=1, max_size=4)
+    name = st.lists(part, min_size=1, max_size=4).map(".".join)
+    glob = st.lists(part | st.sampled_from(["*", "?", "a*", "[ab]x"]), min_size=1, max_size=3).map(
+        ".".join
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(name=name, globs=st.lists(glob, min_size=1, max_size=3))
+    def check(name, globs):
+        expected = any(_module_match(name, g) for g in globs)
+        assert bool(_module_pattern(tuple(globs)).match(name)) == expected
+
+    check()

@@ -127,6 +127,14 @@ class CallIndex:
             self.by_last.setdefault(n.rsplit(".", 1)[-1], []).append(n)
             self.by_first.setdefault(n.split(".", 1)[0], []).append(n)
 
+    def matching(self, glob) -> tuple[str, ...]:
+        """The call names a glob matches (remembered: many rules share globs)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        found = memo.get(glob.pattern)
+        if found is None:
+            found = memo[glob.pattern] = tuple(n for n in self.candidates(glob) if glob.match(n))
+        return found
+
     def candidates(self, glob) -> list[str]:
         pattern = glob.pattern
         last = pattern.rsplit(".", 1)[-1]

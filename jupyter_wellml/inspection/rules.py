@@ -8,6 +8,7 @@ registry; a kind that is not registered is a lens error caught by the schema.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -143,15 +144,36 @@ def _fact(m, ctx: Context):
 
 @matcher("import")
 def _import(m, ctx: Context):
-    globs = [g.lower() for g in m["modules"]]
-    found = []
-    for imp in ctx.facts.of("import"):
-        names = {str(imp.get("module") or "").lower()}
-        if imp.get("name"):
-            names.add(f"{imp['module']}.{imp['name']}".lower())
-        if any(_module_match(n, g) for n in names for g in globs):
-            found.append(imp)
+    pattern = _module_pattern(tuple(m["modules"]))
+    found = [imp for imp, names in _import_names(ctx.facts) if any(map(pattern.match, names))]
     return _hits(found) or None
+
+
+def _import_names(facts: Facts) -> list[tuple[dict, tuple[str, ...]]]:
+    """Each import with the lower-case names a module glob may match (computed once)."""
+    names = facts.__dict__.get("_import_names")
+    if names is None:
+        names = []
+        for imp in facts.of("import"):
+            found = [str(imp.get("module") or "").lower()]
+            if imp.get("name"):
+                found.append(f"{imp['module']}.{imp['name']}".lower())
+            names.append((imp, tuple(found)))
+        facts.__dict__["_import_names"] = names
+    return names
+
+
+@lru_cache(maxsize=1024)
+def _module_pattern(globs: tuple[str, ...]) -> re.Pattern:
+    """A glob matches a module, its submodules (``glob.*``) or fnmatch-style (``sklearn.*``)."""
+    parts = []
+    for g in globs:
+        g = g.lower()
+        parts.append(re.escape(g) + r"(?:\..*)?")
+        parts.append(
+            fnmatch.translate(g).removesuffix(r"\Z").removeprefix("(?s:").removesuffix(")")
+        )
+    return re.compile(r"(?s:" + "|".join(f"(?:{p})" for p in parts) + r")\Z")
 
 
 def _module_match(name: str, glob: str) -> bool:
@@ -171,9 +193,7 @@ def _call(m, ctx: Context):
     index = ctx.facts.call_index()
     names: set[str] = set()
     for glob in _globs(tuple(m["names"])):
-        for name in index.candidates(glob):
-            if glob.match(name):
-                names.add(name)
+        names.update(index.matching(glob))
     if not names:
         return None
     by_name = ctx.facts.calls_by_name()
