@@ -292,3 +292,23 @@ def test_catalog_json_round_trips(wellml_catalog):
     data = json.loads(json.dumps(wellml_catalog.to_json()))
     again = Catalog.from_json(data)
     assert [p.to_json() for p in again] == [p.to_json() for p in wellml_catalog]
+
+
+def test_validators_skip_the_iri_grammar_and_leave_it_importable():
+    """jsonschema is imported without compiling rfc3987-syntax's parser (seconds in a kernel),
+    validation still works, and user code can import that module afterwards."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from jupyter_wellml.catalog.schema import errors\n"
+        "assert errors('record.v1', {'kind': 'kpi'}), 'validation must still find problems'\n"
+        "assert 'rfc3987_syntax' not in sys.modules\n"
+        "import importlib.util\n"
+        "assert importlib.util.find_spec('rfc3987_syntax') is not None\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -22,10 +22,33 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
+def _jsonschema():
+    """``jsonschema``, imported without the RFC 3987 grammar it builds for IRI format checks.
+
+    Jupyter installs ``jsonschema[format-nongpl]``, whose ``rfc3987-syntax`` compiles a parser at
+    import time (0.5 to 1 s, in the user's kernel on the first magic, and in every CLI run).
+    Our schemas use no IRI formats and validation runs without a format checker, so the module
+    is hidden for the duration of the import only: user code importing it later gets it.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return sys.modules["jsonschema"]
+    hidden = "rfc3987_syntax" not in sys.modules
+    if hidden:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
+    try:
+        import jsonschema
+    finally:
+        if hidden and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 @cache
 def validator(name: str):
     """A Draft 2020-12 validator for schema ``name`` (cached per process)."""
-    import jsonschema
+    jsonschema = _jsonschema()
 
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
@@ -91,7 +114,7 @@ def _friendly(err) -> str:
 
 @cache
 def _definition_validator(name: str, definition: str):
-    import jsonschema
+    jsonschema = _jsonschema()
 
     schema = dict(load_schema(name))
     schema = {**schema, "$ref": f"#/$defs/{definition}"}
