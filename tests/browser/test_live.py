@@ -366,3 +366,23 @@ def test_review_requests_carry_the_kernel_and_follow_a_kernel_change(page, lab_s
     second = kernel_of_session()
     assert second != first
     wait_until(lambda: any(b.get("kernel_id") == second for b in bodies), page)
+
+
+def test_palette_commands(page, lab_server):
+    name, _ = lab_server.new_notebook([TRAINING])
+    panel = open_notebook(page, lab_server, name, kernel=False)
+    open_sidebar(page)
+    wait_first_review(page)
+    panel.locator(".jp-Cell").first.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Shift+c")
+    palette = page.locator("#command-palette")
+    expect(palette).to_be_visible()
+    page.keyboard.insert_text("Well-Architected")
+    items = palette.locator(".lm-CommandPalette-item")
+    expect(items.filter(has_text="Insert a KPI Record Cell")).to_have_count(1)
+    expect(items.filter(has_text="Show Practices of All Phases")).to_have_count(1)
+    expect(items.filter(has_text="Review the Notebook Against the ML Lens")).to_have_count(1)
+    items.filter(has_text="Insert a KPI Record Cell").click()
+    cells = panel.locator(".jp-Cell")
+    expect(cells).to_have_count(2)
+    expect(cells.nth(1).locator(".cm-content")).to_contain_text("%wellml kpi")
