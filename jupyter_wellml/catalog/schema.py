@@ -33,7 +33,11 @@ def _jsonschema():
     import sys
 
     if "jsonschema" in sys.modules:
-        return sys.modules["jsonschema"]
+        # the import statement waits while another thread (the magics' preloader) is still
+        # importing it; sys.modules alone may hold a half-initialised module
+        import jsonschema
+
+        return jsonschema
     hidden = "rfc3987_syntax" not in sys.modules
     if hidden:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
