@@ -129,6 +129,11 @@ class CallIndex:
 
     def matching(self, glob) -> tuple[str, ...]:
         """The call names a glob matches (remembered: many rules share globs)."""
+        if glob.kind == "exact":  # most lens globs name one call: a set lookup
+            names = self.__dict__.get("_names")
+            if names is None:
+                names = self.__dict__["_names"] = frozenset(self.names)
+            return (glob.text,) if glob.text in names else ()
         memo = self.__dict__.setdefault("_memo", {})
         found = memo.get(glob.pattern)
         if found is None:
