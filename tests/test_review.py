@@ -244,3 +244,21 @@ def test_import_rule_patterns_match_like_module_globs():
         assert bool(_module_pattern(tuple(globs)).match(name)) == expected
 
     check()
+
+
+def test_call_globs_match_exactly_like_fnmatch():
+    from fnmatch import fnmatchcase
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from jupyter_wellml.inspection.signatures import Glob
+
+    text = st.text(alphabet="ab.*", max_size=8)
+
+    @settings(max_examples=500, deadline=None)
+    @given(pattern=text, name=st.text(alphabet="ab.", max_size=10))
+    def check(pattern, name):
+        assert Glob(pattern).match(name) == fnmatchcase(name, pattern)
+
+    check()

@@ -189,6 +189,12 @@ _SIMPLE_REQUIREMENT = re.compile(
 def _pep508(spec: str) -> dict[str, Any]:
     cleaned = re.sub(r"\{[^}]*\}|\$\{?\w+\}?", "0", spec)  # `x=={version}` pins through a variable
     simple = _SIMPLE_REQUIREMENT.match(cleaned)
+    if simple and not simple.group("spec").strip():  # a bare name: nothing to parse
+        return {
+            "spec": spec,
+            "name": simple.group("name").lower().replace("_", "-"),
+            "pin": "unpinned",
+        }
     if simple:
         from packaging.specifiers import InvalidSpecifier, SpecifierSet
 

@@ -1348,11 +1348,12 @@ class Glob:
     CLI process more than reviewing a notebook.
     """
 
-    __slots__ = ("_regex", "kind", "pattern", "text")
+    __slots__ = ("_regex", "kind", "parts", "pattern", "text")
 
     def __init__(self, pattern: str):
         self.pattern = pattern
         self._regex = None
+        self.parts: tuple[str, ...] = ()
         star = pattern.count("*")
         if not any(ch in pattern for ch in "*?["):
             self.kind, self.text = "exact", pattern
@@ -1360,6 +1361,9 @@ class Glob:
             self.kind, self.text = "suffix", pattern[1:]
         elif star == 1 and pattern.endswith("*") and not any(ch in pattern for ch in "?["):
             self.kind, self.text = "prefix", pattern[:-1]
+        elif not any(ch in pattern for ch in "?["):
+            # only `*` wildcards (`sagemaker.*.fit`, `*Scaler*`): literal pieces in order
+            self.kind, self.text, self.parts = "parts", pattern, tuple(pattern.split("*"))
         else:
             self.kind, self.text = "regex", pattern
 
@@ -1371,9 +1375,26 @@ class Glob:
             return name.endswith(self.text)
         if kind == "prefix":
             return name.startswith(self.text)
+        if kind == "parts":
+            return _pieces_in_order(name, self.parts)
         if self._regex is None:
             self._regex = re.compile(translate(self.pattern))
         return self._regex.match(name) is not None
+
+
+def _pieces_in_order(name: str, parts: tuple[str, ...]) -> bool:
+    """``*``-only glob: the first piece starts the name, the last ends it, the others follow in
+    order between them without overlapping (what fnmatch's ``.*`` does)."""
+    first, last = parts[0], parts[-1]
+    if len(name) < len(first) + len(last) or not name.startswith(first) or not name.endswith(last):
+        return False
+    pos, end = len(first), len(name) - len(last)
+    for piece in parts[1:-1]:
+        found = name.find(piece, pos, end)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+    return True
 
 
 class GlobSet:
