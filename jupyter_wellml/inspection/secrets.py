@@ -21,9 +21,11 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
-_PLACEHOLDER = re.compile(
+# Patterns are kept as text and compiled on first use: they only matter once the prefilter has
+# kept a line, and most notebooks have none (a fresh CLI process then never compiles them).
+_PLACEHOLDER = (
     r"""^(
         <[^<>]*>                                  # <token>
       | \$\{?[A-Za-z_][A-Za-z0-9_]*\}?             # $TOKEN / ${TOKEN}
@@ -46,23 +48,26 @@ MAX_LINE = 4000
 #: that names it as an identifier (an ETag, a request or host id, a commit hash, a resource
 #: name) is not a secret, unless the line also speaks of credentials
 _ENTROPY_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String"})
-_IDENTIFIER = re.compile(
+_IDENTIFIER = (
     r"(?i)(?:\b|_)(?:e?tag|ids?|hash|sha\d*|commit|digest|uuid|guid|checksum|md5"
     r"|request[-_]?id|host[-_]?id|x-amz-id(?:-2)?|name|prefix|arn|version|revision"
-    r"|image[-_]?ids?|endpoint[-_]?config[-_]?name)(?:\b|_)"
+    r"|image[-_]?ids?|endpoint[-_]?config[-_]?name)(?:\b|_)",
 )
-_CREDENTIAL_WORDS = re.compile(
-    r"(?i)key|secret|token|passw|pwd|credential|auth|bearer|signature|private"
-)
+_CREDENTIAL_WORDS = (r"(?i)key|secret|token|passw|pwd|credential|auth|bearer|signature|private",)
 #: the Telegram bot token pattern (digits:35 chars) also matches ARNs' "account:resource"
-_ARN = re.compile(r"arn:aws[\w-]*:")
+_ARN = (r"arn:aws[\w-]*:",)
+
+
+@cache
+def _rx(source: tuple) -> re.Pattern:
+    return re.compile(*source)
 
 
 def _identifier_not_secret(kind: str, line: str) -> bool:
     if kind in _ENTROPY_TYPES:
-        return bool(_IDENTIFIER.search(line)) and not _CREDENTIAL_WORDS.search(line)
+        return bool(_rx(_IDENTIFIER).search(line)) and not _rx(_CREDENTIAL_WORDS).search(line)
     if kind == "Telegram Bot Token":
-        return bool(_ARN.search(line))
+        return bool(_rx(_ARN).search(line))
     return False
 
 
@@ -75,7 +80,7 @@ class Secret:
 def is_placeholder(value: str | None) -> bool:
     if not value:
         return True
-    return bool(_PLACEHOLDER.match(value.strip().strip("'\"")))
+    return bool(_rx(_PLACEHOLDER).match(value.strip().strip("'\"")))
 
 
 class _Prefilter:
