@@ -230,6 +230,14 @@ async def phase(
         "stats": info["stats"]["reviews"],
         # cores busy on average during the phase (the machine's cores are shared by all three)
         "cpu": {k: (cpu_after[k] - cpu_before[k]) / elapsed for k in cpu_after},
+        # CPU time the workers and the server spent per answered request: does not depend on
+        # how much of the machine other work took
+        "worker_ms_per_request": (cpu_after["workers"] - cpu_before["workers"])
+        * 1000
+        / max(1, len(latencies)),
+        "server_ms_per_request": (cpu_after["server"] - cpu_before["server"])
+        * 1000
+        / max(1, len(latencies)),
     }
 
 
@@ -297,7 +305,7 @@ async def run(args) -> int:
         header = (
             f"{'clients':>7} {'mode':>7} {'reqs':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
             f"{'max ms':>8} {'errors':>6} {'stall ms':>8} {'status p95':>10} {'p95/status':>10}"
-            f"  {'CPU server/workers/client':>25}"
+            f"  {'cores server/workers/client':>27}  {'CPU ms/req server+workers':>25}"
         )
         print(header)
         results = {}
@@ -320,7 +328,8 @@ async def run(args) -> int:
                     f"{clients:>7} {mode:>7} {r['requests']:>6} {r['rps']:>7.1f} {r['p50']:>8.1f} "
                     f"{r['p95']:>8.1f} {r['max']:>8.1f} {errs:>6} {r['stall_ms']:>8.1f} "
                     f"{r['status_p95']:>10.1f} {r['p95'] / r['status_p95']:>9.1f}x"
-                    f"  {r['cpu']['server']:>7.2f}/{r['cpu']['workers']:.2f}/{r['cpu']['client']:.2f}"
+                    f"  {r['cpu']['server']:>9.2f}/{r['cpu']['workers']:.2f}/{r['cpu']['client']:.2f}"
+                    f"  {r['server_ms_per_request']:>15.2f} + {r['worker_ms_per_request']:.2f}"
                     + (f"  {r['errors']}" if errs else "")
                 )
         print("targets:")
