@@ -312,3 +312,31 @@ def test_validators_skip_the_iri_grammar_and_leave_it_importable():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_data_dir_lens_roots_are_cached_per_environment(tmp_path):
+    """The CLI's fast path finds team-lens data dirs without importing jupyter_core.paths once
+    they are cached; a different JUPYTER_PATH is a different cache entry, never a stale answer."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "from jupyter_wellml.catalog.locate import data_dir_lens_roots\n"
+        "roots = data_dir_lens_roots()\n"
+        "print(json.dumps([roots, 'jupyter_core.paths' in sys.modules]))\n"
+    )
+
+    def run(jupyter_path):
+        env = {**os.environ, "WELLML_CACHE_DIR": str(tmp_path / "cache"), "JUPYTER_PATH": jupyter_path}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    first_dir, second_dir = str(tmp_path / "a"), str(tmp_path / "b")
+    roots, imported = run(first_dir)
+    assert imported and roots[0] == os.path.join(first_dir, "wellml", "lenses")
+    roots_again, imported_again = run(first_dir)
+    assert roots_again == roots and not imported_again
+    other, imported_other = run(second_dir)
+    assert imported_other and other[0] == os.path.join(second_dir, "wellml", "lenses")

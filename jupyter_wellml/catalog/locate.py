@@ -25,10 +25,49 @@ def builtin_lens_root() -> str:
 
 
 def data_dir_lens_roots() -> list[str]:
-    """``<jupyter data dir>/wellml/lenses`` for every Jupyter data directory, user first."""
+    """``<jupyter data dir>/wellml/lenses`` for every Jupyter data directory, user first.
+
+    ``jupyter_core.paths`` (with platformdirs) costs about half of a one-notebook CLI run, so its
+    answer is cached per environment: the key covers everything it reads (the interpreter's
+    prefix, ``JUPYTER_*``/``XDG_*`` variables, the home folder, and the installed jupyter_core).
+    """
+    import json
+    import sys
+
+    key_parts = [sys.prefix, sys.base_prefix, os.path.expanduser("~"), str(os.getuid() if hasattr(os, "getuid") else "")]
+    key_parts += sorted(
+        f"{k}={v}" for k, v in os.environ.items() if k.startswith(("JUPYTER", "XDG_", "APPDATA", "PROGRAMDATA"))
+    )
+    try:
+        from importlib.util import find_spec
+
+        spec = find_spec("jupyter_core.paths")
+        if spec is not None and spec.origin:
+            st = os.stat(spec.origin)
+            key_parts.append(f"{spec.origin}|{st.st_size}|{st.st_mtime_ns}")
+    except (ImportError, OSError, ValueError):
+        pass
+    key = hashlib.sha256("\0".join(key_parts).encode()).hexdigest()[:20]
+    cached = os.path.join(cache_dir(), f"data-dirs-{key}.json")
+    try:
+        with open(cached, encoding="utf-8") as f:
+            roots = json.load(f)
+        if isinstance(roots, list) and all(isinstance(r, str) for r in roots):
+            return roots
+    except (OSError, ValueError):
+        pass
     from jupyter_core.paths import jupyter_path
 
-    return list(jupyter_path("wellml", "lenses"))
+    roots = list(jupyter_path("wellml", "lenses"))
+    try:
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        tmp = f"{cached}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(roots, f)
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return roots
 
 
 def discover(paths: Iterable[os.PathLike | str]) -> list[str]:
