@@ -222,3 +222,37 @@ def test_sync_works_on_nbformat_notebook_nodes(wellml_catalog):
     del nb["metadata"]
     assert sync_notebook(nb)["added"] == 1
     assert [r["name"] for r in nb.metadata.wellml.records] == ["auc"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"kind": "phase", "cell_id": {"a": 1}, "phase": "x"},
+        {"kind": ["kpi"]},
+        {"kind": "waiver", "practice": ["MLSEC-05"]},
+        {"kind": "kpi", "name": {"x": 1}},
+    ],
+)
+def test_malformed_records_and_cell_ids_never_crash_collection(bad):
+    """Other tools (or hand edits) can leave lists and objects where strings belong."""
+    from jupyter_wellml.records.store import notebook_records
+
+    payload = {"schema": "wellml-record/v1", "version": 1, "action": "upsert", "records": [bad]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": ["not", "a", "string"],
+                "source": "",
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "data": {"application/vnd.jupyter.wellml.record+json": payload},
+                    }
+                ],
+            }
+        ],
+        "metadata": {"wellml": {"records": [bad]}},
+    }
+    found = notebook_records(nb)
+    assert [f.record["kind"] for f in found] == [bad["kind"]]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -38,6 +37,8 @@ def now() -> str:
 
 
 def new_id() -> str:
+    import uuid  # only when a record is made: uuid imports platform, costly on the CLI path
+
     return uuid.uuid4().hex[:12]
 
 
@@ -89,14 +90,16 @@ def validate_payload(payload: Mapping[str, Any]) -> None:
 def natural_key(record: Mapping[str, Any]) -> tuple:
     """What makes two records the same decision: re-recording it updates instead of adding."""
     kind = record.get("kind")
+    if not isinstance(kind, str):
+        kind = repr(kind)  # a malformed record still gets a hashable key (it fails validation)
     if kind == "kpi":
         return (kind, str(record.get("name", "")).lower())
     if kind == "data":
         return (kind, str(record.get("uri", "")).strip().rstrip("/"))
     if kind in ("waiver", "attest"):
-        return (kind, record.get("practice"))
+        return (kind, str(record.get("practice")))
     if kind == "phase":
-        return (kind, record.get("cell_id") or "")
+        return (kind, str(record.get("cell_id") or ""))
     return (kind,)  # explain: one decision per notebook
 
 

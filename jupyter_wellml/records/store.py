@@ -131,7 +131,12 @@ def output_records(cells: Iterable[Mapping[str, Any]]) -> list[FoundRecord]:
             for record in payload.get("records") or ():
                 if isinstance(record, dict) and "kind" in record:
                     record = dict(record)
-                    if not record.get("cell_id") and cell.get("id") and record["kind"] == "phase":
+                    if (
+                        not record.get("cell_id")
+                        and isinstance(cell.get("id"), str)
+                        and cell["id"]
+                        and record["kind"] == "phase"
+                    ):
                         record["cell_id"] = cell["id"]
                     found.append(FoundRecord(record, "output", index))
     return found
@@ -141,7 +146,9 @@ def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
     """Every record of a notebook: the metadata's, then those of outputs not yet in the metadata."""
     cells = nb.get("cells") or []
     index_of = {
-        c.get("id"): i for i, c in enumerate(cells) if isinstance(c, Mapping) and c.get("id")
+        c["id"]: i
+        for i, c in enumerate(cells)
+        if isinstance(c, Mapping) and isinstance(c.get("id"), str) and c["id"]
     }
     merged: dict[str, Any] = {"records": []}
     for r in metadata_records(nb.get("metadata") or {}):
@@ -153,7 +160,8 @@ def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
     meta_keys = {natural_key(r) for r in metadata_records(nb.get("metadata") or {})}
     for r in merged["records"]:
         key = natural_key(r)
-        cell = index_of.get(r.get("cell_id")) if r.get("cell_id") else output_cells.get(key)
+        cell_id = r.get("cell_id")
+        cell = index_of.get(cell_id) if isinstance(cell_id, str) and cell_id else output_cells.get(key)
         origin = "metadata" if key in meta_keys else "output"
         out.append(FoundRecord(r, origin, cell))
     return out
