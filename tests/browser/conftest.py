@@ -165,6 +165,31 @@ def bare_lab_server(tmp_path_factory):
     )
 
 
+OTHER_VERSION = "0.0.0-other"
+
+
+@pytest.fixture(scope="session")
+def mismatched_lab_server(tmp_path_factory):
+    """A `jupyter lab` serving a copy of the built sidebar that says it is another version."""
+    import re
+
+    base = tmp_path_factory.mktemp("lab-mismatch")
+    built = Path(__file__).resolve().parents[2] / "jupyter_wellml" / "labextension"
+    copy = base / "labextensions" / "jupyter-wellml"
+    shutil.copytree(built, copy)
+    patched = 0
+    for chunk in (copy / "static").glob("*.js"):
+        text = chunk.read_text()
+        new, n = re.subn(
+            r'exports=\{version:"[^"]+"\}', f'exports={{version:"{OTHER_VERSION}"}}', text
+        )
+        if n:
+            chunk.write_text(new)
+            patched += n
+    assert patched == 1, f"the built sidebar's version module was not found in {copy}/static"
+    yield from _start_lab(base, [f"--LabApp.extra_labextensions_path={copy.parent}"])
+
+
 @pytest.fixture
 def page(tmp_path):
     """A fresh Debian chromium (fresh profile) per test; page errors are collected."""

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import OTHER_VERSION
 from .helpers import (
     SIDEBAR,
     TRAINING,
@@ -50,7 +51,7 @@ def test_sidebar_lists_the_phase_practices_by_pillar(page, lab_server):
     expect(sidebar.locator(".jp-wellml-phase-select")).to_have_value("model_development")
     expect(sidebar.locator(".jp-wellml-badge")).to_have_text("inferred")
     assert panel_statuses(page) == expected
-    assert sidebar.locator(".jp-wellml-mod-error").count() == 0
+    assert sidebar.locator(".jp-wellml-mod-error, .jp-wellml-mod-warn").count() == 0
     # each row sits in its pillar's section
     for pid, pillar in page.locator(f"{SIDEBAR} [data-practice-id]").evaluate_all(
         "rows => rows.map(r => [r.dataset.practiceId, r.closest('[data-pillar]').dataset.pillar])"
@@ -111,6 +112,21 @@ def test_missing_server_extension_is_explained(page, bare_lab_server):
     expect(banner).to_contain_text("server extension is not running")
     expect(banner).to_contain_text("jupyter server extension enable jupyter_wellml")
     expect(page.locator(".jp-Notification-Toast, .Toastify__toast").first).to_be_visible()
+
+
+def test_version_mismatch_is_reported(page, mismatched_lab_server):
+    server = mismatched_lab_server
+    version = server.api("GET", "/api/wellml/info")["version"]
+    name, _ = server.new_notebook([TRAINING])
+    open_notebook(page, server, name, kernel=False)
+    sidebar = open_sidebar(page)
+    wait_first_review(page)
+    warning = sidebar.locator(".jp-wellml-mod-warn")
+    expect(warning).to_contain_text(
+        f"is version {version} but this sidebar is version {OTHER_VERSION}"
+    )
+    # the panel still works
+    assert panel_statuses(page)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
