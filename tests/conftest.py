@@ -13,7 +13,19 @@ pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(os.environ.get("WELLML_SHARED", ROOT.parent / "shared"))
+
+
+
+def _shared() -> Path:
+    """The workplace's shared folder (corpus, lens facts): $WELLML_SHARED, else ../shared beside
+    the checkout, else /work/shared (a clone elsewhere, such as CI's, still finds it)."""
+    for candidate in (os.environ.get("WELLML_SHARED"), ROOT.parent / "shared", "/work/shared"):
+        if candidate and (Path(candidate) / "corpus").is_dir():
+            return Path(candidate)
+    return ROOT.parent / "shared"
+
+
+SHARED = _shared()
 CORPUS = SHARED / "corpus" / "sagemaker-examples"
 WA_LENSES = SHARED / "corpus" / "wa-lenses"
 
