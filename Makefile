@@ -20,13 +20,14 @@ export YARN_NPM_REGISTRY_SERVER ?= $(shell npm config get registry 2>/dev/null)
 JS_SOURCES := $(shell find labextension/src labextension/style labextension/schema -type f 2>/dev/null) \
               labextension/package.json labextension/yarn.lock labextension/tsconfig.json
 
-.PHONY: help install lab test lint chromium bench clean
+.PHONY: help install lab test lint chromium bench screenshots clean
 
 help:
 	@echo "make lab     install everything and start JupyterLab on the demo notebooks in binder/"
 	@echo "make test    install everything and run every test suite"
 	@echo "make lint    ruff, import-layer contracts, lens check"
 	@echo "make bench   run the benchmarks in bench/"
+	@echo "make screenshots  refresh docs/images from the browser tests"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,12 +59,17 @@ lint: install
 	$(BIN)/ruff check jupyter_wellml tests bench
 	$(BIN)/lint-imports
 	$(BIN)/jupyter wellml lens check lens/ml
+	cd labextension && PATH="$(CURDIR)/$(BIN):$$PATH" jlpm lint:check
+
+screenshots: install chromium
+	WELLML_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser -k screenshots
 
 test: install chromium lint
 	$(BIN)/python -m pytest
 
-bench: install
-	$(BIN)/python bench/review.py
+bench: install chromium
+	@for b in bench/*.py; do case $$b in */make_notebook.py) continue;; esac; \
+	  echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) labextension/node_modules labextension/lib jupyter_wellml/labextension jupyter_wellml/_version.py

@@ -26,7 +26,24 @@ _EXPORTS = {
     "Rule": ".model",
     "Source": ".model",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Alias",
+    "Catalog",
+    "IdMatch",
+    "LensInfo",
+    "Phase",
+    "Pillar",
+    "Practice",
+    "Principle",
+    "Rule",
+    "Source",
+    "builtin_lens_root",
+    "check_lens_dir",
+    "default_lens_dirs",
+    "discover",
+    "load_catalog",
+    "normalize_id",
+]
 
 if TYPE_CHECKING:
     from .catalog import Catalog, IdMatch, normalize_id

@@ -106,7 +106,7 @@ def check_lens_dir(path: os.PathLike | str) -> tuple[Catalog, list[LensIssue]]:
         )
         return load_lens_dirs(default_lens_dirs(data_dirs=False), cache=False), [issue]
     builtin = discover([builtin_lens_root()])
-    mine_real = {os.path.realpath(x) for x in dirs}  # noqa: PTH - strings and Paths alike
+    mine_real = {os.path.realpath(x) for x in dirs}  # strings and Paths alike
     catalog = load_lens_dirs(
         [*(d for d in builtin if os.path.realpath(d) not in mine_real), *dirs],
         cache=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -130,8 +131,11 @@ def test_version_mismatch_is_reported(page, mismatched_lab_server):
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshots(page, lab_server, theme):
-    """The documentation's screenshots, in JupyterLab's light and dark themes."""
+def test_screenshots(page, lab_server, theme, tmp_path):
+    """The documentation's screenshots, in JupyterLab's light and dark themes.
+
+    Written to a temporary folder; with WELLML_UPDATE_SCREENSHOTS=1 they replace docs/images.
+    """
     from jupyter_wellml.records.model import make_record
 
     records = [
@@ -171,7 +175,10 @@ def test_screenshots(page, lab_server, theme):
         expect(page.locator(f"{SIDEBAR} .jp-wellml-guidance").first).to_be_visible()
         if theme == "dark":
             expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false")
-        IMAGES.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(IMAGES / f"sidebar-{theme}.png"))
+        images = IMAGES if os.environ.get("WELLML_UPDATE_SCREENSHOTS") else tmp_path
+        images.mkdir(parents=True, exist_ok=True)
+        shot = images / f"sidebar-{theme}.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000  # a real picture, not an empty page
     finally:
         set_theme(lab_server, "JupyterLab Light")
