@@ -424,6 +424,27 @@ def _tracked_copy(dest: Path) -> None:
     )
 
 
+def test_postbuild_stops_at_the_first_failing_step(tmp_path):
+    """A repository that cannot be installed stops the build with pip's status, naming the step;
+    the extension checks after it never run."""
+    repo = tmp_path / "broken-clone"
+    (repo / "binder").mkdir(parents=True)
+    shutil.copy2(BINDER / "postBuild", repo / "binder" / "postBuild")
+    (repo / "pyproject.toml").write_text('[project\nname = "broken"\n')  # not TOML
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    done = subprocess.run(
+        [env_dir / "bin" / "python", repo / "binder" / "postBuild"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PIP_NO_INDEX": "1"},
+    )
+    assert done.returncode != 0
+    assert f"pip install {repo} failed with exit status {done.returncode}" in done.stdout
+    assert "No broken requirements found." in done.stdout  # the first pip check ran
+    assert "server extension list" not in done.stdout
+
+
 def test_binder_install_in_fresh_venv_serves_lab(tmp_path):
     built = ROOT / "jupyter_wellml" / "labextension" / "static" / "style.js"
     assert built.is_file(), "build the labextension first (make install): postBuild reuses it"
