@@ -104,7 +104,6 @@ class LensShow(WellMLCommand):
         text = self.extra_args[0]
         matches = catalog.lookup(text)
         if not matches:
-            catalog.practice(text) if False else None
             from ..errors import UnknownPracticeError
 
             try:
