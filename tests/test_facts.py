@@ -782,3 +782,17 @@ def test_any_cell_text_is_facts_or_an_error_entry(src):
     f = gather(read_notebook(notebook(src)))
     for e in f.errors:
         assert e["cell"] == 0 and e["message"]
+
+
+def test_s3_data_distribution_is_not_distributed_training():
+    """``TrainingInput(distribution=...)`` spreads S3 data over instances; an estimator's
+    ``distribution=`` turns on distributed training."""
+    facts = facts_of(
+        code(
+            "from sagemaker.inputs import TrainingInput\n"
+            "from sagemaker.pytorch import PyTorch\n"
+            "train = TrainingInput('s3://b/train', distribution='ShardedByS3Key')\n"
+            "est = PyTorch(entry_point='t.py', distribution={'torch_distributed': {'enabled': True}})\n"
+        )
+    )
+    assert [f["line"] for f in facts.of("distributed")] == [4]

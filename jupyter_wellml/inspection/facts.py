@@ -292,7 +292,11 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                 for metric in value if isinstance(value, list) else [value]:
                     if isinstance(metric, str) and metric:
                         facts.add("metric", call.cell, call.line, name=metric, api=name)
-            if kw in keywords and value not in sig.OFF_VALUES:
+            if (
+                kw in keywords
+                and value not in sig.OFF_VALUES
+                and call.last not in sig.KEYWORD_NOT_FROM.get(kw, ())
+            ):
                 kind, fields = keywords[kw]
                 facts.add(kind, call.cell, call.line, api=name, **fields)
             elif kw in seed_keywords and isinstance(value, int) and not isinstance(value, bool):

@@ -1238,6 +1238,12 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
         for k in ("ServerlessConfig", "serverless_inference_config")
     },
 }
+
+#: Calls whose keyword of the same name means something else: ``TrainingInput(distribution=...)``
+#: is how S3 data is spread over instances, not distributed training.
+KEYWORD_NOT_FROM = {
+    "distribution": ("TrainingInput", "s3_input", "ProcessingInput", "FileSystemInput"),
+}
 #: keywords (and literal dict keys) naming the metric a job reports or optimises
 METRIC_KEYWORDS = frozenset({"eval_metric", "objective_metric_name", "metric_name"})
 #: keywords whose literal False/None/"Off" means the feature is *off*
