@@ -160,3 +160,15 @@ def test_a_bad_option_value_is_a_usage_error_with_exit_code_2(args):
     line = done.stderr.strip().splitlines()[-1]
     assert line.startswith(f"jupyter wellml {args[0]}")
     assert "error:" in line and repr(args[-2] if args[0] == "card" else args[-1]) in line
+
+
+def test_every_subcommand_class_imports():
+    """The traitlets path (``WellMLApp``) names each subcommand by a dotted path: all must exist."""
+    from traitlets.utils.importstring import import_item
+
+    from jupyter_wellml.cli.app import WellMLApp
+    from jupyter_wellml.cli.base import WellMLCommand
+
+    for name, (path, _help) in WellMLApp.subcommands.items():
+        cls = import_item(path)
+        assert issubclass(cls, WellMLCommand), name

@@ -24,7 +24,7 @@ class WellMLApp(WellMLCommand):
             "Work with the lens catalog: list, show, check, export, import.",
         ),
         "review": (
-            "jupyter_wellml.cli.review.ReviewApp",
+            "jupyter_wellml.cli.review_app.ReviewApp",
             "Review notebooks and report gaps (text, json, markdown, sarif, html).",
         ),
         "sync": (
