@@ -81,10 +81,21 @@ class Facts:
         return self.items.get(kind, [])
 
     def call_index(self) -> CallIndex:
-        """Distinct call names indexed for glob lookups (computed once)."""
+        """Distinct call names indexed for glob lookups (computed once).
+
+        The index depends only on the set of names, which an edit rarely changes: the indexes of
+        the last few name sets are kept, with the glob matches they remember.
+        """
         index = self.__dict__.get("_call_index")
         if index is None:
-            index = CallIndex(self.calls_by_name())
+            names = self.calls_by_name()
+            key = frozenset(names)
+            index = _CALL_INDEXES.pop(key, None)
+            if index is None:
+                index = CallIndex(names)
+            _CALL_INDEXES[key] = index  # most recently used last
+            while len(_CALL_INDEXES) > _CALL_INDEXES_MAX:
+                del _CALL_INDEXES[next(iter(_CALL_INDEXES))]
             self.__dict__["_call_index"] = index
         return index
 
@@ -114,6 +125,10 @@ class Facts:
             return None
         text = lines[line - 1].strip()
         return text[:160] + ("…" if len(text) > 160 else "")
+
+
+_CALL_INDEXES: dict[frozenset, CallIndex] = {}
+_CALL_INDEXES_MAX = 8
 
 
 class CallIndex:
@@ -154,6 +169,38 @@ class CallIndex:
 @lru_cache(maxsize=1)
 def _call_index():
     return sig.index_calls()
+
+
+_DISPATCH: dict[str, tuple] = {}
+_DISPATCH_MAX = 65536
+
+
+def _dispatch(name: str) -> tuple[tuple, bool]:
+    """The :data:`signatures.CALLS` entries a call name matches (deny globs applied), and
+    whether it is a service-client call: a pure function of the name, remembered."""
+    found = _DISPATCH.get(name)
+    if found is None:
+        by_last, by_first, anywhere = _call_index()
+        candidates = by_last.get(name.rsplit(".", 1)[-1], ())
+        first = name.split(".", 1)[0]
+        if first:
+            candidates = (*candidates, *by_first.get(first, ()))
+        if anywhere:
+            candidates = (*candidates, *anywhere)
+        entries = tuple(
+            (kind, fields)
+            for pattern, kind, fields, deny in candidates
+            if pattern.match(name) and not (deny is not None and deny.match(name))
+        )
+        if len(_DISPATCH) >= _DISPATCH_MAX:
+            _DISPATCH.clear()
+        found = _DISPATCH[name] = (entries, _service_calls().match(name))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _service_calls():
+    return sig.compile_globs(sig.SERVICE_CALLS)
 
 
 def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
@@ -258,27 +305,19 @@ def _import_facts(imports, facts: Facts) -> None:
 
 
 def _call_facts(calls: list[Call], facts: Facts) -> None:
-    by_last, by_first, anywhere = _call_index()
-    service_calls = sig.compile_globs(sig.SERVICE_CALLS)
     keywords = sig.KEYWORDS
     seed_keywords = sig.SEED_KEYWORDS
     for call in calls:
         name = call.name
-        candidates = by_last.get(call.last, ())
-        first = name.split(".", 1)[0]
-        if first:
-            candidates = (*candidates, *by_first.get(first, ()))
-        if anywhere:
-            candidates = (*candidates, *anywhere)
-        for pattern, kind, fields, deny in candidates:
-            if pattern.match(name) and not (deny is not None and deny.match(name)):
-                values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
-                if kind == "data_source" and not _data_source(call, values):
-                    continue
-                if kind == "metric" and not isinstance(values.get("name"), str):
-                    continue  # a metric named by a computed value
-                facts.add(kind, call.cell, call.line, **values)
-        if call.args and service_calls.match(name):
+        entries, service_call = _dispatch(name)
+        for kind, fields in entries:
+            values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
+            if kind == "data_source" and not _data_source(call, values):
+                continue
+            if kind == "metric" and not isinstance(values.get("name"), str):
+                continue  # a metric named by a computed value
+            facts.add(kind, call.cell, call.line, **values)
+        if call.args and service_call:
             service = call.args[0] if isinstance(call.args[0], str) else call.kw("service_name")
             if isinstance(service, str) and service in sig.SERVICES:
                 kind, fields = sig.SERVICES[service]
