@@ -50,7 +50,6 @@ def in_process(files: list[Path]) -> dict:
     from jupyter_wellml.catalog import load_catalog
     from jupyter_wellml.inspection import facts as facts_module
     from jupyter_wellml.inspection import review
-    from jupyter_wellml.inspection.source import analyse_cell
 
     catalog = load_catalog(data_dirs=False)
     tm = TransformerManager()
@@ -61,8 +60,7 @@ def in_process(files: list[Path]) -> dict:
         floors.append(min(floor_ms(raw, tm) for _ in range(3)))
         times = []
         for _ in range(3):
-            analyse_cell.cache_clear()
-            facts_module._SECRETS_CACHE.clear()
+            facts_module.clear_caches()
             started = time.perf_counter()
             try:
                 review(raw, catalog)

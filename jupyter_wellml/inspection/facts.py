@@ -16,7 +16,7 @@ from typing import Any
 from . import signatures as sig
 from .installs import classify, installs_in_args, installs_in_command
 from .notebook import Notebook, output_text
-from .pyscan import NOT_LITERAL, Call, Scanner
+from .pyscan import NOT_LITERAL, Call, CellScan, Scanner
 from .source import CellCode, analyse_cell
 
 #: Fact kinds and the key each has in the review's ``facts`` object.
@@ -216,32 +216,149 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
         _execution_order(nb, facts)
         return facts
     scanner = Scanner()
-    codes: dict[int, CellCode] = {}
+    done: list[tuple[int, _CellFacts]] = []
     for cell in nb.cells:
         if cell.cell_type != "code" or not cell.source.strip():
             continue
-        code = analyse_cell(cell.source)
-        codes[cell.index] = code
-        if code.nodes is not None:
-            scanner.add(code.nodes, cell.index, code.offset)
-        elif code.error is not None and code.language == "python":
-            line, message = code.error
+        found = _cell_facts(scanner, cell.source, cell.index)
+        done.append((cell.index, found))
+        if found.error is not None:
+            line, message = found.error
             facts.errors.append(
                 {"cell": cell.index, "line": line, "message": f"syntax error: {message}"}
             )
-        _magic_facts(cell.index, code, facts)
-    index = scanner.index
-    facts.calls = index.calls
-    _import_facts(index.imports, facts)
-    _call_facts(index.calls, facts)
-    _training_loops(index.calls, facts)
-    _path_facts(index.strings, facts)
+        for line, word in found.phase_lines:
+            facts.phase_lines.append((cell.index, line, word))
+        _replay(found.magic, cell.index, facts)
+    # the per-cell facts, in the order passes over the whole notebook's imports, then calls,
+    # (then training loops), then strings add them
+    for index, found in done:
+        _replay(found.imports, index, facts)
+    for index, found in done:
+        _replay(found.calls, index, facts)
+    facts.calls = scanner.index.calls
+    _training_loops(facts.calls, facts)
+    for index, found in done:
+        _replay(found.paths, index, facts)
     _artifact_versions(facts)
     _execution_order(nb, facts)
     if secrets:
         _secret_facts(nb, facts)
     _dedupe(facts)
     return facts
+
+
+FactLog = tuple[tuple[str, "int | None", dict[str, Any]], ...]  # (kind, line, fields)
+
+
+@dataclass(frozen=True, slots=True)
+class _CellFacts:
+    """The facts one code cell gives, without its cell index (added when they are replayed)."""
+
+    scan: CellScan | None
+    error: tuple[int | None, str] | None
+    phase_lines: tuple[tuple[int, str], ...]
+    magic: FactLog
+    imports: FactLog
+    calls: FactLog
+    paths: FactLog
+
+
+class _Recorder:
+    """Stands in for :class:`Facts` while one cell's facts are worked out, to log them."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, int | None, dict[str, Any]]] = []
+        self.phase_lines: list[tuple[int, int, str]] = []
+
+    def add(self, fact: str, cell: int | None, line: int | None, /, **fields: Any) -> None:
+        self.log.append((fact, line, fields))
+
+    def take(self) -> FactLog:
+        out, self.log = tuple(self.log), []
+        return out
+
+
+#: cell source -> the facts it gave with the aliases and constants it read (a few per source)
+_CELL_CACHE: dict[str, list[_CellFacts]] = {}
+_CELL_CACHE_MAX = 8192
+_CELL_VARIANTS = 4
+
+
+def _cell_facts(scanner: Scanner, source: str, cell: int) -> _CellFacts:
+    """One code cell's facts, fed through ``scanner``.
+
+    They are a pure function of the cell's source and of what the cell read from the aliases
+    and constants of the cells above (``import pandas as pd`` in cell 1 decides what
+    ``pd.read_csv`` in cell 40 is), so they are remembered under the source together with those
+    reads, and replayed when a later review's earlier cells leave the same values for them.
+    """
+    variants = _CELL_CACHE.get(source)
+    if variants:
+        for found in variants:
+            if found.scan is None:
+                return found
+            if scanner.can_replay(found.scan):
+                scan = scanner.replay(found.scan, cell)
+                return found if scan is found.scan else _replace_scan(found, scan)
+    code = analyse_cell(source)
+    scan = scanner.scan(code.nodes, cell, code.offset) if code.nodes is not None else None
+    error = code.error if code.nodes is None and code.language == "python" else None
+    rec = _Recorder()
+    _magic_facts(cell, code, rec)  # type: ignore[arg-type]
+    magic = rec.take()
+    logs: list[FactLog] = [(), (), ()]
+    if scan is not None:
+        _import_facts(scan.imports, rec)  # type: ignore[arg-type]
+        logs[0] = rec.take()
+        _call_facts(list(scan.calls), rec)  # type: ignore[arg-type]
+        logs[1] = rec.take()
+        _path_facts(scan.strings, rec)  # type: ignore[arg-type]
+        logs[2] = rec.take()
+    found = _CellFacts(
+        scan,
+        error,
+        tuple((line, word) for _, line, word in rec.phase_lines),
+        magic,
+        *logs,
+    )
+    if variants is None:
+        if len(_CELL_CACHE) >= _CELL_CACHE_MAX:
+            _CELL_CACHE.clear()
+        variants = _CELL_CACHE[source] = []
+    variants.insert(0, found)
+    del variants[_CELL_VARIANTS:]
+    return found
+
+
+def clear_caches() -> None:
+    """Forget everything remembered between reviews (for benchmarks of a first review)."""
+    analyse_cell.cache_clear()
+    _CELL_CACHE.clear()
+    _CALL_INDEXES.clear()
+    _DISPATCH.clear()
+    _SECRETS_CACHE.clear()
+
+
+def _replace_scan(found: _CellFacts, scan: CellScan) -> _CellFacts:
+    return _CellFacts(
+        scan,
+        found.error,
+        found.phase_lines,
+        found.magic,
+        found.imports,
+        found.calls,
+        found.paths,
+    )
+
+
+def _replay(log: FactLog, cell: int, facts: Facts) -> None:
+    items = facts.items
+    for kind, line, fields in log:
+        found = items.get(kind)
+        if found is None:
+            found = items[kind] = []
+        found.append({"cell": cell, "line": line, **fields})
 
 
 # --------------------------------------------------------------------------- magics and shell

@@ -54,6 +54,36 @@ class Literal:
     line: int
 
 
+#: a key a cell read while it was not in the table
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "<absent>"})()
+
+
+class Watched(dict):
+    """A name table that notes, for the cell being scanned, what the cell depends on: the value
+    each key had when the cell first read it (unless the cell wrote it first), and the keys the
+    cell wrote. Only ``get``, item assignment and ``pop`` are used on these tables."""
+
+    __slots__ = ("reads", "writes")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: dict[str, Any] = {}
+        self.writes: set[str] = set()
+
+    def get(self, key, default=None):
+        if key not in self.reads and key not in self.writes:
+            self.reads[key] = dict.get(self, key, ABSENT)
+        return dict.get(self, key, default)
+
+    def __setitem__(self, key, value) -> None:
+        self.writes.add(key)
+        dict.__setitem__(self, key, value)
+
+    def pop(self, key, *default):
+        self.writes.add(key)
+        return dict.pop(self, key, *default)
+
+
 @dataclass
 class CodeIndex:
     """Everything the fact extractors read, for a whole notebook."""
@@ -64,8 +94,39 @@ class CodeIndex:
     assigned: list[tuple[str, Any, int, int]] = field(
         default_factory=list
     )  # (target, literal, cell, line)
-    names: dict[str, str] = field(default_factory=dict)
-    consts: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=Watched)
+    consts: dict[str, Any] = field(default_factory=Watched)
+
+
+@dataclass(frozen=True, slots=True)
+class CellScan:
+    """What scanning one cell read from the name tables and added to the index.
+
+    Scanning is a pure function of the cell's code and of the ``reads`` (aliases and constants
+    the cell looked up, with the values they had), so a later review whose tables hold the same
+    values for those keys can :meth:`Scanner.replay` the scan instead of walking the code again.
+    """
+
+    cell: int
+    reads: tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]]  # names, consts
+    writes: tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]]  # final values
+    imports: tuple[Import, ...]
+    calls: tuple[Call, ...]
+    strings: tuple[Literal, ...]
+    assigned: tuple[tuple[str, Any, int, int], ...]
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal and of the same types throughout (``1`` is not ``True``; ``[1]`` is not ``(1,)``)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if type(a) is list:
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if type(a) is dict:
+        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
+    return a == b
 
 
 _KEEP = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)
@@ -138,6 +199,63 @@ class Scanner:
                     cell,
                     getattr(node.context_expr, "lineno", 0) + off,
                 )
+
+    def scan(self, nodes: tuple, cell: int, line_offset: int = 0) -> CellScan:
+        """:meth:`add` one cell (its :func:`interesting_nodes`) and return what it read and added."""
+        index = self.index
+        names, consts = index.names, index.consts
+        for table in (names, consts):
+            table.reads = {}
+            table.writes = set()
+        start = (len(index.imports), len(index.calls), len(index.strings), len(index.assigned))
+        self.add(nodes, cell, line_offset)
+        return CellScan(
+            cell,
+            (tuple(names.reads.items()), tuple(consts.reads.items())),
+            (
+                tuple((k, dict.get(names, k, ABSENT)) for k in sorted(names.writes)),
+                tuple((k, dict.get(consts, k, ABSENT)) for k in sorted(consts.writes)),
+            ),
+            tuple(index.imports[start[0] :]),
+            tuple(index.calls[start[1] :]),
+            tuple(index.strings[start[2] :]),
+            tuple(index.assigned[start[3] :]),
+        )
+
+    def can_replay(self, scan: CellScan) -> bool:
+        """Do the name tables hold, for every key ``scan`` read, the value it read then?"""
+        for table, reads in zip((self.index.names, self.index.consts), scan.reads):
+            for key, value in reads:
+                if not same_value(dict.get(table, key, ABSENT), value):
+                    return False
+        return True
+
+    def replay(self, scan: CellScan, cell: int) -> CellScan:
+        """Add a scan again (as cell ``cell``) without reading the code; returns it as added."""
+        index = self.index
+        for table, writes in zip((index.names, index.consts), scan.writes):
+            for key, value in writes:
+                if value is ABSENT:
+                    dict.pop(table, key, None)
+                else:
+                    dict.__setitem__(table, key, value)
+        if cell != scan.cell:
+            scan = CellScan(
+                cell,
+                scan.reads,
+                scan.writes,
+                tuple(Import(i.module, i.name, i.alias, cell, i.line) for i in scan.imports),
+                tuple(
+                    Call(c.name, cell, c.line, c.args, c.keywords, c.star_kwargs) for c in scan.calls
+                ),
+                tuple(Literal(x.value, cell, x.line) for x in scan.strings),
+                tuple((t, v, cell, line) for t, v, _, line in scan.assigned),
+            )
+        index.imports.extend(scan.imports)
+        index.calls.extend(scan.calls)
+        index.strings.extend(scan.strings)
+        index.assigned.extend(scan.assigned)
+        return scan
 
     def _assign(self, targets, value, cell: int, line: int) -> None:
         names, consts = self.index.names, self.index.consts
