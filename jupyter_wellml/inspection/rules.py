@@ -133,12 +133,49 @@ def _hits(items, *, key_cell="cell", key_line="line") -> list[Hit]:
     return [Hit(i.get(key_cell), i.get(key_line), i) for i in items]
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: id of a lens ``where`` mapping -> (the mapping, its keys, memo of results by field values)
+_WHERE_MEMOS: dict[int, tuple[Mapping[str, Any], tuple[str, ...], dict]] = {}
+_WHERE_MEMO_MAX = 4096
+
+
+def _where_all(items: list[dict[str, Any]], conditions: Mapping[str, Any] | None) -> list:
+    """The items that satisfy ``conditions``. A condition's result depends only on the values
+    of the fields it names, so results are remembered by those values (and their types: ``1``
+    is not ``True``) when they are plain scalars; facts repeat a lot within and across reviews."""
+    if not conditions:
+        return list(items)
+    entry = _WHERE_MEMOS.get(id(conditions))
+    if entry is None or entry[0] is not conditions:
+        if len(_WHERE_MEMOS) >= _WHERE_MEMO_MAX:
+            _WHERE_MEMOS.clear()
+        entry = _WHERE_MEMOS[id(conditions)] = (conditions, tuple(conditions), {})
+    _, keys, memo = entry
+    scalars = _SCALARS
+    found = []
+    for item in items:
+        values = tuple([item.get(k) for k in keys])
+        types = tuple([type(v) for v in values])
+        if scalars.issuperset(types):
+            key = (values, types)
+            ok = memo.get(key)
+            if ok is None:
+                if len(memo) >= _WHERE_MEMO_MAX:
+                    memo.clear()
+                ok = memo[key] = where(item, conditions)
+        else:
+            ok = where(item, conditions)
+        if ok:
+            found.append(item)
+    return found
+
+
 # --------------------------------------------------------------------------- matchers
 @matcher("fact")
 def _fact(m, ctx: Context):
     kind = m["fact"]
     items = ctx.env(kind) if kind in ENVIRONMENT_FACTS else ctx.facts.of(kind)
-    found = [i for i in items if where(i, m.get("where"))]
+    found = _where_all(items, m.get("where"))
     return _hits(found) if len(found) >= m.get("min", 1) else None
 
 
