@@ -8,8 +8,14 @@
 3. One notebook through the CLI, as a process, / ``python -c pass``, median of repeated runs:
    cold (``--no-cache``; the catalog cache is warm, as after any first run) and warm (the
    review cache holds the notebook, as in CI re-runs and pre-commit). Target: <= 6x.
+4. The sidebar and server case: a 300-cell notebook (``bench/make_notebook.py``) reviewed again
+   after each one-cell edit (a comment in one of 16 code cells changes), in-process, as a server
+   worker does it (``json.loads`` of the body, ``review()``): median and p95 over ``--edits``
+   edits, / the median floor of the same edits: ``json.loads`` of the body, every cell's source
+   joined, and the edited cell through ``TransformerManager`` and ``ast.parse`` (the work no
+   reviewer of an edited notebook can skip). Serialising the review JSON is shown apart.
 
-Usage: ``python bench/review.py [--corpus DIR] [--runs N]``
+Usage: ``python bench/review.py [--corpus DIR] [--runs N] [--edits N] [--only-edit]``
 """
 
 from __future__ import annotations
@@ -83,6 +89,70 @@ def in_process(files: list[Path]) -> dict:
     }
 
 
+def edit_bodies(edits: int) -> tuple[list[bytes], list[int]]:
+    """Request bodies of the 300-cell notebook, each with one more comment edit, and the index
+    of the cell each one edited."""
+    sys.path.insert(0, str(HERE))
+    from make_notebook import big_notebook
+
+    nb = big_notebook(300)
+    code = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    targets = code[:: max(1, len(code) // 16)][:16]
+    for i in targets:
+        src = nb["cells"][i]["source"]
+        nb["cells"][i]["source"] = "".join(src) if isinstance(src, list) else src
+    bodies, edited = [], []
+    for n in range(edits):
+        i = targets[n % len(targets)]
+        cell = nb["cells"][i]
+        cell["source"] = cell["source"].split("\n# wellml-bench-edit ", 1)[0]
+        cell["source"] += f"\n# wellml-bench-edit {n:09d}"
+        bodies.append(json.dumps(nb).encode())
+        edited.append(i)
+    return bodies, edited
+
+
+def one_cell_edit(edits: int) -> dict:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from jupyter_wellml.catalog import load_catalog
+    from jupyter_wellml.inspection import review
+
+    catalog = load_catalog(data_dirs=False)
+    tm = TransformerManager()
+    warmup = 16
+    bodies, edited = edit_bodies(edits + warmup)
+    review(json.loads(bodies[0]), catalog)  # imports and the first, cold review
+    floors, times, dumps = [], [], []
+    for n, (raw, index) in enumerate(zip(bodies, edited)):
+        started = time.perf_counter()
+        nb = json.loads(raw)
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                   for c in nb["cells"]]
+        try:
+            ast.parse(tm.transform_cell(sources[index]))
+        except SyntaxError:  # parsed and failed, like in a review
+            pass
+        floor = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        result = review(json.loads(raw), catalog)
+        took = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        json.dumps(result.to_json())
+        if n >= warmup:  # every edited cell once seen: the steady state of an editing session
+            floors.append(floor)
+            times.append(took)
+            dumps.append((time.perf_counter() - started) * 1000)
+    return {
+        "edits": len(times),
+        "floor_median_ms": statistics.median(floors),
+        "review_median_ms": statistics.median(times),
+        "review_p95_ms": statistics.quantiles(times, n=20)[18],
+        "json_median_ms": statistics.median(dumps),
+        "ratio": statistics.median(times) / statistics.median(floors),
+    }
+
+
 def median_process_ms(cmd: list[str], runs: int, env: dict) -> float:
     times = []
     for _ in range(runs):
@@ -96,7 +166,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=21, help="process runs per CLI measurement")
+    parser.add_argument("--edits", type=int, default=200, help="edits of the 300-cell notebook")
+    parser.add_argument("--only-edit", action="store_true", help="only the one-cell-edit figure")
     args = parser.parse_args()
+    e = one_cell_edit(args.edits)
+    print(f"300-cell notebook, one-cell edit, in-process, {e['edits']} edits:")
+    print(f"  floor (json.loads + sources + edited cell parsed) median: {e['floor_median_ms']:.2f} ms")
+    print(f"  json.loads + review() median: {e['review_median_ms']:.2f} ms, p95 {e['review_p95_ms']:.2f} ms"
+          f" = {e['ratio']:.1f}x the floor;  review JSON serialised: {e['json_median_ms']:.2f} ms")
+    if args.only_edit:
+        return 0
     files = sorted(args.corpus.rglob("*.ipynb"))
     if not files:
         print(f"no notebooks under {args.corpus}", file=sys.stderr)

@@ -281,7 +281,7 @@ class _Recorder:
 
 #: cell source -> the facts it gave with the aliases and constants it read (a few per source)
 _CELL_CACHE: dict[str, list[_CellFacts]] = {}
-_CELL_CACHE_MAX = 8192
+_CELL_CACHE_MAX = 4096
 _CELL_VARIANTS = 4
 
 
