@@ -228,23 +228,35 @@ def _globs(globs: tuple[str, ...]):
 def _call(m, ctx: Context):
     kws = m.get("keywords") or {}
     index = ctx.facts.call_index()
-    names: set[str] = set()
-    for glob in _globs(tuple(m["names"])):
-        names.update(index.matching(glob))
+    globs = tuple(m["names"])
+    memo = index.__dict__.setdefault("_rule_names", {})
+    names = memo.get(globs)
+    if names is None:  # the same for every notebook with these call names
+        names = set()
+        for glob in _globs(globs):
+            names.update(index.matching(glob))
+        memo[globs] = names
     if not names:
         return None
     by_name = ctx.facts.calls_by_name()
+    first = next(iter(kws), None)  # tested alone first: most calls do not have it
     found = []
     for name in names:
         for call in by_name[name]:
+            if first is not None and first not in call.keywords:
+                continue
             if kws and not all(
                 k in call.keywords and condition(call.kw(k, call.keywords[k]), c)
                 for k, c in kws.items()
             ):
                 continue
-            found.append(Hit(call.cell, call.line, {"name": call.name, "api": call.name}))
-    found.sort(key=lambda h: (h.cell, h.line))
+            found.append(Hit(call.cell, call.line, {"name": name, "api": name}))
+    found.sort(key=_cell_line)
     return found or None
+
+
+def _cell_line(hit: Hit) -> tuple:
+    return (hit.cell, hit.line)
 
 
 @matcher("record")
