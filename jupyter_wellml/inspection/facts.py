@@ -731,38 +731,47 @@ def _secret_facts(nb: Notebook, facts: Facts) -> None:
             facts.add("secret", cell, line, kind=kind, where=where)
 
 
+#: kinds whose duplicates are told apart by a few fields (other kinds: by all but via/api)
+_DEDUPE_BY_FIELDS = frozenset(
+    {
+        "training",
+        "explainability",
+        "bias_check",
+        "metric",
+        "monitoring",
+        "tracking",
+        "deployment",
+        "data_source",
+        "pipeline",
+        "tuning",
+        "automl",
+        "model_registry",
+        "artifact",
+    }
+)
+
+
 def _dedupe(facts: Facts) -> None:
     for kind, items in facts.items.items():
         seen: set = set()
         kept = []
+        by_fields = kind in _DEDUPE_BY_FIELDS
         for f in items:
-            key = tuple(sorted((k, str(v)) for k, v in f.items() if k not in ("via", "api")))
-            if kind in (
-                "training",
-                "explainability",
-                "bias_check",
-                "metric",
-                "monitoring",
-                "tracking",
-                "deployment",
-                "data_source",
-                "pipeline",
-                "tuning",
-                "automl",
-                "model_registry",
-                "artifact",
-            ):
+            if by_fields:
+                get = f.get
                 key = (
-                    f.get("cell"),
-                    f.get("line"),
-                    f.get("method"),
-                    f.get("name"),
-                    f.get("kind"),
-                    f.get("tool"),
-                    f.get("uri"),
-                    f.get("target"),
-                    f.get("format"),
+                    get("cell"),
+                    get("line"),
+                    get("method"),
+                    get("name"),
+                    get("kind"),
+                    get("tool"),
+                    get("uri"),
+                    get("target"),
+                    get("format"),
                 )
+            else:
+                key = tuple(sorted((k, str(v)) for k, v in f.items() if k not in ("via", "api")))
             if key in seen:
                 continue
             seen.add(key)

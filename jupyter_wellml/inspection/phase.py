@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..records import FoundRecord
 from .facts import Facts
@@ -73,7 +74,7 @@ class PhaseResult:
     reason: str
     regions: tuple[Region, ...]
 
-    @property
+    @cached_property
     def phases(self) -> frozenset[str]:
         found = {r.phase for r in self.regions if r.phase}
         if self.id:
@@ -247,16 +248,19 @@ def _regions(n_cells: int, markers, inferred) -> list[Region]:
             cells.append(
                 (phase, "inferred" if phase else "none", reason or "no code shows a phase here")
             )
+    # runs of cells with the same phase and source (and reason, for recorded ones) make a region
     regions: list[Region] = []
-    for i, (phase, source, reason) in enumerate(cells):
-        last = regions[-1] if regions else None
-        if (
-            last
-            and last.phase == phase
-            and last.source == source
-            and (source != "recorded" or last.reason == reason)
-        ):
-            regions[-1] = Region(last.start, i, phase, source, last.reason)
-        else:
-            regions.append(Region(i, i, phase, source, reason))
+    start = 0
+    for i in range(1, len(cells) + 1):
+        if i < len(cells):
+            phase, source, reason = cells[i]
+            head = cells[start]
+            if (
+                phase == head[0]
+                and source == head[1]
+                and (source != "recorded" or reason == head[2])
+            ):
+                continue
+        regions.append(Region(start, i - 1, *cells[start]))
+        start = i
     return regions
