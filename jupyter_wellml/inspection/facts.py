@@ -323,8 +323,8 @@ def _cell_facts(scanner: Scanner, source: str, cell: int) -> _CellFacts:
         *logs,
     )
     if variants is None:
-        if len(_CELL_CACHE) >= _CELL_CACHE_MAX:
-            _CELL_CACHE.clear()
+        while len(_CELL_CACHE) >= _CELL_CACHE_MAX:  # the oldest source goes first
+            del _CELL_CACHE[next(iter(_CELL_CACHE))]
         variants = _CELL_CACHE[source] = []
     variants.insert(0, found)
     del variants[_CELL_VARIANTS:]
