@@ -95,7 +95,7 @@ class Facts:
                 index = CallIndex(names)
             _CALL_INDEXES[key] = index  # most recently used last
             while len(_CALL_INDEXES) > _CALL_INDEXES_MAX:
-                del _CALL_INDEXES[next(iter(_CALL_INDEXES))]
+                _drop_oldest(_CALL_INDEXES)
             self.__dict__["_call_index"] = index
         return index
 
@@ -125,6 +125,14 @@ class Facts:
             return None
         text = lines[line - 1].strip()
         return text[:160] + ("…" if len(text) > 160 else "")
+
+
+def _drop_oldest(cache: dict) -> None:
+    """Remove a cache's oldest entry (tolerating another thread doing the same)."""
+    try:
+        cache.pop(next(iter(cache)), None)
+    except (StopIteration, RuntimeError):
+        pass
 
 
 _CALL_INDEXES: dict[frozenset, CallIndex] = {}
@@ -324,7 +332,7 @@ def _cell_facts(scanner: Scanner, source: str, cell: int) -> _CellFacts:
     )
     if variants is None:
         while len(_CELL_CACHE) >= _CELL_CACHE_MAX:  # the oldest source goes first
-            del _CELL_CACHE[next(iter(_CELL_CACHE))]
+            _drop_oldest(_CELL_CACHE)
         variants = _CELL_CACHE[source] = []
     variants.insert(0, found)
     del variants[_CELL_VARIANTS:]
