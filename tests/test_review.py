@@ -262,3 +262,35 @@ def test_call_globs_match_exactly_like_fnmatch():
         assert Glob(pattern).match(name) == fnmatchcase(name, pattern)
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("phase_word", "status"),
+    [("business_goal", "not_applicable"), ("model_development", "gap")],
+)
+def test_expected_evidence_is_a_gap_only_where_the_practice_applies(
+    wellml_catalog, phase_word, status
+):
+    """An agreed level of explainability expects explanations (MLPERF06-BP02, which applies to
+    model development and monitoring): a business-goal notebook is not expected to compute them."""
+    from jupyter_wellml.records.model import make_record
+
+    explain = make_record(
+        "explain", {"level": "global", "method": "shap", "audience": "officers", "rationale": "r"}
+    )
+    phase = make_record("phase", {"phase": phase_word})
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+            "wellml": {"version": 1, "records": [phase, explain]},
+        },
+        "cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "source": "x = 1",
+                   "outputs": [], "execution_count": None}],
+    }
+    doc = review(nb, wellml_catalog).to_json()
+    validate(doc)
+    assert doc["phase"]["id"] == phase_word
+    found = next(p for p in doc["practices"] if p["id"] == "MLPERF06-BP02")
+    assert found["status"] == status

@@ -329,7 +329,9 @@ def _evaluate(
         return Finding(practice, "gap", applies, gaps[:MAX_EVIDENCE] + met[:5])
     if met:
         return Finding(practice, "met", applies, met[:MAX_EVIDENCE])
-    if expects:
+    if expects and applies:
+        # absence of evidence is a gap only where the practice applies: a business-goal notebook
+        # that records an explainability decision is not expected to compute explanations yet
         return Finding(practice, "gap", applies, expects[:MAX_EVIDENCE])
     if not applies:
         where = ", ".join(practice.phases)
