@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 
 from jupyter_wellml.inspection import review
-from jupyter_wellml.inspection.notebook import output_text, read_notebook
+from jupyter_wellml.inspection.facts import secret_texts
+from jupyter_wellml.inspection.notebook import read_notebook
 
 from .conftest import CORPUS, FIXTURES, ROOT, corpus_notebooks
 
@@ -63,12 +64,8 @@ def test_secrets_prefilter_equals_detect_secrets_over_the_whole_corpus():
     differ = []
     for path in corpus_notebooks():
         nb = read_notebook(str(path))
-        lines: list[str] = []
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                lines.extend(cell.source.split("\n"))
-            for out in cell.outputs:
-                lines.extend(output_text(out).split("\n"))
+        # the same texts the engine scans (code sources, text outputs)
+        lines = [line for _, _, text in secret_texts(nb) for line in text.split("\n")]
         numbered = list(enumerate(lines, start=1))
         if scan_lines(numbered) != scanner().scan(numbered, prefilter=False):
             differ.append(str(path))

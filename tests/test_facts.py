@@ -390,17 +390,13 @@ SAMPLE = corpus_notebooks()[::10]
 @pytest.mark.skipif(not SAMPLE, reason="shared corpus not available")
 def test_prefilter_equals_detect_secrets_on_a_corpus_sample():
     """Every 10th corpus notebook: code and outputs, prefiltered vs detect-secrets on all lines."""
-    from jupyter_wellml.inspection.notebook import output_text
+    from jupyter_wellml.inspection.facts import secret_texts
     from jupyter_wellml.inspection.secrets import scan_lines, scanner
 
     for path in SAMPLE:
         nb = read_notebook(str(path))
-        lines: list[str] = []
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                lines.extend(cell.source.split("\n"))
-            for out in cell.outputs:
-                lines.extend(output_text(out).split("\n"))
+        # the same texts the engine scans (code sources, text outputs)
+        lines = [line for _, _, text in secret_texts(nb) for line in text.split("\n")]
         numbered = list(enumerate(lines, start=1))
         assert scan_lines(numbered) == scanner().scan(numbered, prefilter=False), path
 

@@ -44,19 +44,6 @@ _SHELL_DATA = re.compile(
 )
 _URI_TOKEN = re.compile(r"""((?:s3|gs|https?|ftp|hdfs|abfss?|wasbs?)://[^\s'"`)]+)""")
 OBJECTIVE_TYPES = ("Maximize", "Minimize")
-#: readers whose input is always in S3, even when the notebook computes the URI
-S3_READERS = frozenset(
-    {
-        "sagemaker.s3.S3Downloader.download",
-        "sagemaker.s3.S3Downloader.read_file",
-        "sagemaker.s3.S3Downloader.list",
-        "sagemaker.inputs.TrainingInput",
-        "sagemaker.TrainingInput",
-        "sagemaker.session.s3_input",
-        "sagemaker.s3_input",
-        "sagemaker.inputs.TransformInput",
-    }
-)
 #: paths that name a trained model, read to deploy or inspect it: not data sets
 _MODEL_FILE = re.compile(r"model", re.I)
 _DATA_EXTENSIONS = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".txt", ".libsvm", ".xlsx")
@@ -507,7 +494,7 @@ def _data_source(call: Call, values: dict[str, Any]) -> bool:
         uri = next((v for v in uri if isinstance(v, str)), None)
     if uri is None or uri is NOT_LITERAL or not isinstance(uri, str):
         values["uri"] = "(computed)"
-        values.setdefault("kind", "s3" if name in S3_READERS else "unknown")
+        values.setdefault("kind", "s3" if name in sig.S3_READERS else "unknown")
         return True
     base = uri.rstrip("/").rsplit("/", 1)[-1]
     if _MODEL_FILE.search(base) and not base.lower().endswith(_DATA_EXTENSIONS):
@@ -705,10 +692,10 @@ _SECRETS_CACHE: dict[str, tuple] = {}
 _SECRETS_CACHE_MAX = 16384
 
 
-def _secret_facts(nb: Notebook, facts: Facts) -> None:
-    """Secrets in code cells and text outputs. Each text is scanned once per process (cached by
-    content), and all texts not seen yet are scanned together in one pass."""
-    texts: list[tuple[int, str, str]] = []  # (cell, where, text)
+def secret_texts(nb: Notebook) -> list[tuple[int, str, str]]:
+    """What the secrets scan reads: ``(cell index, "code" | "output", text)`` for every code
+    cell's source and every text output, in notebook order."""
+    texts: list[tuple[int, str, str]] = []
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.source:
             texts.append((cell.index, "code", cell.source))
@@ -716,6 +703,13 @@ def _secret_facts(nb: Notebook, facts: Facts) -> None:
             text = output_text(out)
             if text:
                 texts.append((cell.index, "output", text))
+    return texts
+
+
+def _secret_facts(nb: Notebook, facts: Facts) -> None:
+    """Secrets in code cells and text outputs. Each text is scanned once per process (cached by
+    content), and all texts not seen yet are scanned together in one pass."""
+    texts = secret_texts(nb)
     todo = [t for t in texts if t[2] not in _SECRETS_CACHE]
     if todo:
         from .secrets import scan_lines

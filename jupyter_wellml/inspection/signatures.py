@@ -43,6 +43,18 @@ def api(call: Call) -> str:
 
 
 # --------------------------------------------------------------------------- data sources
+#: readers whose input is always in S3, even when the notebook computes the URI
+S3_READERS = (
+    "sagemaker.s3.S3Downloader.download",
+    "sagemaker.s3.S3Downloader.read_file",
+    "sagemaker.s3.S3Downloader.list",
+    "sagemaker.inputs.TrainingInput",
+    "sagemaker.TrainingInput",
+    "sagemaker.session.s3_input",
+    "sagemaker.s3_input",
+    "sagemaker.inputs.TransformInput",
+)
+
 READERS = (
     "pandas.read_csv",
     "pandas.read_parquet",
@@ -85,14 +97,7 @@ READERS = (
     "imageio.imread",
     "librosa.load",
     "soundfile.read",
-    "sagemaker.s3.S3Downloader.download",
-    "sagemaker.s3.S3Downloader.read_file",
-    "sagemaker.s3.S3Downloader.list",
-    "sagemaker.inputs.TrainingInput",
-    "sagemaker.TrainingInput",
-    "sagemaker.session.s3_input",
-    "sagemaker.s3_input",
-    "sagemaker.inputs.TransformInput",
+    *S3_READERS,
     "sagemaker.processing.ProcessingInput",
     "tensorflow.data.TFRecordDataset",
     "tensorflow.data.experimental.make_csv_dataset",
