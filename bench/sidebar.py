@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _start_lab
+from tests.browser.conftest import CHROMIUM, _start_lab, launch_chromium
 from tests.browser.helpers import SIDEBAR, open_notebook, open_sidebar, wait_first_review
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "sagemaker-examples"
@@ -105,14 +105,7 @@ def measure_browser(edits: int, notebook: Path) -> dict:
         (server.root / name).write_text(json.dumps(nb))
         code_cells = [i for i, c in enumerate(nb["cells"]) if c.get("cell_type") == "code"]
         with sync_playwright() as p:
-            ctx = p.chromium.launch_persistent_context(
-                str(base / "profile"),
-                executable_path=CHROMIUM,
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1400, "height": 900},
-                env={**os.environ, "HOME": str(base)},
-            )
+            ctx = launch_chromium(p, base / "profile", home=base)
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
             panel = open_notebook(page, server, name, kernel=False)
             open_sidebar(page)

@@ -190,6 +190,19 @@ def mismatched_lab_server(tmp_path_factory):
     yield from _start_lab(base, [f"--LabApp.extra_labextensions_path={copy.parent}"])
 
 
+def launch_chromium(playwright, profile: Path, *, home: Path):
+    """Debian chromium, headless, with a fresh profile and nothing reaching the network
+    (the flags of CHROMIUM_ARGS); shared by the browser tests and bench/sidebar.py."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 900},
+        env={**os.environ, "HOME": str(home)},
+    )
+
+
 @pytest.fixture
 def page(tmp_path):
     """A fresh Debian chromium (fresh profile) per test; page errors are collected."""
@@ -202,14 +215,7 @@ def page(tmp_path):
 
     expect.set_options(timeout=30_000)
     with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900},
-            env={**os.environ, "HOME": str(tmp_path)},
-        )
+        ctx = launch_chromium(p, tmp_path / "chromium-profile", home=tmp_path)
         ctx.set_default_timeout(60_000)
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
         page.wellml_errors = []
