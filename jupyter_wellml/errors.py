@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .values import Frozen
 
 
 class WellMLError(Exception):
     """Base class: a problem the user can fix, with a message naming what and where."""
 
 
-@dataclass(frozen=True)
-class LensIssue:
+class LensIssue(Frozen):
     """One problem found while loading a lens: ``file:line: pointer: message``."""
 
-    path: str
-    line: int | None
-    pointer: str
-    message: str
-    severity: str = "error"  # "error" (the item was skipped) or "warning"
+    __slots__ = ("line", "message", "path", "pointer", "severity")
+
+    def __init__(
+        self, path: str, line: int | None, pointer: str, message: str, severity: str = "error"
+    ) -> None:
+        self._set(
+            path=path,
+            line=line,
+            pointer=pointer,
+            message=message,
+            severity=severity,  # "error" (the item was skipped) or "warning"
+        )
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -210,3 +210,27 @@ def test_html_report_is_self_contained_with_inline_svg(tmp_path):
     assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html, re.I)
     assert not re.search(r"@import", html)
     assert "<script src" not in html.lower() and "<link" not in html.lower()
+
+
+def test_a_cold_review_imports_nothing_heavy(tmp_path):
+    """The quick start (issue: a one-notebook CLI run within 6x a bare Python): a review without
+    any cache imports neither the notebook, YAML and schema libraries nor dataclasses, pathlib
+    or shutil, and finishes through the console script's own ``main``."""
+    probe = (
+        "import sys\n"
+        "from jupyter_wellml.cli import main as m\n"
+        "try:\n"
+        f"    m.main(['review', {str(UNPINNED)!r}, '--no-cache', '--no-data-dirs', '--fail-on', 'never',"
+        " '--output', '/dev/null'])\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "heavy = ('nbformat', 'IPython', 'traitlets', 'jupyter_core', 'yaml', 'jsonschema',\n"
+        "         'detect_secrets', 'packaging', 'dataclasses', 'inspect', 'pathlib', 'shutil')\n"
+        "print(code, sorted(h for h in heavy if h in sys.modules))\n"
+    )
+    env = {**os.environ, "WELLML_CACHE_DIR": str(tmp_path)}
+    # the first run fills the catalog and secrets-prefilter caches, as after any first use
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert again.stdout.split() == ["0", "[]"], again.stdout + again.stderr

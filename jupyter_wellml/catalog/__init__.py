@@ -16,7 +16,7 @@ _EXPORTS = {
     "default_lens_dirs": ".loader",
     "discover": ".loader",
     "check_lens_dir": ".loader",
-    "load_catalog": ".loader",
+    "load_catalog": ".cache",
     "Alias": ".model",
     "LensInfo": ".model",
     "Phase": ".model",
@@ -46,8 +46,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .cache import load_catalog
     from .catalog import Catalog, IdMatch, normalize_id
-    from .loader import builtin_lens_root, check_lens_dir, default_lens_dirs, discover, load_catalog
+    from .loader import builtin_lens_root, check_lens_dir, default_lens_dirs, discover
     from .model import Alias, LensInfo, Phase, Pillar, Practice, Principle, Rule, Source
 
 

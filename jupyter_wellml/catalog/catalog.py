@@ -10,10 +10,10 @@ can name two practices; then every candidate is returned by :meth:`Catalog.looku
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LensIssue, UnknownPracticeError
+from ..values import Frozen
 from .model import Alias, LensInfo, Phase, Pillar, Practice, Principle, Rule, Source
 
 _QUALIFIED = re.compile(
@@ -36,12 +36,16 @@ def normalize_id(text: str) -> str:
     return "-".join(parts)
 
 
-@dataclass(frozen=True)
-class IdMatch:
+class IdMatch(Frozen):
     """A practice that an id names, and how: ``current`` or the edition of the alias."""
 
-    practice: Practice
-    how: str
+    __slots__ = ("how", "practice")
+
+    def __init__(self, practice: Practice, how: str) -> None:
+        self._set(
+            practice=practice,
+            how=how,
+        )
 
 
 class Catalog:

@@ -9,10 +9,8 @@ practice of another lens only through an ``override:`` file that names it.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,15 +22,7 @@ if TYPE_CHECKING:
     from .yamlsource import YamlDocument
 
 from . import locate
-from .locate import (  # noqa: F401 - part of this module's API
-    CACHE_FORMAT,
-    LENS_FILE,
-    PRACTICES_DIR,
-    cache_dir,
-    catalog_fingerprint,
-    fingerprint,
-    lens_files,
-)
+from .locate import LENS_FILE, PRACTICES_DIR, lens_files  # noqa: F401 - part of this module's API
 
 
 def builtin_lens_root() -> Path:
@@ -49,51 +39,21 @@ def discover(paths: Iterable[os.PathLike | str]) -> list[Path]:
     return [Path(p) for p in locate.discover(paths)]
 
 
-def default_lens_dirs(lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True) -> list[Path]:
+def default_lens_dirs(
+    lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True
+) -> list[Path]:
     return [Path(p) for p in locate.default_lens_dirs(lens_paths, data_dirs=data_dirs)]
 
 
 # --------------------------------------------------------------------------- loading
-def load_catalog(
-    lens_paths: Sequence[os.PathLike | str] = (),
-    *,
-    data_dirs: bool = True,
-    cache: bool = True,
-) -> Catalog:
-    """The catalog of the built-in lens plus team lenses (data dirs and ``lens_paths``).
-
-    Problems never raise: they are in ``catalog.issues``. The result is cached on disk
-    (``$WELLML_CACHE_DIR`` or the user cache directory), keyed by every lens file's path,
-    size and modification time, so an unchanged catalog loads without YAML or jsonschema.
-    """
-    dirs = default_lens_dirs(lens_paths, data_dirs=data_dirs)
-    return load_lens_dirs(dirs, cache=cache)
+from .cache import load_catalog, load_lens_dirs  # noqa: E402, F401 - part of this module's API
 
 
-def load_lens_dirs(dirs: Sequence[Path], *, cache: bool = True) -> Catalog:
-    key = fingerprint(dirs)
-    cache_file = Path(cache_dir()) / f"catalog-{key}.json" if cache else None
-    if cache_file is not None:
-        try:
-            data = json.loads(cache_file.read_text("utf-8"))
-            if data.get("format") == CACHE_FORMAT:
-                return Catalog.from_json(data["catalog"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    catalog = _Merger(builtin_root=Path(builtin_lens_root())).merge(
-        dirs, fingerprint=key
-    )  # YAML + jsonschema only here
-    if cache_file is not None:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(
-                json.dumps({"format": CACHE_FORMAT, "catalog": catalog.to_json()}), "utf-8"
-            )
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass  # a read-only home must not break reviews
-    return catalog
+def merge_lens_dirs(dirs: Sequence[os.PathLike | str], *, fingerprint: str = "") -> Catalog:
+    """Read, validate and merge these lens folders (no cache: see :func:`.cache.load_lens_dirs`)."""
+    return _Merger(builtin_root=Path(builtin_lens_root())).merge(
+        [Path(d) for d in dirs], fingerprint=fingerprint
+    )
 
 
 def check_lens_dir(path: os.PathLike | str) -> tuple[Catalog, list[LensIssue]]:
@@ -446,8 +406,7 @@ class _Merger:
         }
         if "phases" in data:
             changes["phases"] = tuple(data["phases"])
-        self.practices[target] = replace(
-            original,
+        self.practices[target] = original.replace(
             **changes,
             rules=tuple(rules.values()),
             overridden_by=(*original.overridden_by, f"{lens_id} ({path})"),

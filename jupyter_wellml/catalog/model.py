@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from ..values import Frozen
 
 EFFECTS = ("met", "gap", "expect")
 RISKS = ("high", "medium")
 EVIDENCE = ("detect", "record", "attest")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Frozen):
     """Where a catalog item was defined (for messages and for ``lens show``)."""
 
-    path: str
-    line: int | None = None
+    __slots__ = ("line", "path")
+
+    def __init__(self, path: str, line: int | None = None) -> None:
+        self._set(
+            path=path,
+            line=line,
+        )
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
-class Phase:
-    id: str
-    name: str
-    summary: str
-    words: tuple[str, ...] = ()
+class Phase(Frozen):
+    __slots__ = ("id", "name", "summary", "words")
+
+    def __init__(self, id: str, name: str, summary: str, words: tuple[str, ...] = ()) -> None:
+        self._set(
+            id=id,
+            name=name,
+            summary=summary,
+            words=words,
+        )
 
     def to_json(self) -> dict:
         return {
@@ -37,14 +46,26 @@ class Phase:
         }
 
 
-@dataclass(frozen=True)
-class Pillar:
-    id: str
-    name: str
-    prefix: str | None = None
-    wa_tool_id: str | None = None
-    summary: str | None = None
-    lens: str = ""
+class Pillar(Frozen):
+    __slots__ = ("id", "lens", "name", "prefix", "summary", "wa_tool_id")
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        prefix: str | None = None,
+        wa_tool_id: str | None = None,
+        summary: str | None = None,
+        lens: str = "",
+    ) -> None:
+        self._set(
+            id=id,
+            name=name,
+            prefix=prefix,
+            wa_tool_id=wa_tool_id,
+            summary=summary,
+            lens=lens,
+        )
 
     def to_json(self) -> dict:
         return {
@@ -56,38 +77,57 @@ class Pillar:
         }
 
 
-@dataclass(frozen=True)
-class Principle:
-    id: str
-    name: str
-    summary: str
+class Principle(Frozen):
+    __slots__ = ("id", "name", "summary")
+
+    def __init__(self, id: str, name: str, summary: str) -> None:
+        self._set(
+            id=id,
+            name=name,
+            summary=summary,
+        )
 
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "summary": self.summary}
 
 
-@dataclass(frozen=True)
-class Alias:
-    id: str
-    edition: str
+class Alias(Frozen):
+    __slots__ = ("edition", "id")
+
+    def __init__(self, id: str, edition: str) -> None:
+        self._set(
+            id=id,
+            edition=edition,
+        )
 
     def to_json(self) -> dict:
         return {"id": self.id, "edition": self.edition}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     """One declarative detection rule of a practice.
 
     ``matcher`` is the rule's matcher as written in the lens (``kind`` plus its
     parameters); the review engine evaluates it against the notebook's facts.
     """
 
-    id: str  # "<PRACTICE-ID>/<rule-id>"
-    effect: str
-    message: str
-    matcher: dict[str, Any]
-    source: Source | None = None
+    __slots__ = ("effect", "id", "matcher", "message", "source")
+
+    def __init__(
+        self,
+        id: str,
+        effect: str,
+        message: str,
+        matcher: dict[str, Any],
+        source: Source | None = None,
+    ) -> None:
+        self._set(
+            id=id,
+            effect=effect,
+            message=message,
+            matcher=matcher,
+            source=source,
+        )
 
     @property
     def kind(self) -> str:
@@ -97,25 +137,68 @@ class Rule:
         return {"id": self.id, "effect": self.effect, "message": self.message, **self.matcher}
 
 
-@dataclass(frozen=True)
-class Practice:
-    id: str
-    title: str
-    pillar: str
-    phase: str
-    risk: str
-    summary: str
-    guidance: str
-    evidence: str
-    lens: str
-    aliases: tuple[Alias, ...] = ()
-    question: str | None = None
-    docs: str | None = None
-    phases: tuple[str, ...] = ()
-    magic: str | None = None
-    rules: tuple[Rule, ...] = ()
-    source: Source | None = None
-    overridden_by: tuple[str, ...] = field(default=(), compare=False)
+class Practice(Frozen):
+    __slots__ = (
+        "aliases",
+        "docs",
+        "evidence",
+        "guidance",
+        "id",
+        "lens",
+        "magic",
+        "overridden_by",
+        "phase",
+        "phases",
+        "pillar",
+        "question",
+        "risk",
+        "rules",
+        "source",
+        "summary",
+        "title",
+    )
+    # which override changed a practice is not part of what the practice is
+    _compare = tuple(name for name in __slots__ if name != "overridden_by")
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        pillar: str,
+        phase: str,
+        risk: str,
+        summary: str,
+        guidance: str,
+        evidence: str,
+        lens: str,
+        aliases: tuple[Alias, ...] = (),
+        question: str | None = None,
+        docs: str | None = None,
+        phases: tuple[str, ...] = (),
+        magic: str | None = None,
+        rules: tuple[Rule, ...] = (),
+        source: Source | None = None,
+        overridden_by: tuple[str, ...] = (),
+    ) -> None:
+        self._set(
+            id=id,
+            title=title,
+            pillar=pillar,
+            phase=phase,
+            risk=risk,
+            summary=summary,
+            guidance=guidance,
+            evidence=evidence,
+            lens=lens,
+            aliases=aliases,
+            question=question,
+            docs=docs,
+            phases=phases,
+            magic=magic,
+            rules=rules,
+            source=source,
+            overridden_by=overridden_by,
+        )
 
     @property
     def all_ids(self) -> tuple[str, ...]:
@@ -149,15 +232,28 @@ class Practice:
         return out
 
 
-@dataclass(frozen=True)
-class LensInfo:
-    id: str
-    title: str
-    path: str
-    edition: str | None = None
-    description: str | None = None
-    docs: str | None = None
-    builtin: bool = False
+class LensInfo(Frozen):
+    __slots__ = ("builtin", "description", "docs", "edition", "id", "path", "title")
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        path: str,
+        edition: str | None = None,
+        description: str | None = None,
+        docs: str | None = None,
+        builtin: bool = False,
+    ) -> None:
+        self._set(
+            id=id,
+            title=title,
+            path=path,
+            edition=edition,
+            description=description,
+            docs=docs,
+            builtin=builtin,
+        )
 
     def to_json(self) -> dict:
         return {

@@ -47,13 +47,13 @@ import math
 import re
 import shutil
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import WellMLError
+from ..values import Frozen, Value
 from .catalog import Catalog, normalize_id
 from .loader import LENS_FILE, PRACTICES_DIR, builtin_lens_root, discover
 from .model import Phase, Pillar, Practice
@@ -808,8 +808,7 @@ def _export_choice(cid: str, practice: Practice) -> dict:
 
 
 # =========================================================================== import
-@dataclass
-class ImportResult:
+class ImportResult(Value):
     """What :func:`import_wa_lens` wrote.
 
     Attributes
@@ -832,25 +831,62 @@ class ImportResult:
         Quirks of the file that were tolerated, and what was done about each.
     """
 
-    folder: Path
-    lens_id: str
-    title: str
-    pillars: int = 0
-    questions: int = 0
-    practices: int = 0
-    skipped_choices: int = 0
-    new_pillars: tuple[str, ...] = ()
-    files: tuple[Path, ...] = ()
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = (
+        "files",
+        "folder",
+        "lens_id",
+        "new_pillars",
+        "pillars",
+        "practices",
+        "questions",
+        "skipped_choices",
+        "title",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        folder: Path,
+        lens_id: str,
+        title: str,
+        pillars: int = 0,
+        questions: int = 0,
+        practices: int = 0,
+        skipped_choices: int = 0,
+        new_pillars: tuple[str, ...] = (),
+        files: tuple[Path, ...] = (),
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.folder = folder
+        self.lens_id = lens_id
+        self.title = title
+        self.pillars = pillars
+        self.questions = questions
+        self.practices = practices
+        self.skipped_choices = skipped_choices
+        self.new_pillars = new_pillars
+        self.files = files
+        self.warnings = [] if warnings is None else warnings
 
 
-@dataclass(frozen=True)
-class _Builtin:
-    lens_ids: frozenset[str]
-    phases: tuple[str, ...]
-    pillars: frozenset[str]
-    framework: dict[str, str]
-    practice_ids: frozenset[str]
+class _Builtin(Frozen):
+    __slots__ = ("framework", "lens_ids", "phases", "pillars", "practice_ids")
+
+    def __init__(
+        self,
+        lens_ids: frozenset[str],
+        phases: tuple[str, ...],
+        pillars: frozenset[str],
+        framework: dict[str, str],
+        practice_ids: frozenset[str],
+    ) -> None:
+        self._set(
+            lens_ids=lens_ids,
+            phases=phases,
+            pillars=pillars,
+            framework=framework,
+            practice_ids=practice_ids,
+        )
 
 
 _ID_IN_YAML = re.compile(r"\b(?:id|override):\s*[\"']?([A-Za-z][A-Za-z0-9_-]+)")

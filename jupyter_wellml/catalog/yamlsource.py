@@ -6,9 +6,9 @@ is refused with the line it stands on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import yaml
+
+from ..values import Value
 
 try:  # the C parser is ~10x faster; the Python one is the fallback
     _Loader = yaml.CSafeLoader
@@ -55,12 +55,14 @@ def pointer_of(parts) -> str:
     return "".join("/" + escape_pointer_token(p) for p in parts)
 
 
-@dataclass
-class YamlDocument:
+class YamlDocument(Value):
     """The data of one YAML file and the 1-based line of every JSON pointer in it."""
 
-    data: object
-    lines: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("data", "lines")
+
+    def __init__(self, data: object, lines: dict[str, int] | None = None) -> None:
+        self.data = data
+        self.lines = {} if lines is None else lines
 
     def line_of(self, pointer: str) -> int | None:
         """Line of ``pointer``, or of its nearest parent that has one."""

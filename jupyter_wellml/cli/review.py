@@ -35,9 +35,27 @@ SKIP_DIRS = {
 ENGINE = f"{__version__}-1"  # bump the suffix when review output changes without a version change
 
 
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's help formatter, given the terminal's width.
+
+    Left to itself, argparse asks :func:`shutil.get_terminal_size` at every ``add_argument``, and
+    importing :mod:`shutil` (with bz2 and lzma) costs about 3 ms of every run. This reads the
+    width the same way: ``$COLUMNS``, else the terminal of standard output, else 80.
+    """
+    try:
+        width = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        try:
+            width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            width = 80
+    return argparse.HelpFormatter(prog, width=max(width - 2, 20))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jupyter wellml review",
+        formatter_class=_help_formatter,
         description="Review notebooks against the AWS Well-Architected Machine Learning Lens.",
         epilog=(
             "Text lines read PATH:cell N:line M: ID [risk] message (cells and lines counted from 1). "
@@ -178,13 +196,28 @@ class _Cache:
 _STATE: dict[str, Any] = {}
 
 
+def _catalog(lens_paths: list[str], data_dirs: bool, fingerprint: str):
+    """The catalog, loaded once per process (``fingerprint``: of these lens folders, just computed)."""
+    key = (tuple(lens_paths), data_dirs, fingerprint)
+    if _STATE.get("catalog_key") != key:
+        from ..catalog.cache import load_catalog
+
+        _STATE["catalog"] = load_catalog(lens_paths, data_dirs=data_dirs, fingerprint=fingerprint)
+        _STATE["catalog_key"] = key
+    return _STATE["catalog"]
+
+
 def _init_worker(
-    lens_paths: list[str], data_dirs: bool, environment, allow: list[str], deny: list[str]
+    lens_paths: list[str],
+    data_dirs: bool,
+    fingerprint: str,
+    environment,
+    allow: list[str],
+    deny: list[str],
 ) -> None:
-    from ..catalog import load_catalog
     from ..inspection.licenses import LicensePolicy
 
-    _STATE["catalog"] = load_catalog(lens_paths, data_dirs=data_dirs)
+    _catalog(lens_paths, data_dirs, fingerprint)
     _STATE["environment"] = environment
     _STATE["policy"] = LicensePolicy.from_config(allow, deny)
 
@@ -225,11 +258,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     from ..catalog.locate import catalog_fingerprint
 
     data_dirs = not args.no_data_dirs
+    args.fingerprint = catalog_fingerprint(args.lens_path, data_dirs=data_dirs)
     phase_word = args.phase
     if phase_word:
-        from ..catalog import load_catalog
-
-        catalog = load_catalog(args.lens_path, data_dirs=data_dirs)
+        catalog = _catalog(args.lens_path, data_dirs, args.fingerprint)
         found = catalog.phase(phase_word)
         if found is None:
             return _usage(
@@ -255,9 +287,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         sort_keys=True,
         default=str,
     )
-    cache = _Cache(
-        not args.no_cache, catalog_fingerprint(args.lens_path, data_dirs=data_dirs), options
-    )
+    cache = _Cache(not args.no_cache, args.fingerprint, options)
     reviews: dict[str, dict[str, Any]] = {}
     todo: list[tuple[str, bytes, str]] = []
     for path in paths:
@@ -309,7 +339,14 @@ def _review_all(
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), unit="nb", file=sys.stderr, desc="reviewing", leave=False)
-    init = (args.lens_path, data_dirs, environment, args.license_allow, args.license_deny)
+    init = (
+        args.lens_path,
+        data_dirs,
+        args.fingerprint,
+        environment,
+        args.license_allow,
+        args.license_deny,
+    )
     try:
         if args.jobs == 1 or len(todo) == 1:
             _init_worker(*init)
@@ -350,9 +387,7 @@ def _render(reviews, errors, args) -> str:
         from ..report.text import render_text
 
         return render_text(reviews, errors)
-    from ..catalog import load_catalog
-
-    catalog = load_catalog(args.lens_path, data_dirs=not args.no_data_dirs)
+    catalog = _catalog(args.lens_path, not args.no_data_dirs, args.fingerprint)
     if fmt == "markdown":
         from ..report.markdown import render_markdown
 

@@ -13,13 +13,12 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from ..errors import WellMLError
 from .licenses import LicensePolicy, license_flags, normalise
 
-PROBE = Path(__file__).with_name("probe.py")
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe.py")
 
 
 class ProbeError(WellMLError):
@@ -36,7 +35,7 @@ def probe(
     import subprocess
     import tempfile
 
-    cmd = [_resolve(python), str(PROBE)]
+    cmd = [_resolve(python), PROBE]
     try:
         done = subprocess.run(
             cmd,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..values import Frozen, Value
 from . import signatures as sig
 from .installs import classify, installs_in_args, installs_in_command
 from .notebook import Notebook, output_text
@@ -50,22 +50,47 @@ _DATA_EXTENSIONS = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".txt", ".lib
 _WELLML_PHASE = re.compile(r"^\s*%?wellml\s+phase\s+(?P<word>[\w -]+?)\s*(?:#.*)?$")
 
 
-@dataclass
-class Facts:
+class Facts(Value):
     """The facts of one notebook."""
 
-    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    inspected: bool = True
-    reason: str | None = None
-    phase_lines: list[tuple[int, int, str]] = field(
-        default_factory=list
-    )  # (cell, line, word) of %wellml phase
-    calls: list = field(default_factory=list)  # every call (pyscan.Call), for `call` rules
-    cell_lines: dict[int, list[str]] = field(default_factory=dict)  # source lines of every cell
+    __slots__ = (
+        "_memo",
+        "calls",
+        "cell_lines",
+        "errors",
+        "inspected",
+        "items",
+        "phase_lines",
+        "reason",
+    )
+
+    def __init__(
+        self,
+        items: dict[str, list[dict[str, Any]]] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        inspected: bool = True,
+        reason: str | None = None,
+        phase_lines: list[tuple[int, int, str]] | None = None,
+        calls: list | None = None,
+        cell_lines: dict[int, list[str]] | None = None,
+    ) -> None:
+        self.items = {} if items is None else items
+        self.errors = [] if errors is None else errors
+        self.inspected = inspected
+        self.reason = reason
+        self.phase_lines = (
+            [] if phase_lines is None else phase_lines
+        )  # (cell, line, word) of %wellml phase
+        self.calls = [] if calls is None else calls  # every call (pyscan.Call), for `call` rules
+        self.cell_lines = {} if cell_lines is None else cell_lines  # source lines of every cell
+        self._memo: dict[str, Any] = {}
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return self.items.get(kind, [])
+
+    def memo(self) -> dict[str, Any]:
+        """Values computed once from these facts (by the rules, say), by name."""
+        return self._memo
 
     def call_index(self) -> CallIndex:
         """Distinct call names indexed for glob lookups (computed once).
@@ -73,7 +98,7 @@ class Facts:
         The index depends only on the set of names, which an edit rarely changes: the indexes of
         the last few name sets are kept, with the glob matches they remember.
         """
-        index = self.__dict__.get("_call_index")
+        index = self._memo.get("call_index")
         if index is None:
             names = self.calls_by_name()
             key = frozenset(names)
@@ -83,17 +108,17 @@ class Facts:
             _CALL_INDEXES[key] = index  # most recently used last
             while len(_CALL_INDEXES) > _CALL_INDEXES_MAX:
                 _drop_oldest(_CALL_INDEXES)
-            self.__dict__["_call_index"] = index
+            self._memo["call_index"] = index
         return index
 
     def calls_by_name(self) -> dict[str, list]:
         """Calls grouped by qualified name (computed once)."""
-        grouped = self.__dict__.get("_calls_by_name")
+        grouped = self._memo.get("calls_by_name")
         if grouped is None:
             grouped = {}
             for call in self.calls:
                 grouped.setdefault(call.name, []).append(call)
-            self.__dict__["_calls_by_name"] = grouped
+            self._memo["calls_by_name"] = grouped
         return grouped
 
     def add(self, fact: str, cell: int | None, line: int | None, /, **fields: Any) -> None:
@@ -246,17 +271,30 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
 FactLog = tuple[tuple[str, "int | None", dict[str, Any]], ...]  # (kind, line, fields)
 
 
-@dataclass(frozen=True, slots=True)
-class _CellFacts:
+class _CellFacts(Frozen):
     """The facts one code cell gives, without its cell index (added when they are replayed)."""
 
-    scan: CellScan | None
-    error: tuple[int | None, str] | None
-    phase_lines: tuple[tuple[int, str], ...]
-    magic: FactLog
-    imports: FactLog
-    calls: FactLog
-    paths: FactLog
+    __slots__ = ("calls", "error", "imports", "magic", "paths", "phase_lines", "scan")
+
+    def __init__(
+        self,
+        scan: CellScan | None,
+        error: tuple[int | None, str] | None,
+        phase_lines: tuple[tuple[int, str], ...],
+        magic: FactLog,
+        imports: FactLog,
+        calls: FactLog,
+        paths: FactLog,
+    ) -> None:
+        self._set(
+            scan=scan,
+            error=error,
+            phase_lines=phase_lines,
+            magic=magic,
+            imports=imports,
+            calls=calls,
+            paths=paths,
+        )
 
 
 class _Recorder:

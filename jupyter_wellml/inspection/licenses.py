@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
+
+from ..values import Frozen
 
 DEFAULT_ALLOW = (
     "MIT",
@@ -149,11 +150,20 @@ def normalise(package: Mapping[str, Any]) -> tuple[str, str]:
     return "UNKNOWN", "none"
 
 
-@dataclass(frozen=True)
-class LicensePolicy:
-    allow: tuple[str, ...] = DEFAULT_ALLOW
-    deny: tuple[str, ...] = ()
-    review: tuple[str, ...] = DEFAULT_REVIEW
+class LicensePolicy(Frozen):
+    __slots__ = ("allow", "deny", "review")
+
+    def __init__(
+        self,
+        allow: tuple[str, ...] = DEFAULT_ALLOW,
+        deny: tuple[str, ...] = (),
+        review: tuple[str, ...] = DEFAULT_REVIEW,
+    ) -> None:
+        self._set(
+            allow=allow,
+            deny=deny,
+            review=review,
+        )
 
     @classmethod
     def from_config(cls, allow: Iterable[str] = (), deny: Iterable[str] = ()) -> LicensePolicy:

@@ -11,34 +11,52 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..errors import NotebookError
+from ..values import Value
 
 PYTHON_NAMES = ("python", "python2", "python3", "ipython", "ipython3", "pyspark", "pysparkkernel")
 
 
-@dataclass
-class Cell:
-    index: int
-    cell_type: str
-    source: str
-    id: str | None = None
-    execution_count: int | None = None
-    outputs: list = field(default_factory=list)
+class Cell(Value):
+    __slots__ = ("cell_type", "execution_count", "id", "index", "outputs", "source")
+
+    def __init__(
+        self,
+        index: int,
+        cell_type: str,
+        source: str,
+        id: str | None = None,
+        execution_count: int | None = None,
+        outputs: list | None = None,
+    ) -> None:
+        self.index = index
+        self.cell_type = cell_type
+        self.source = source
+        self.id = id
+        self.execution_count = execution_count
+        self.outputs = [] if outputs is None else outputs
 
 
-@dataclass
-class Notebook:
+class Notebook(Value):
     """A notebook as the review engine sees it."""
 
-    data: dict[str, Any]
-    cells: list[Cell]
-    path: str | None
-    sha256: str
-    kernel_language: str | None
+    __slots__ = ("cells", "data", "kernel_language", "path", "sha256")
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        cells: list[Cell],
+        path: str | None,
+        sha256: str,
+        kernel_language: str | None,
+    ) -> None:
+        self.data = data
+        self.cells = cells
+        self.path = path
+        self.sha256 = sha256
+        self.kernel_language = kernel_language
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -70,7 +88,8 @@ def read_notebook(
         ):
             path = path or str(source)
             try:
-                raw = Path(source).read_bytes()
+                with open(source, "rb") as fh:
+                    raw = fh.read()
             except FileNotFoundError:
                 raise NotebookError("no such file", path) from None
             except IsADirectoryError:

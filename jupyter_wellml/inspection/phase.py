@@ -10,10 +10,9 @@ the reason a person can check ("training call in cell 12").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
 
 from ..records import FoundRecord
+from ..values import Frozen
 from .facts import Facts
 
 #: fact kind → (phase, weight, words for the reason)
@@ -48,13 +47,17 @@ MAX_REPEATS = 5  # ... up to five times
 LATER_PHASE_SHARE = 0.85  # a later phase with 85% of the top score is the notebook's phase
 
 
-@dataclass(frozen=True)
-class Region:
-    start: int
-    end: int
-    phase: str | None
-    source: str  # recorded | inferred | requested | none
-    reason: str
+class Region(Frozen):
+    __slots__ = ("end", "phase", "reason", "source", "start")
+
+    def __init__(self, start: int, end: int, phase: str | None, source: str, reason: str) -> None:
+        self._set(
+            start=start,
+            end=end,
+            phase=phase,
+            source=source,  # recorded | inferred | requested | none
+            reason=reason,
+        )
 
     def to_json(self) -> dict:
         return {
@@ -66,20 +69,33 @@ class Region:
         }
 
 
-@dataclass(frozen=True)
-class PhaseResult:
-    id: str | None
-    source: str
-    confidence: float
-    reason: str
-    regions: tuple[Region, ...]
+class PhaseResult(Frozen):
+    __slots__ = ("_phases", "confidence", "id", "reason", "regions", "source")
 
-    @cached_property
+    def __init__(
+        self,
+        id: str | None,
+        source: str,
+        confidence: float,
+        reason: str,
+        regions: tuple[Region, ...],
+    ) -> None:
+        found = {r.phase for r in regions if r.phase}
+        if id:
+            found.add(id)
+        self._set(
+            id=id,
+            source=source,
+            confidence=confidence,
+            reason=reason,
+            regions=regions,
+            _phases=frozenset(found),
+        )
+
+    @property
     def phases(self) -> frozenset[str]:
-        found = {r.phase for r in self.regions if r.phase}
-        if self.id:
-            found.add(self.id)
-        return frozenset(found)
+        """Every phase of the notebook: its phase and those of its regions."""
+        return self._phases
 
     def at(self, cell: int) -> str | None:
         for r in self.regions:

@@ -10,33 +10,46 @@ Nothing is executed.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import Any
+
+from ..values import Frozen, Value
 
 NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "<expr>"})()
 
 
-@dataclass(slots=True)
-class Import:
-    module: str
-    name: str | None
-    alias: str
-    cell: int
-    line: int
+class Import(Value):
+    __slots__ = ("alias", "cell", "line", "module", "name")
+
+    def __init__(self, module: str, name: str | None, alias: str, cell: int, line: int) -> None:
+        self.module = module
+        self.name = name
+        self.alias = alias
+        self.cell = cell
+        self.line = line
 
     @property
     def qualified(self) -> str:
         return f"{self.module}.{self.name}" if self.name else self.module
 
 
-@dataclass(slots=True)
-class Call:
-    name: str  # qualified, or ".attr" when the receiver is unknown
-    cell: int
-    line: int
-    args: list[Any]  # literal values of the first positional arguments (NOT_LITERAL otherwise)
-    keywords: dict[str, Any]  # keyword → literal value (NOT_LITERAL when not a literal)
-    star_kwargs: bool = False
+class Call(Value):
+    __slots__ = ("args", "cell", "keywords", "line", "name", "star_kwargs")
+
+    def __init__(
+        self,
+        name: str,
+        cell: int,
+        line: int,
+        args: list[Any],
+        keywords: dict[str, Any],
+        star_kwargs: bool = False,
+    ) -> None:
+        self.name = name  # qualified, or ".attr" when the receiver is unknown
+        self.cell = cell
+        self.line = line
+        self.args = args  # literal values of the first positional arguments (NOT_LITERAL otherwise)
+        self.keywords = keywords  # keyword → literal value (NOT_LITERAL when not a literal)
+        self.star_kwargs = star_kwargs
 
     @property
     def last(self) -> str:
@@ -47,11 +60,13 @@ class Call:
         return default if v is NOT_LITERAL else v
 
 
-@dataclass(slots=True)
-class Literal:
-    value: str
-    cell: int
-    line: int
+class Literal(Value):
+    __slots__ = ("cell", "line", "value")
+
+    def __init__(self, value: str, cell: int, line: int) -> None:
+        self.value = value
+        self.cell = cell
+        self.line = line
 
 
 #: a key a cell read while it was not in the table
@@ -84,22 +99,29 @@ class Watched(dict):
         return dict.pop(self, key, *default)
 
 
-@dataclass
-class CodeIndex:
+class CodeIndex(Value):
     """Everything the fact extractors read, for a whole notebook."""
 
-    imports: list[Import] = field(default_factory=list)
-    calls: list[Call] = field(default_factory=list)
-    strings: list[Literal] = field(default_factory=list)
-    assigned: list[tuple[str, Any, int, int]] = field(
-        default_factory=list
-    )  # (target, literal, cell, line)
-    names: dict[str, str] = field(default_factory=Watched)
-    consts: dict[str, Any] = field(default_factory=Watched)
+    __slots__ = ("assigned", "calls", "consts", "imports", "names", "strings")
+
+    def __init__(
+        self,
+        imports: list[Import] | None = None,
+        calls: list[Call] | None = None,
+        strings: list[Literal] | None = None,
+        assigned: list[tuple[str, Any, int, int]] | None = None,
+        names: dict[str, str] | None = None,
+        consts: dict[str, Any] | None = None,
+    ) -> None:
+        self.imports = [] if imports is None else imports
+        self.calls = [] if calls is None else calls
+        self.strings = [] if strings is None else strings
+        self.assigned = [] if assigned is None else assigned  # (target, literal, cell, line)
+        self.names = Watched() if names is None else names
+        self.consts = Watched() if consts is None else consts
 
 
-@dataclass(frozen=True, slots=True)
-class CellScan:
+class CellScan(Frozen):
     """What scanning one cell read from the name tables and added to the index.
 
     Scanning is a pure function of the cell's code and of the ``reads`` (aliases and constants
@@ -107,13 +129,27 @@ class CellScan:
     values for those keys can :meth:`Scanner.replay` the scan instead of walking the code again.
     """
 
-    cell: int
-    reads: tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]]  # names, consts
-    writes: tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]]  # final values
-    imports: tuple[Import, ...]
-    calls: tuple[Call, ...]
-    strings: tuple[Literal, ...]
-    assigned: tuple[tuple[str, Any, int, int], ...]
+    __slots__ = ("assigned", "calls", "cell", "imports", "reads", "strings", "writes")
+
+    def __init__(
+        self,
+        cell: int,
+        reads: tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]],
+        writes: tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, Any], ...]],
+        imports: tuple[Import, ...],
+        calls: tuple[Call, ...],
+        strings: tuple[Literal, ...],
+        assigned: tuple[tuple[str, Any, int, int], ...],
+    ) -> None:
+        self._set(
+            cell=cell,
+            reads=reads,  # names, consts
+            writes=writes,  # final values
+            imports=imports,
+            calls=calls,
+            strings=strings,
+            assigned=assigned,
+        )
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -246,7 +282,8 @@ class Scanner:
                 scan.writes,
                 tuple(Import(i.module, i.name, i.alias, cell, i.line) for i in scan.imports),
                 tuple(
-                    Call(c.name, cell, c.line, c.args, c.keywords, c.star_kwargs) for c in scan.calls
+                    Call(c.name, cell, c.line, c.args, c.keywords, c.star_kwargs)
+                    for c in scan.calls
                 ),
                 tuple(Literal(x.value, cell, x.line) for x in scan.strings),
                 tuple((t, v, cell, line) for t, v, _, line in scan.assigned),

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import Catalog, Practice
 from ..records import FoundRecord, notebook_records
+from ..values import Value
 from .environment import environment_facts
 from .facts import FACT_KEYS, Facts, gather
 from .licenses import LicensePolicy
@@ -28,14 +28,22 @@ MAX_EVIDENCE = 20
 UNLISTED = frozenset({"shell"})
 
 
-@dataclass
-class Finding:
+class Finding(Value):
     """The status of one practice in one notebook, with its evidence."""
 
-    practice: Practice
-    status: str
-    applies: bool
-    evidence: list[dict[str, Any]] = field(default_factory=list)
+    __slots__ = ("applies", "evidence", "practice", "status")
+
+    def __init__(
+        self,
+        practice: Practice,
+        status: str,
+        applies: bool,
+        evidence: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.practice = practice
+        self.status = status
+        self.applies = applies
+        self.evidence = [] if evidence is None else evidence
 
     @property
     def risk(self) -> str | None:
@@ -59,16 +67,37 @@ class Finding:
         }
 
 
-@dataclass
-class Review:
-    notebook: Notebook
-    catalog: Catalog
-    phase: PhaseResult
-    facts: Facts
-    records: list[FoundRecord]
-    findings: list[Finding]
-    environment: Mapping[str, Any] | None = None
-    elapsed_ms: float = 0.0
+class Review(Value):
+    __slots__ = (
+        "catalog",
+        "elapsed_ms",
+        "environment",
+        "facts",
+        "findings",
+        "notebook",
+        "phase",
+        "records",
+    )
+
+    def __init__(
+        self,
+        notebook: Notebook,
+        catalog: Catalog,
+        phase: PhaseResult,
+        facts: Facts,
+        records: list[FoundRecord],
+        findings: list[Finding],
+        environment: Mapping[str, Any] | None = None,
+        elapsed_ms: float = 0.0,
+    ) -> None:
+        self.notebook = notebook
+        self.catalog = catalog
+        self.phase = phase
+        self.facts = facts
+        self.records = records
+        self.findings = findings
+        self.environment = environment
+        self.elapsed_ms = elapsed_ms
 
     def finding(self, practice_id: str) -> Finding:
         pid = self.catalog.practice(practice_id).id

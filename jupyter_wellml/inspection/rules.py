@@ -11,33 +11,48 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
 from ..records import FoundRecord
+from ..values import Frozen, Value
 from .facts import Facts
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Frozen):
     """Where a matcher found something, and the fields to fill a rule's message."""
 
-    cell: int | None
-    line: int | None
-    fields: Mapping[str, Any] = field(default_factory=dict)
+    __slots__ = ("cell", "fields", "line")
+
+    def __init__(
+        self, cell: int | None, line: int | None, fields: Mapping[str, Any] | None = None
+    ) -> None:
+        self._set(
+            cell=cell,
+            line=line,
+            fields={} if fields is None else fields,
+        )
 
 
-@dataclass
-class Context:
+class Context(Value):
     """What the matchers can look at."""
 
-    facts: Facts
-    records: list[FoundRecord]
-    phases: frozenset[str]
-    environment: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
-    cell_types: Mapping[int, str] = field(default_factory=dict)
+    __slots__ = ("cell_types", "environment", "facts", "phases", "records")
+
+    def __init__(
+        self,
+        facts: Facts,
+        records: list[FoundRecord],
+        phases: frozenset[str],
+        environment: Mapping[str, list[dict[str, Any]]] | None = None,
+        cell_types: Mapping[int, str] | None = None,
+    ) -> None:
+        self.facts = facts
+        self.records = records
+        self.phases = phases
+        self.environment = {} if environment is None else environment
+        self.cell_types = {} if cell_types is None else cell_types
 
     def env(self, kind: str) -> list[dict[str, Any]]:
         return list(self.environment.get(kind, ()))
@@ -188,7 +203,7 @@ def _import(m, ctx: Context):
 
 def _import_names(facts: Facts) -> list[tuple[dict, tuple[str, ...]]]:
     """Each import with the lower-case names a module glob may match (computed once)."""
-    names = facts.__dict__.get("_import_names")
+    names = facts.memo().get("import_names")
     if names is None:
         names = []
         for imp in facts.of("import"):
@@ -196,7 +211,7 @@ def _import_names(facts: Facts) -> list[tuple[dict, tuple[str, ...]]]:
             if imp.get("name"):
                 found.append(f"{imp['module']}.{imp['name']}".lower())
             names.append((imp, tuple(found)))
-        facts.__dict__["_import_names"] = names
+        facts.memo()["import_names"] = names
     return names
 
 

@@ -20,8 +20,9 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
+
+from ..values import Frozen
 
 # Patterns are kept as text and compiled on first use: they only matter once the prefilter has
 # kept a line, and most notebooks have none (a fresh CLI process then never compiles them).
@@ -71,10 +72,14 @@ def _identifier_not_secret(kind: str, line: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Secret:
-    kind: str
-    line: int  # 1-based line in the scanned text
+class Secret(Frozen):
+    __slots__ = ("kind", "line")
+
+    def __init__(self, kind: str, line: int) -> None:
+        self._set(
+            kind=kind,
+            line=line,  # 1-based line in the scanned text
+        )
 
 
 def is_placeholder(value: str | None) -> bool:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from ..values import Value
 
 #: Cell magics whose body is Python run in the kernel.
 PYTHON_BODY_MAGICS = frozenset(
@@ -86,29 +87,43 @@ _AUTOMAGIC = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_][\w-]*)(?:\s+(?P<arg
 _CELL_MAGIC = re.compile(r"^%%(?P<name>[\w.-]+)\s*(?P<args>.*)$")
 
 
-@dataclass
-class MagicLine:
+class MagicLine(Value):
     """A line of IPython syntax: ``kind`` is ``magic`` (``%name``), ``shell`` (``!cmd``) or ``cell_magic``."""
 
-    line: int  # 1-based line in the cell
-    kind: str
-    name: str
-    args: str
-    form: str  # magic | shell | automagic | cell_magic | cell_shell
+    __slots__ = ("args", "form", "kind", "line", "name")
+
+    def __init__(self, line: int, kind: str, name: str, args: str, form: str) -> None:
+        self.line = line  # 1-based line in the cell
+        self.kind = kind
+        self.name = name
+        self.args = args
+        self.form = form  # magic | shell | automagic | cell_magic | cell_shell
 
 
-@dataclass
-class CellCode:
+class CellCode(Value):
     """What the engine inspects of one code cell."""
 
-    python: str | None  # Python text with the cell's line numbering (None: not Python)
-    offset: int = 0  # lines to add to a line of ``python`` to get the cell line
-    magics: list[MagicLine] = field(default_factory=list)
-    language: str = "python"  # python | shell | other
-    writefile: str | None = None
-    tree: ast.Module | None = None
-    error: tuple[int | None, str] | None = None  # (cell line, message) when it cannot be parsed
-    nodes: tuple | None = None  # pyscan.interesting_nodes(tree), computed once with the cell
+    __slots__ = ("error", "language", "magics", "nodes", "offset", "python", "tree", "writefile")
+
+    def __init__(
+        self,
+        python: str | None,
+        offset: int = 0,
+        magics: list[MagicLine] | None = None,
+        language: str = "python",
+        writefile: str | None = None,
+        tree: ast.Module | None = None,
+        error: tuple[int | None, str] | None = None,
+        nodes: tuple | None = None,
+    ) -> None:
+        self.python = python  # Python text with the cell's line numbering (None: not Python)
+        self.offset = offset  # lines to add to a line of ``python`` to get the cell line
+        self.magics = [] if magics is None else magics
+        self.language = language  # python | shell | other
+        self.writefile = writefile
+        self.tree = tree
+        self.error = error  # (cell line, message) when it cannot be parsed
+        self.nodes = nodes  # pyscan.interesting_nodes(tree), computed once with the cell
 
 
 @lru_cache(maxsize=1)

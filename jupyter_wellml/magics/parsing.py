@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from IPython.core.error import UsageError
 
 from ..records import EXPLAIN_LEVELS, KPI_OPS, PII_VALUES, WAIVER_REASONS
+from ..values import Frozen
 
 
 class HelpRequested(Exception):
@@ -37,12 +37,16 @@ class WellMLArgumentParser(argparse.ArgumentParser):
         raise HelpRequested()
 
 
-@dataclass(frozen=True)
-class Subcommand:
-    name: str
-    summary: str
-    examples: str
-    kind: str | None = None  # the record kind it writes, if any
+class Subcommand(Frozen):
+    __slots__ = ("examples", "kind", "name", "summary")
+
+    def __init__(self, name: str, summary: str, examples: str, kind: str | None = None) -> None:
+        self._set(
+            name=name,
+            summary=summary,
+            examples=examples,
+            kind=kind,  # the record kind it writes, if any
+        )
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {

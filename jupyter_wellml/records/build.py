@@ -12,10 +12,10 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import RecordError, UnknownPracticeError
+from ..values import Value
 from .lineage import file_lineage, local_path, source_kind
 from .model import (
     EXPLAIN_LEVELS,
@@ -61,12 +61,14 @@ TARGET = re.compile(r"^\s*(?P<op>[<>=!]=?|=>|=<)\s*(?P<num>\S+)\s*$")
 Known = Callable[[tuple], "Mapping[str, Any] | None"]
 
 
-@dataclass
-class Built:
+class Built(Value):
     """A validated record and the notes worth telling the user (an id read as another edition's)."""
 
-    record: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
+    __slots__ = ("notes", "record")
+
+    def __init__(self, record: dict[str, Any], notes: list[str] | None = None) -> None:
+        self.record = record
+        self.notes = [] if notes is None else notes
 
 
 def build(

@@ -8,13 +8,13 @@ their own SHA-256, so the same content gives the same hash on any machine.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RecordError
+
+if TYPE_CHECKING:  # pathlib, urllib and hashlib are imported when a file is hashed
+    from pathlib import Path
 
 CHUNK = 1 << 20
 
@@ -62,6 +62,9 @@ def source_kind(uri: str) -> str:
 
 def local_path(uri: str, base_dir: str | os.PathLike | None = None) -> Path | None:
     """The file a local URI names (relative to ``base_dir``), or None for a remote URI."""
+    from pathlib import Path
+    from urllib.parse import unquote, urlsplit
+
     scheme = _scheme(uri)
     if scheme == "file":
         path = Path(unquote(urlsplit(uri).path))
@@ -79,6 +82,8 @@ def file_lineage(path: str | os.PathLike) -> dict[str, Any]:
 
     Raises :class:`RecordError` when the path does not exist or cannot be read.
     """
+    from pathlib import Path
+
     p = Path(path)
     try:
         if p.is_dir():
@@ -94,6 +99,8 @@ def file_lineage(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def _folder_lineage(folder: Path) -> dict[str, Any]:
+    import hashlib
+
     manifest = hashlib.sha256()
     total = 0
     files = sorted(
@@ -107,6 +114,8 @@ def _folder_lineage(folder: Path) -> dict[str, Any]:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib
+
     with path.open("rb") as fh:
         if hasattr(hashlib, "file_digest"):
             return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -6,8 +6,6 @@ records; :mod:`.store` upserts them into ``metadata["wellml"]``.
 
 from __future__ import annotations
 
-import datetime as _dt
-import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,6 +29,8 @@ DERIVED = frozenset({"status"})
 
 def now() -> str:
     """The current UTC time as record.v1 writes it (second precision, ``Z``)."""
+    import datetime as _dt  # here, like html and uuid below: not needed to read records
+
     return (
         _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     )
@@ -182,6 +182,8 @@ def describe(record: Mapping[str, Any]) -> str:
 
 def mimebundle(records: list[Mapping[str, Any]], *, verb: str = "recorded") -> dict[str, Any]:
     """The MIME bundle a magic displays: the record payload plus readable fallbacks."""
+    import html
+
     lines = [describe(r) for r in records]
     text = "\n".join(f"wellml {verb}: {line}" for line in lines)
     items = "".join(

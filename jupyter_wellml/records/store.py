@@ -13,12 +13,11 @@ Upsert rules (the sidebar implements the same ones in TypeScript, docs/records.m
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import RecordError
+from ..values import Frozen
 from .model import (
     BOOKKEEPING,
     DERIVED,
@@ -32,13 +31,17 @@ from .model import (
 )
 
 
-@dataclass(frozen=True)
-class FoundRecord:
+class FoundRecord(Frozen):
     """A record found in a notebook, and where: ``metadata`` or the output of cell ``cell``."""
 
-    record: dict[str, Any]
-    origin: str
-    cell: int | None = None
+    __slots__ = ("cell", "origin", "record")
+
+    def __init__(self, record: dict[str, Any], origin: str, cell: int | None = None) -> None:
+        self._set(
+            record=record,
+            origin=origin,
+            cell=cell,
+        )
 
 
 def ensure_store(metadata: MutableMapping[str, Any]) -> dict[str, Any]:
@@ -70,6 +73,8 @@ def ensure_store(metadata: MutableMapping[str, Any]) -> dict[str, Any]:
 
 def upsert(store: MutableMapping[str, Any], incoming: Mapping[str, Any]) -> str:
     """Merge ``incoming`` into ``store["records"]``; returns ``added``, ``updated`` or ``unchanged``."""
+    import copy  # here: reading records (every review does) needs no copies
+
     records: list[dict[str, Any]] = store.setdefault("records", [])
     key = natural_key(incoming)
     existing = next((r for r in records if isinstance(r, dict) and natural_key(r) == key), None)
@@ -161,7 +166,9 @@ def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
     for r in merged["records"]:
         key = natural_key(r)
         cell_id = r.get("cell_id")
-        cell = index_of.get(cell_id) if isinstance(cell_id, str) and cell_id else output_cells.get(key)
+        cell = (
+            index_of.get(cell_id) if isinstance(cell_id, str) and cell_id else output_cells.get(key)
+        )
         origin = "metadata" if key in meta_keys else "output"
         out.append(FoundRecord(r, origin, cell))
     return out
@@ -199,6 +206,8 @@ def merged_notebook(nb: Mapping[str, Any], records: Iterable[Mapping[str, Any]])
 
     The kernel uses it to review the notebook on disk together with this session's records.
     """
+    import copy
+
     out = copy.deepcopy(dict(nb))
     if not isinstance(out.get("metadata"), dict):
         out["metadata"] = {}
