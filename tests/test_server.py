@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import time
@@ -69,16 +70,13 @@ async def test_lens_returns_the_catalog(jp_fetch):
 
 
 async def test_post_review_of_unsaved_notebook(jp_fetch):
-    response = await jp_fetch(
-        "api",
-        "wellml",
-        "review",
-        method="POST",
-        body=json.dumps({"notebook": NOTEBOOK, "path": "draft.ipynb"}),
-    )
+    sent = json.dumps({"notebook": NOTEBOOK, "path": "draft.ipynb"})
+    response = await jp_fetch("api", "wellml", "review", method="POST", body=sent)
     body = await _json(response)
     assert errors("review.v1", body) == []
     assert body["notebook"]["path"] == "draft.ipynb"
+    # the reviewed content is identified by the request body (documented in review-format.md)
+    assert body["notebook"]["sha256"] == hashlib.sha256(sent.encode()).hexdigest()
     assert body["facts"]["explainability"][0]["method"] == "shap"
     assert body["facts"]["data_sources"][0]["uri"] == "s3://bucket/train.csv"
     phase = body["phase"]

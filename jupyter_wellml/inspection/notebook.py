@@ -72,16 +72,23 @@ class Notebook(Value):
 
 
 def read_notebook(
-    source: Mapping[str, Any] | str | os.PathLike | bytes, *, path: str | None = None
+    source: Mapping[str, Any] | str | os.PathLike | bytes,
+    *,
+    path: str | None = None,
+    sha256: str | None = None,
 ) -> Notebook:
     """Read a notebook from a path, JSON text/bytes or an nbformat dict.
 
+    ``sha256`` identifies the content: by default, of the file or bytes read, or of a dict's
+    canonical JSON (sorted keys); a caller that has the bytes the dict came from passes theirs.
     Raises :class:`NotebookError` with the reason for anything that is not a notebook.
     """
     raw: bytes | None = None
     if isinstance(source, Mapping):
         data = dict(source)
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        digest = sha256 or hashlib.sha256(
+            json.dumps(data, sort_keys=True, default=str).encode()
+        ).hexdigest()
     else:
         if isinstance(source, (str, os.PathLike)) and not (
             isinstance(source, str) and source.lstrip().startswith("{")
@@ -98,7 +105,7 @@ def read_notebook(
                 raise NotebookError(f"cannot read: {exc.strerror or exc}", path) from None
         else:
             raw = source.encode() if isinstance(source, str) else bytes(source)
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = sha256 or hashlib.sha256(raw).hexdigest()
         try:
             data = json.loads(raw)
         except UnicodeDecodeError as exc:
