@@ -420,6 +420,18 @@ def test_status_without_a_notebook_file(shell, monkeypatch, tmp_path):
     assert "records (0, 0 from this session)" in text
 
 
+def test_status_names_what_is_wrong_with_a_broken_notebook_file(shell, monkeypatch, tmp_path):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [], "metadata": ', "utf-8")  # cut short while saving
+    monkeypatch.setenv("JPY_SESSION_NAME", str(broken))
+    run(shell, "%wellml kpi accuracy >= 0.9")
+    text = run(shell, "%wellml status").outputs[-1].data["text/plain"]
+    # the same reason the CLI and the server give, and this session's record is kept
+    assert "note: broken.ipynb: not valid JSON: Expecting value at line 1 column" in text
+    assert "records (1, 1 from this session)" in text
+    assert broken.read_text("utf-8") == '{"cells": [], "metadata": '
+
+
 def test_kernel_finds_the_cell_id_of_a_headless_run_from_the_notebook_on_disk(
     shell, tmp_path, monkeypatch
 ):

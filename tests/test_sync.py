@@ -186,7 +186,7 @@ def test_check_reports_out_of_sync_without_writing(tmp_path, runs):
 @pytest.mark.parametrize(
     ("damage", "expected"),
     [
-        (lambda text: text[: len(text) // 2], "not valid JSON at line"),
+        (lambda text: text[: len(text) // 2], "not valid JSON: "),
         (lambda text: json.dumps({"metadata": {}}), "not a notebook"),
         (
             lambda text: text.replace('"wellml": {', '"wellml": "handwritten", "was": {', 1),

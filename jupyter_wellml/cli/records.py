@@ -23,22 +23,14 @@ from .base import EXIT_FINDINGS, EXIT_OK, UsageProblem, WellMLCommand, format_en
 
 
 def read_notebook_json(path: Path) -> dict[str, Any]:
-    """The notebook at ``path`` as plain JSON (every key kept)."""
+    """The notebook at ``path`` as plain JSON (every key kept); a usage problem says what is wrong."""
+    from ..errors import NotebookError
+    from ..inspection.notebook import load_notebook_json
+
     try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise UsageProblem(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageProblem(f"{path}: cannot be read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageProblem(
-            f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        raise UsageProblem(f"{path}: not a notebook (no list of cells at the top level)")
-    return data
+        return load_notebook_json(path)
+    except NotebookError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -83,7 +83,6 @@ def read_notebook(
     canonical JSON (sorted keys); a caller that has the bytes the dict came from passes theirs.
     Raises :class:`NotebookError` with the reason for anything that is not a notebook.
     """
-    raw: bytes | None = None
     if isinstance(source, Mapping):
         data = dict(source)
         digest = sha256 or hashlib.sha256(
@@ -94,30 +93,57 @@ def read_notebook(
             isinstance(source, str) and source.lstrip().startswith("{")
         ):
             path = path or str(source)
-            try:
-                with open(source, "rb") as fh:
-                    raw = fh.read()
-            except FileNotFoundError:
-                raise NotebookError("no such file", path) from None
-            except IsADirectoryError:
-                raise NotebookError("is a folder, not a notebook", path) from None
-            except OSError as exc:
-                raise NotebookError(f"cannot read: {exc.strerror or exc}", path) from None
+            raw = _read_file(source, path)
         else:
             raw = source.encode() if isinstance(source, str) else bytes(source)
         digest = sha256 or hashlib.sha256(raw).hexdigest()
-        try:
-            data = json.loads(raw)
-        except UnicodeDecodeError as exc:
-            raise NotebookError(
-                f"not UTF-8 text ({exc.reason} at byte {exc.start})", path
-            ) from None
-        except json.JSONDecodeError as exc:
-            raise NotebookError(
-                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", path
-            ) from None
-        except RecursionError:
-            raise NotebookError("not a notebook: JSON nested too deeply", path) from None
+        data = _parse(raw, path)
+    _check_top_level(data, path)
+    cells = _cells(data, path)
+    return Notebook(
+        data=data, cells=cells, path=path, sha256=digest, kernel_language=_language(data)
+    )
+
+
+def load_notebook_json(file: str | os.PathLike) -> dict[str, Any]:
+    """The notebook file's JSON as it is (every key kept), for code that rewrites notebooks.
+
+    The file is checked as :func:`read_notebook` checks it, with the same messages: a
+    :class:`NotebookError` says what is wrong (not JSON, no cells list, a bad cell) and where.
+    """
+    path = str(file)
+    data = _parse(_read_file(file, path), path)
+    _check_top_level(data, path)
+    _cells(data, path)
+    return data
+
+
+def _read_file(file: str | os.PathLike, path: str) -> bytes:
+    try:
+        with open(file, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise NotebookError("no such file", path) from None
+    except IsADirectoryError:
+        raise NotebookError("is a folder, not a notebook", path) from None
+    except OSError as exc:
+        raise NotebookError(f"cannot read: {exc.strerror or exc}", path) from None
+
+
+def _parse(raw: bytes, path: str | None) -> Any:
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", path
+        ) from None
+    except RecursionError:
+        raise NotebookError("not a notebook: JSON nested too deeply", path) from None
+
+
+def _check_top_level(data: Any, path: str | None) -> None:
     if not isinstance(data, dict):
         raise NotebookError(
             f"not a notebook: the JSON is a {type(data).__name__}, not an object", path
@@ -127,10 +153,6 @@ def read_notebook(
             f"not a notebook: 'metadata' is a {type(data['metadata']).__name__}, not an object",
             path,
         )
-    cells = _cells(data, path)
-    return Notebook(
-        data=data, cells=cells, path=path, sha256=digest, kernel_language=_language(data)
-    )
 
 
 def _cells(data: dict, path: str | None) -> list[Cell]:

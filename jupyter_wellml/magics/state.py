@@ -7,13 +7,14 @@ review see the records already saved in it, merged with the ones this session di
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import NotebookError
+from ..inspection.notebook import load_notebook_json
 from ..records import merged_notebook, natural_key, notebook_records, upsert
 from ..records.model import METADATA_VERSION
 
@@ -127,13 +128,9 @@ class KernelState:
         nb: dict[str, Any] | None = None
         problem = None
         try:
-            data = json.loads(path.read_text("utf-8"))
-            if isinstance(data, dict) and isinstance(data.get("cells"), list):
-                nb = data
-            else:
-                problem = f"{path.name} is not a notebook (no cells)"
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problem = f"{path.name} could not be read: {exc}"
+            nb = load_notebook_json(path)
+        except NotebookError as exc:
+            problem = f"{path.name}: {exc.reason}"
         self._disk = (stamp, nb, problem)
         return nb, problem
 
