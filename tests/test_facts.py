@@ -792,3 +792,48 @@ def test_s3_data_distribution_is_not_distributed_training():
         )
     )
     assert [f["line"] for f in facts.of("distributed")] == [4]
+
+
+# --------------------------------------------------------------------------- boto3 endpoints
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (
+            'sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{"ModelName": m,'
+            ' "VariantName": "v", "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}])',
+            "serverless",
+        ),
+        (
+            "sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=variants,"
+            ' AsyncInferenceConfig={"OutputConfig": {"S3OutputPath": out}})',
+            "async",
+        ),
+        (
+            'sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{"ModelName": m,'
+            ' "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}])',
+            "realtime",
+        ),
+    ],
+    ids=["serverless", "async", "realtime"],
+)
+def test_boto3_endpoints_take_the_kind_their_configuration_sets_up(config, expected):
+    f = facts_of(
+        "import boto3\nsm = boto3.client('sagemaker')",
+        config,
+        "sm.create_endpoint(EndpointName=name, EndpointConfigName=name)",
+    )
+    targets = [(d["api"].rsplit(".", 1)[-1], d["target"], d["cell"]) for d in f.of("deployment")]
+    assert ("create_endpoint_config", expected, 1) in targets
+    assert ("create_endpoint", expected, 2) in targets
+    assert not [t for t in targets if t[1] != expected]
+
+
+def test_boto3_endpoint_stays_real_time_when_configurations_disagree():
+    f = facts_of(
+        "import boto3\nsm = boto3.client('sagemaker')",
+        'sm.create_endpoint_config(EndpointConfigName="a", ProductionVariants=[{"ServerlessConfig": {}}])',
+        'sm.create_endpoint_config(EndpointConfigName="b", ProductionVariants=[{"InstanceType": "ml.m5.large"}])',
+        'sm.create_endpoint(EndpointName="e", EndpointConfigName=which)',
+    )
+    endpoint = [d for d in f.of("deployment") if d["api"].endswith(".create_endpoint")]
+    assert [d["target"] for d in endpoint] == ["realtime"]

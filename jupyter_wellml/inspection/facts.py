@@ -261,6 +261,7 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
     for index, found in done:
         _replay(found.paths, index, facts)
     _artifact_versions(facts)
+    _endpoint_targets(facts)
     _execution_order(nb, facts)
     if secrets:
         _secret_facts(nb, facts)
@@ -674,6 +675,24 @@ def _path_facts(strings, facts: Facts) -> None:
             and _ABS_PATH.match(v)
         ):
             facts.add("absolute_path", lit.cell, lit.line, path=v)
+
+
+def _endpoint_targets(facts: Facts) -> None:
+    """boto3 makes an endpoint (``create_endpoint``) from a configuration made by another call
+    (``create_endpoint_config``): when the notebook's configurations all set up one kind of
+    inference other than real-time (serverless, async), its endpoints are of that kind."""
+    deployments = facts.of("deployment")
+    configured = {
+        d.get("target")
+        for d in deployments
+        if str(d.get("api") or "").endswith(".create_endpoint_config")
+    }
+    if len(configured) != 1 or configured == {"realtime"}:
+        return
+    (target,) = configured
+    for d in deployments:
+        if str(d.get("api") or "").endswith(".create_endpoint"):
+            d["target"] = target
 
 
 def _artifact_versions(facts: Facts) -> None:

@@ -241,6 +241,19 @@ def _deploy_target(call: Call) -> str:
     return "realtime"
 
 
+def _endpoint_config_target(call: Call) -> str:
+    """boto3 ``create_endpoint_config``: async with ``AsyncInferenceConfig``, serverless when a
+    production variant (as a literal) has a ``ServerlessConfig``, else real-time."""
+    if "AsyncInferenceConfig" in call.keywords:
+        return "async"
+    variants = call.kw("ProductionVariants")
+    if isinstance(variants, (list, tuple)) and any(
+        isinstance(v, dict) and "ServerlessConfig" in v for v in variants
+    ):
+        return "serverless"
+    return "realtime"
+
+
 #: (name globs, fact kind, fields, unless-globs)
 CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     # ---- data
@@ -579,11 +592,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     # ---- deployment
     (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}, ()),
     (
-        ("*.create_endpoint", "*.create_endpoint_config"),
+        ("*.create_endpoint_config",),
         "deployment",
-        {"api": api, "target": "realtime"},
+        {"api": api, "target": _endpoint_config_target},
         (),
     ),
+    (("*.create_endpoint",), "deployment", {"api": api, "target": "realtime"}, ()),
     (
         (
             "*.transformer",
