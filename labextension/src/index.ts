@@ -75,6 +75,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
             });
           };
           apply();
+          // a notebook opened with the page (from the URL or the workspace) was added before
+          // the settings arrived: bring the panel forward for it too
+          if (openOnNotebookOpen && tracker.currentWidget) {
+            app.shell.activateById(SIDEBAR_ID);
+          }
           settings.changed.connect(apply);
         })
         .catch(reason => console.warn('jupyter-wellml: settings not loaded', reason));

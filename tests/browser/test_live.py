@@ -390,3 +390,30 @@ def test_palette_commands(page, lab_server):
     cells = panel.locator(".jp-Cell")
     expect(cells).to_have_count(2)
     expect(cells.nth(1).locator(".cm-content")).to_contain_text("%wellml kpi")
+
+
+def test_open_on_notebook_open_brings_the_panel_forward(page, lab_server):
+    """The ``openOnNotebookOpen`` setting: off by default (the left area is left alone); on, the
+    panel comes forward for a notebook opened with the page and for one opened later."""
+    first, _ = lab_server.new_notebook([TRAINING])
+    second, _ = lab_server.new_notebook(["import pandas as pd"])
+    sidebar = page.locator(SIDEBAR)
+    open_notebook(page, lab_server, first, kernel=False)
+    expect(page.locator(".jp-DirListing-item", has_text=second)).to_be_visible()
+    expect(sidebar).to_be_hidden()
+    lab_server.api(
+        "PUT",
+        "/lab/api/settings/jupyter-wellml:plugin",
+        {"raw": json.dumps({"openOnNotebookOpen": True})},
+    )
+    try:
+        open_notebook(page, lab_server, first, kernel=False)  # a new page: the setting is on
+        expect(sidebar).to_be_visible()
+        page.locator('.jp-SideBar .lm-TabBar-tab[data-id="filebrowser"]').click()
+        expect(sidebar).to_be_hidden()
+        page.locator(".jp-DirListing-item", has_text=second).dblclick()
+        expect(page.locator(".jp-NotebookPanel-notebook").nth(1)).to_be_attached()
+        expect(sidebar).to_be_visible()
+        expect(sidebar.locator(".jp-wellml-notebook")).to_have_text(second)
+    finally:
+        lab_server.api("PUT", "/lab/api/settings/jupyter-wellml:plugin", {"raw": "{}"})
