@@ -182,3 +182,22 @@ def test_screenshots(page, lab_server, theme, tmp_path):
         assert shot.stat().st_size > 10_000  # a real picture, not an empty page
     finally:
         set_theme(lab_server, "JupyterLab Light")
+
+
+def test_sidebar_works_in_notebook_7(page, lab_server):
+    """The same extension in Jupyter Notebook 7's notebook page: the panel opens from the
+    command palette into the left area and reviews the notebook."""
+    name, _ = lab_server.new_notebook([TRAINING, "import shap\nexplainer = shap.Explainer(model)"])
+    page.goto(f"{lab_server.url}/notebooks/{name}?token={lab_server.token}")
+    expect(page.locator(".jp-NotebookPanel").first).to_be_visible(timeout=60_000)
+    page.keyboard.press("Control+Shift+c")
+    palette = page.locator("#command-palette")
+    expect(palette).to_be_visible()
+    page.keyboard.insert_text("Open the Well-Architected ML Panel")
+    palette.locator(".lm-CommandPalette-item", has_text="Open the Well-Architected ML Panel").click()
+    sidebar = page.locator(SIDEBAR)
+    expect(sidebar).to_be_visible()
+    wait_first_review(page)
+    expect(sidebar.locator(".jp-wellml-notebook")).to_have_text(name)
+    shap = sidebar.locator('[data-practice-id="MLOPS01-BP02"]')
+    expect(shap).to_have_attribute("data-status", "met")
