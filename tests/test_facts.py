@@ -837,3 +837,22 @@ def test_boto3_endpoint_stays_real_time_when_configurations_disagree():
     )
     endpoint = [d for d in f.of("deployment") if d["api"].endswith(".create_endpoint")]
     assert [d["target"] for d in endpoint] == ["realtime"]
+
+
+def test_endpoint_invocations_are_facts_and_count_for_the_deployment_phase(wellml_catalog):
+    cells = (
+        "import boto3\nfrom sagemaker.estimator import Estimator\nsm = boto3.client('sagemaker')\n"
+        "runtime = boto3.client('sagemaker-runtime')",
+        "est = Estimator(image, role, instance_count=1, instance_type='ml.m5.xlarge')\nest.fit(inputs)",
+        'sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{"ServerlessConfig": {}}])',
+        "sm.create_endpoint(EndpointName=name, EndpointConfigName=name)",
+    )
+    f = facts_of(*cells, "runtime.invoke_endpoint(EndpointName=name, Body=payload)")
+    assert [(i["api"], i["cell"]) for i in f.of("endpoint_invocation")] == [
+        ("boto3.client.invoke_endpoint", 4)
+    ]
+    invoked = notebook(*cells, "runtime.invoke_endpoint(EndpointName=name, Body=payload)")
+    with_call = review(invoked, wellml_catalog)
+    without = review(notebook(*cells), wellml_catalog)
+    # training outweighs setting an endpoint up; calling the endpoint shows what the notebook is for
+    assert (without.phase.id, with_call.phase.id) == ("model_development", "deployment")

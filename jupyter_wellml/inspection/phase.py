@@ -37,6 +37,7 @@ EVIDENCE: dict[str, tuple[str, float, str]] = {
     "autoscaling": ("deployment", 2, "endpoint autoscaling"),
     "model_optimization": ("deployment", 1, "model optimization for inference"),
     "inference_validation": ("deployment", 1, "inference input validation"),
+    "endpoint_invocation": ("deployment", 1, "endpoint invoked"),
     "monitoring": ("monitoring", 4, "monitoring setup"),
     "human_review": ("monitoring", 2, "human review loop"),
 }

@@ -1047,6 +1047,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"api": api},
         (),
     ),
+    (
+        (
+            "*.invoke_endpoint",
+            "*.invoke_endpoint_async",
+            "*.invoke_endpoint_with_response_stream",
+        ),
+        "endpoint_invocation",
+        {"api": api},
+        (),
+    ),
     (("hashlib.*",), "hashing", {"api": api}, ()),
     (
         ("pydantic.*", "jsonschema.validate", "jsonschema.Draft*Validator*"),
