@@ -407,12 +407,15 @@ def test_open_on_notebook_open_brings_the_panel_forward(page, lab_server):
         {"raw": json.dumps({"openOnNotebookOpen": True})},
     )
     try:
-        open_notebook(page, lab_server, first, kernel=False)  # a new page: the setting is on
+        # a second page (leaving the first could be held up by Lab's "leave the page?" prompt)
+        later = page.context.new_page()
+        sidebar = later.locator(SIDEBAR)
+        open_notebook(later, lab_server, first, kernel=False)  # the setting is on
         expect(sidebar).to_be_visible()
-        page.locator('.jp-SideBar .lm-TabBar-tab[data-id="filebrowser"]').click()
+        later.locator('.jp-SideBar .lm-TabBar-tab[data-id="filebrowser"]').click()
         expect(sidebar).to_be_hidden()
-        page.locator(".jp-DirListing-item", has_text=second).dblclick()
-        expect(page.locator(".jp-NotebookPanel-notebook").nth(1)).to_be_attached()
+        later.locator(".jp-DirListing-item", has_text=second).dblclick()
+        expect(later.locator(".jp-NotebookPanel-notebook").nth(1)).to_be_attached()
         expect(sidebar).to_be_visible()
         expect(sidebar.locator(".jp-wellml-notebook")).to_have_text(second)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -194,7 +195,10 @@ def test_sidebar_works_in_notebook_7(page, lab_server):
     palette = page.locator("#command-palette")
     expect(palette).to_be_visible()
     page.keyboard.insert_text("Open the Well-Architected ML Panel")
-    palette.locator(".lm-CommandPalette-item", has_text="Open the Well-Architected ML Panel").click()
+    item = palette.locator(".lm-CommandPalette-item", has_text="Open the Well-Architected ML Panel")
+    expect(item).to_have_class(re.compile(r"\blm-mod-active\b"))
+    # Enter runs the active item (the palette redraws while the kernel starts: a click can miss)
+    page.keyboard.press("Enter")
     sidebar = page.locator(SIDEBAR)
     expect(sidebar).to_be_visible()
     wait_first_review(page)
