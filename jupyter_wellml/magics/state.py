@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotebookError
-from ..inspection.notebook import load_notebook_json
 from ..records import merged_notebook, natural_key, notebook_records, upsert
 from ..records.model import METADATA_VERSION
 
@@ -125,6 +123,9 @@ class KernelState:
         stamp = (str(path), st.st_mtime_ns, st.st_size)
         if self._disk is not None and self._disk[0] == stamp:
             return self._disk[1], self._disk[2]
+        from ..errors import NotebookError
+        from ..inspection.notebook import load_notebook_json  # the engine: not at %load_ext
+
         nb: dict[str, Any] | None = None
         problem = None
         try:
