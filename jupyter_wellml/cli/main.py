@@ -16,14 +16,17 @@ def main(argv: list[str] | None = None) -> None:
     if args[:1] == ["review"]:
         import gc
 
-        # A review allocates many short-lived containers (syntax trees, facts) and few cycles:
-        # collecting every 700 allocations costs ~5% of a one-notebook run for nothing. Fewer,
-        # larger collections keep memory bounded on long runs over folders.
-        gc.set_threshold(50_000, 10, 10)
+        own_process = argv is None  # the command itself, not a caller's process: tune its GC
+        if own_process:
+            # A review allocates many short-lived containers (syntax trees, facts) and few
+            # cycles: collecting every 700 allocations costs ~5% of a one-notebook run for
+            # nothing. Fewer, larger collections keep memory bounded on runs over folders.
+            gc.set_threshold(50_000, 10, 10)
         from .review import run
 
         code = run(args[1:])
-        gc.freeze()  # leaving: spare the interpreter's final collection over every object
+        if own_process:
+            gc.freeze()  # leaving: spare the interpreter's final collection over every object
         sys.exit(code)
     from .app import WellMLApp
 
