@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import LensIssue, UnknownPracticeError
+from .cache import load_catalog, load_lens_dirs  # noqa: F401 - part of this module's API (cached)
 from .catalog import Catalog, normalize_id
 from .model import Alias, LensInfo, Phase, Pillar, Practice, Principle, Rule, Source
 
@@ -46,9 +47,6 @@ def default_lens_dirs(
 
 
 # --------------------------------------------------------------------------- loading
-from .cache import load_catalog, load_lens_dirs  # noqa: E402, F401 - part of this module's API
-
-
 def merge_lens_dirs(dirs: Sequence[os.PathLike | str], *, fingerprint: str = "") -> Catalog:
     """Read, validate and merge these lens folders (no cache: see :func:`.cache.load_lens_dirs`)."""
     return _Merger(builtin_root=Path(builtin_lens_root())).merge(
