@@ -130,6 +130,8 @@ async def test_get_review_of_a_saved_notebook(jp_fetch, jp_root_dir):
     )
     assert errors("review.v1", body) == []
     assert body["notebook"]["path"] == "work/saved.ipynb"
+    saved = (jp_root_dir / "work" / "saved.ipynb").read_bytes()
+    assert body["notebook"]["sha256"] == hashlib.sha256(saved).hexdigest()
     await expect_error(
         jp_fetch("api", "wellml", "review", params={"path": "work/missing.ipynb"}),
         404,
