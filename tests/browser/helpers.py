@@ -41,6 +41,22 @@ def open_sidebar(page: Page):
     return sidebar
 
 
+def open_palette(page: Page, tries: int = 3):
+    """Open the command palette with its shortcut, as a user would: pressed again when the first
+    press went nowhere (seen in CI: a page still settling focus after a click swallows it)."""
+    palette = page.locator("#command-palette")
+    for _ in range(tries - 1):
+        page.keyboard.press("Control+Shift+c")
+        try:
+            expect(palette).to_be_visible(timeout=5_000)
+            return palette
+        except AssertionError:
+            continue
+    page.keyboard.press("Control+Shift+c")
+    expect(palette).to_be_visible()
+    return palette
+
+
 def rendered_seq(page: Page) -> int:
     return int(page.locator(SIDEBAR).get_attribute("data-rendered-seq") or 0)
 

@@ -16,6 +16,7 @@ from .helpers import (
     add_cell_below,
     expand_practice,
     open_notebook,
+    open_palette,
     open_sidebar,
     panel_statuses,
     read_metadata,
@@ -378,9 +379,7 @@ def test_palette_commands(page, lab_server):
     open_sidebar(page)
     wait_first_review(page)
     panel.locator(".jp-Cell").first.locator(".jp-InputPrompt").click()
-    page.keyboard.press("Control+Shift+c")
-    palette = page.locator("#command-palette")
-    expect(palette).to_be_visible()
+    palette = open_palette(page)
     page.keyboard.insert_text("Well-Architected")
     items = palette.locator(".lm-CommandPalette-item")
     expect(items.filter(has_text="Insert a KPI Record Cell")).to_have_count(1)

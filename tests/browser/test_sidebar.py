@@ -16,6 +16,7 @@ from .helpers import (
     TRAINING,
     expand_practice,
     open_notebook,
+    open_palette,
     open_sidebar,
     panel_statuses,
     set_theme,
@@ -191,9 +192,7 @@ def test_sidebar_works_in_notebook_7(page, lab_server):
     name, _ = lab_server.new_notebook([TRAINING, "import shap\nexplainer = shap.Explainer(model)"])
     page.goto(f"{lab_server.url}/notebooks/{name}?token={lab_server.token}")
     expect(page.locator(".jp-NotebookPanel").first).to_be_visible(timeout=60_000)
-    page.keyboard.press("Control+Shift+c")
-    palette = page.locator("#command-palette")
-    expect(palette).to_be_visible()
+    palette = open_palette(page)
     page.keyboard.insert_text("Open the Well-Architected ML Panel")
     item = palette.locator(".lm-CommandPalette-item", has_text="Open the Well-Architected ML Panel")
     expect(item).to_have_class(re.compile(r"\blm-mod-active\b"))
