@@ -113,7 +113,7 @@ def lens_files(d: os.PathLike | str) -> list[str]:
 
 def fingerprint(dirs: Sequence[os.PathLike | str]) -> str:
     """A key that changes when any lens file, schema or the package version changes."""
-    from .. import __version__
+    from .._version import __version__
 
     h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}".encode())
     schema_dir = os.path.join(_PACKAGE, "schemas")

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from .main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 FORMATS = ("text", "json", "markdown", "sarif", "html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Int, List, Unicode, default
 
-from .. import __version__
+from .._version import __version__
 
 
 class WellMLExtension(ExtensionApp):

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..catalog import Catalog, load_catalog
 from ..errors import NotebookError, WellMLError
 from .monitor import LoopLagMonitor
