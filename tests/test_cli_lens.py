@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_wellml.catalog.wa_tool import validate_wa_lens
+from jupyter_wellml.interop.wa_format import validate_wa_lens
 
 from .conftest import FIXTURES, ROOT, WA_LENSES
 

@@ -16,15 +16,15 @@ import yaml
 from jupyter_wellml.catalog import builtin_lens_root, check_lens_dir, load_catalog, normalize_id
 from jupyter_wellml.catalog.loader import load_lens_dirs
 from jupyter_wellml.catalog.schema import errors as schema_errors
-from jupyter_wellml.catalog.wa_tool import (
-    ImportResult,
+from jupyter_wellml.errors import WellMLError
+from jupyter_wellml.interop.wa_export import export_wa_lens
+from jupyter_wellml.interop.wa_format import (
+    SCHEMA_FILE,
     WaLensError,
     dumps_wa_lens,
-    export_wa_lens,
-    import_wa_lens,
     validate_wa_lens,
 )
-from jupyter_wellml.errors import WellMLError
+from jupyter_wellml.interop.wa_import import ImportResult, import_wa_lens
 
 from .conftest import WA_LENSES
 
@@ -39,14 +39,11 @@ CORPUS_FILES = [
 ]
 BUILTIN_DIR = builtin_lens_root() / "ml"
 PRACTICE_ID = re.compile(r"[A-Z][A-Z0-9_-]{2,39}")
-PHASES = [
-    "business_goal",
-    "ml_problem_framing",
-    "data_processing",
-    "model_development",
-    "deployment",
-    "monitoring",
-]
+
+
+def _phases() -> list[str]:
+    """The built-in lens's phases: the lens is their one source."""
+    return [ph.id for ph in load_catalog(data_dirs=False).phases]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -536,6 +533,35 @@ def test_validate_reports_each_rule(case):
     assert len(problems) <= 3, problems  # the broken rule, and at most what follows from it
 
 
+# what only Python checks: ids unique in their scope, risk-rule semantics, extra resources per
+# type, the size of the whole document; everything else is the JSON Schema's
+BEYOND_THE_SCHEMA = {
+    "pillar id twice",
+    "question id twice",
+    "choice id twice",
+    "too many extra resources",
+    "no default rule",
+    "two rules of one level",
+    "two default rules",
+    "unknown choice in condition",
+    "condition syntax",
+    "document too big",
+}
+
+
+@pytest.mark.parametrize("case", sorted(set(BAD_DOCS) - BEYOND_THE_SCHEMA))
+def test_the_json_schema_alone_refuses_each_broken_limit(case):
+    """The format's limits live in schemas/wa-custom-lens.json, readable by any JSON Schema tool."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA_FILE.read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(_minimal())) == []
+    doc = _minimal()
+    BAD_DOCS[case][0](doc)
+    assert list(validator.iter_errors(doc)), case
+
+
 def test_validate_handles_documents_that_are_not_lenses():
     assert validate_wa_lens([1, 2]) == ["the document must be a JSON object, not list"]
     problems = validate_wa_lens({"pillars": ["x", {"id": "abc", "name": "A", "questions": [7]}]})
@@ -579,7 +605,7 @@ def test_import_of_each_shared_lens_loads(name, tmp_path):
         assert normalize_id(practice.id) == practice.id  # any spelling a user types finds it
         assert catalog.practice(practice.id.lower().replace("-", "_")).id == practice.id
         assert practice.id not in builtin_ids
-        assert practice.phase == "business_goal" and list(practice.phases) == PHASES
+        assert practice.phase == _phases()[0] and list(practice.phases) == _phases()
         assert practice.evidence == "attest" and practice.rules == ()
         assert 10 <= len(practice.summary) <= 300 and "\n" not in practice.summary
         assert 40 <= len(practice.guidance) <= 4000
