@@ -390,7 +390,7 @@ class Scanner:
         return None
 
     def _placeholder(self, node: ast.AST) -> str:
-        label = ast.unparse(node) if hasattr(ast, "unparse") else "expr"
+        label = ast.unparse(node)
         return "{" + label[:40] + "}"
 
     def _format(self, template: str, node: ast.Call) -> Any:
@@ -441,7 +441,7 @@ class Scanner:
                 elif type(v) is ast.FormattedValue:
                     inner = self.literal(v.value)
                     if inner is NOT_LITERAL or isinstance(inner, (list, dict)):
-                        label = ast.unparse(v.value) if hasattr(ast, "unparse") else "expr"
+                        label = ast.unparse(v.value)
                         parts.append("{" + label[:40] + "}")
                     else:
                         parts.append(str(inner))
