@@ -14,6 +14,7 @@ from typing import Any
 
 from ..catalog import Catalog, Practice
 from ..records import FoundRecord, notebook_records
+from ..records.approvals import approval_message, approvals, expired_message
 from ..values import Value
 from .environment import environment_facts
 from .facts import FACT_KEYS, Facts, gather
@@ -238,12 +239,14 @@ def review(
         cell_types={c.index: c.cell_type for c in nb.cells},
     )
     waived = {r.record.get("practice"): r for r in records if r.record.get("kind") == "waiver"}
-    attested = {r.record.get("practice"): r for r in records if r.record.get("kind") == "attest"}
+    attested, expired = approvals(records)  # attestations and sign-offs; sign-offs that ran out
     cell_ids = {c.index: c.id for c in nb.cells}
     findings = [
         _evaluate(p, ctx, phase_result, waived.get(p.id), attested.get(p.id), facts, cell_ids)
         for p in catalog.practices
     ]
+    if expired:
+        findings = [_expired(f, expired.get(f.practice.id), cell_ids) for f in findings]
     result = Review(nb, catalog, phase_result, facts, records, findings, environment)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
@@ -288,7 +291,7 @@ def _canonical_records(records: list[FoundRecord], catalog: Catalog) -> list[Fou
     out = []
     for r in records:
         pid = r.record.get("practice")
-        if pid and r.record.get("kind") in ("waiver", "attest"):
+        if pid and r.record.get("kind") in ("waiver", "attest", "signoff"):
             matches = catalog.lookup(str(pid))
             if len(matches) == 1 and matches[0].practice.id != pid:
                 r = FoundRecord({**r.record, "practice": matches[0].practice.id}, r.origin, r.cell)
@@ -349,11 +352,8 @@ def _evaluate(
         for hit in hits[:MAX_EVIDENCE]:
             target.append(evidence(hit, render(rule.message, hit), rule.id, rule.effect))
     if attest is not None:
-        met.append(
-            evidence(
-                Hit(attest.cell, None), f"attested: {attest.record.get('note', '')}", None, "attest"
-            )
-        )
+        kind = attest.record.get("kind", "attest")
+        met.append(evidence(Hit(attest.cell, None), approval_message(attest), None, kind))
     if gaps:
         return Finding(practice, "gap", applies, gaps[:MAX_EVIDENCE] + met[:5])
     if met:
@@ -368,6 +368,22 @@ def _evaluate(
         msg = f"applies to {where}; this notebook is {now}"
         return Finding(practice, "not_applicable", False, [evidence(None, msg, None, "phase")])
     return Finding(practice, "unknown", True, [])
+
+
+def _expired(finding: Finding, signoff: FoundRecord | None, cell_ids) -> Finding:
+    """A practice left to answer because its sign-off ran out says so."""
+    if signoff is None or finding.status != "unknown":
+        return finding
+    note = {
+        "cell": signoff.cell,
+        "cell_id": cell_ids.get(signoff.cell) if signoff.cell is not None else None,
+        "line": None,
+        "message": expired_message(signoff),
+        "snippet": None,
+        "rule": None,
+        "effect": "signoff_expired",
+    }
+    return Finding(finding.practice, "unknown", finding.applies, [note])
 
 
 def _environment_summary(env: Mapping[str, Any] | None) -> dict[str, Any] | None:
