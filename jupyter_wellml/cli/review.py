@@ -249,7 +249,9 @@ def _review_one(
         return path, None, getattr(exc, "reason", None) or str(exc)
     except RecursionError:
         return path, None, "the notebook is nested too deeply to inspect"
-    except Exception as exc:  # an engine defect: this notebook is listed under errors, the run goes on
+    except (
+        Exception
+    ) as exc:  # an engine defect: this notebook is listed under errors, the run goes on
         return path, None, f"the review failed inside jupyter-wellml ({type(exc).__name__}: {exc})"
 
 
