@@ -113,3 +113,14 @@ def review_workload(
         raise WellMLError(f"{first['path']}: {first['message']}{more}")
     catalog = _catalog(args.lens_path, data_dirs, args.fingerprint)
     return WorkloadRun(args, reviews, errors, catalog)
+
+
+def workload_card(root: str, *, lens_paths, data_dirs: bool, name: str | None) -> dict[str, Any]:
+    """``card DIR --workload``: one model card from the records of every notebook of the workload."""
+    from pathlib import Path
+
+    from ..report.workload_card import build_workload_card
+
+    run = review_workload(root, lens_paths=lens_paths, data_dirs=data_dirs)
+    paths = [Path(r["notebook"]["path"]) for r in run.reviews]
+    return build_workload_card(paths, run.section, run.catalog, name=name)
