@@ -99,8 +99,9 @@ class WellMLExtension(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         from .handlers import default_handlers
+        from .workload import workload_handlers
 
-        self.handlers.extend(default_handlers)
+        self.handlers.extend([*default_handlers, *workload_handlers])
 
     async def _start_jupyter_server_extension(self, serverapp) -> None:
         """Once the server's loop runs: start the loop-lag monitor (``stats.loop`` in info)."""
