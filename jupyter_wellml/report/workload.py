@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from .common import where
+from .common import pillar_names, pillar_table_markdown, where
 
 HIGH, MEDIUM = "#cf222e", "#9a6700"
 
@@ -63,25 +63,11 @@ def _md(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _pillar_names(section: Mapping[str, Any], catalog) -> dict[str, str]:
-    names = {p.id: p.name for p in catalog.pillars} if catalog is not None else {}
-    return {p["id"]: names.get(p["id"], p["id"]) for p in section["summary"]["pillars"]}
-
-
 def workload_markdown(section: Mapping[str, Any], catalog=None) -> str:
     """A ``## Workload`` section: totals per pillar, then the workload's gaps with evidence."""
-    names = _pillar_names(section, catalog)
+    names = pillar_names(section, catalog)
     out = [f"## Workload {_md(section['name'])}", "", _md(_headline(section)) + ".", ""]
-    out += [
-        "| Pillar | High | Medium | Met | To answer | N/A |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for p in section["summary"]["pillars"]:
-        out.append(
-            f"| {_md(names[p['id']])} | {p['high']} | {p['medium']} | {p['met']} | "
-            f"{p['unknown']} | {p['not_applicable']} |"
-        )
-    out.append("")
+    out += [*pillar_table_markdown(section["summary"]["pillars"], names, unknown="To answer"), ""]
     gaps = _gaps(section, "medium")
     if gaps:
         out += ["### Workload gaps", ""]
@@ -96,7 +82,7 @@ def workload_html(
     section: Mapping[str, Any], catalog=None, trend: Sequence[Mapping[str, Any]] = ()
 ) -> str:
     """An HTML fragment: totals per pillar, the trend over milestones, the workload's gaps."""
-    names = _pillar_names(section, catalog)
+    names = pillar_names(section, catalog)
     rows = "".join(
         f'<tr><td>{escape(names[p["id"]])}</td><td class="num">{p["high"]}</td>'
         f'<td class="num">{p["medium"]}</td><td class="num">{p["met"]}</td>'
