@@ -277,6 +277,7 @@ FACTS: dict[str, FactKind] = _kinds(
             "`dagster`, `metaflow`, `zenml`, `sklearn`, `azureml`"
         },
         key="pipeline",
+        phase=("model_development", 2, "ML pipeline definition"),
     ),
     FactKind(
         "debugging",

@@ -125,7 +125,7 @@ def infer_phase(
     scores: dict[str, float] = {}
     first_reason: dict[str, tuple[float, str]] = {}
     for kind, (phase, weight, words) in EVIDENCE.items():
-        found = facts.of(kind)
+        found = [f for f in facts.of(kind) if _weight(kind, f, weight) > 0]
         if found:
             bonus = 1 + REPEAT_BONUS * min(len(found) - 1, MAX_REPEATS)
             kind_weight = max(_weight(kind, f, weight) for f in found)
@@ -162,6 +162,8 @@ MONITORING_WEIGHTS = {"data_capture": 1.0, "metrics": 2.0, "alarm": 2.0}
 def _weight(kind: str, fact, weight: float) -> float:
     if kind == "monitoring":
         return MONITORING_WEIGHTS.get(fact.get("kind"), weight)
+    if kind == "pipeline" and fact.get("tool") == "sklearn":
+        return 0.0  # a scikit-learn Pipeline chains preprocessing: not an ML workflow
     return weight
 
 
