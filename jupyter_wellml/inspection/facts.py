@@ -550,15 +550,8 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
         for kw, value in call.keywords.items():
             if kw in sig.METRIC_KEYWORDS:
                 _metrics(call, value, facts, api=name)
-            elif kw == "metric_definitions" and isinstance(value, list):
-                # the metrics a SageMaker job's logs are parsed for: the evaluation ones count
-                names = [d.get("Name") for d in value if isinstance(d, dict)]
-                _metrics(
-                    call,
-                    [n for n in names if isinstance(n, str) and sig.METRIC_WORDS.search(n)],
-                    facts,
-                    api=name,
-                )
+            elif kw == "metric_definitions" and not (call.ref(kw) or "").startswith(CONST_REF):
+                _metrics(call, _defined_metrics(value), facts, api=name)
             elif kw == "metrics" and _metrics_keyword_call(name):
                 _metrics(call, value if value is not NOT_LITERAL else call.ref(kw), facts, api=name)
             if (
@@ -583,6 +576,16 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                 for item in value[:16]:
                     if type(item) is dict:
                         _dict_keys(call, item, facts, depth=1, keyword=kw)
+                if kw in ("args", "arguments") and not (call.ref(kw) or "").startswith(CONST_REF):
+                    for uri in _argument_uris(value):
+                        facts.add(
+                            "data_source",
+                            call.cell,
+                            call.line,
+                            uri=uri,
+                            kind=sig.uri_kind(uri),
+                            via=f"{name}:{kw}",
+                        )
         _instance_fact(call, facts)
 
 
@@ -881,10 +884,81 @@ _TRAINING_KEYS = frozenset(
 )
 
 
+#: a job's command-line option that hands it data: ``--train-data=gs://...``, ``--dataset-url``
+_DATA_OPTION = re.compile(
+    r"^--?[\w-]*(?:data|train|test|valid|eval|input|file|csv|label|corpus)[\w-]*[= ]"
+    r"((?:gs|s3|s3a|abfss?|wasbs?|https?)://\S+)$",
+    re.I,
+)
+
+
+def _argument_uris(args: list) -> list[str]:
+    """Storage URIs a job is given as data options (``["--data-url=gs://b/train.csv"]``, or
+    ``["--train", "s3://b/train"]``)."""
+    found = []
+    for i, item in enumerate(args[:64]):
+        if not isinstance(item, str):
+            continue
+        m = _DATA_OPTION.match(item)
+        if m:
+            found.append(m.group(1))
+        elif (
+            i > 0
+            and isinstance(args[i - 1], str)
+            and "=" not in args[i - 1]  # `--data-url gs://...`: a bare option, then its value
+            and _DATA_OPTION.match(f"{args[i - 1]}={item}")
+        ):
+            found.append(item)
+    return found
+
+
+def _defined_metrics(value: Any) -> list[str]:
+    """Metric names of SageMaker metric definitions (``[{"Name": ..., "Regex": ...}]``, also
+    under a tuning objective's ``"metrics"``): the evaluation ones, not throughput or epochs."""
+    if isinstance(value, dict):
+        value = value.get("metrics")
+    if not isinstance(value, list):
+        return []
+    names = [d.get("Name") for d in value[:32] if isinstance(d, dict) and "Regex" in d]
+    return [n for n in names if isinstance(n, str) and sig.METRIC_WORDS.search(n)]
+
+
+#: keys of settings dicts that name the metric a job optimises or reports
+_METRIC_KEYS = (
+    "metric",
+    "primary_metric",
+    "eval_metric",
+    "objective_metric_name",
+    "metric_for_best_model",
+    "metric_name",
+    "primary_metric_name",
+)
+
+
 def _assigned_facts(assigned, facts: Facts) -> None:
-    """Literal dicts assigned to a name: a container's environment naming a hub model
-    (``hub = {"HF_MODEL_ID": ...}``) or a job's hyperparameters naming a model or data set."""
+    """Literal dicts and lists assigned to a name: a container's environment naming a hub model
+    (``hub = {"HF_MODEL_ID": ...}``), a job's hyperparameters naming a model or data set, a
+    job's settings naming its metric (``automl_settings = {"primary_metric": ...}``), metric
+    definitions, and command-line options that hand a job its data."""
     for _target, value, cell, line in assigned:
+        for metric in _defined_metrics(value):
+            facts.add("metric", cell, line, name=metric, api="metric definitions")
+        if type(value) is dict:
+            for key in _METRIC_KEYS:
+                if isinstance(value.get(key), str) and value[key]:
+                    facts.add("metric", cell, line, name=value[key], api=f"settings:{key}")
+            methods = value.get("methods")
+            if isinstance(methods, dict) and ("shap" in methods or "pdp" in methods):
+                # a SageMaker Clarify analysis configuration, run through a processing job
+                facts.add(
+                    "explainability", cell, line, method="clarify_shap", api="analysis config"
+                )
+        if type(value) is list:
+            for uri in _argument_uris(value):
+                facts.add(
+                    "data_source", cell, line, uri=uri, kind=sig.uri_kind(uri), via="arguments"
+                )
+            continue
         if type(value) is not dict:
             continue
         training = not _TRAINING_KEYS.isdisjoint(value)

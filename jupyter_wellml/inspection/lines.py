@@ -37,12 +37,20 @@ CODE_PATTERNS: tuple[tuple[re.Pattern, str, Fields], ...] = (
         _seed("command line"),
     ),
     (
-        re.compile(r"""\.history\s*\[\s*["']([A-Za-z_][\w:/.-]*)["']\s*\]"""),
+        re.compile(r"""\.(?:history|metrics)\s*\[\s*["']([A-Za-z_][\w:/.-]*)["']\s*\]"""),
         "metric",
         lambda m: {"name": m.group(1), "api": "history"},
     ),
     (
-        re.compile(r"\.(feature_importances_|coef_)\b"),
+        re.compile(
+            r"""["'](Final(?:MetricDataList|AutoMLJobObjectiveMetric|"""
+            r"""HyperParameterTuningJobObjectiveMetric))["']"""
+        ),
+        "metric",
+        lambda m: {"name": m.group(1), "api": "job description"},
+    ),
+    (
+        re.compile(r"\.(feature_importances_)\b"),
         "explainability",
         lambda m: {"method": "feature_importance", "api": m.group(1)},
     ),

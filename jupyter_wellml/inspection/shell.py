@@ -155,6 +155,11 @@ DATA_FILES = (
     ".npz",
     ".pkl",
 )
+#: a curl command that calls an API (a method other than GET, a body, credentials) rather than
+#: downloading a file
+_API_CALL = re.compile(
+    r"\s(?:-X|--request)\s+(?!GET\b)|\s(?:-d|--data\S*|--json|-F|--form)\s|Authorization:", re.I
+)
 _VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)|\{(\w+)\}")
 
 
@@ -184,6 +189,8 @@ def _commands(command: str) -> Iterator[list[str]]:
         words = _words(head[0])
         if words and len(head) > 1 and re.search(r"\|\s*(?:sudo\s+)?(?:ba|z)?sh\b", part):
             continue  # `curl https://.../install.sh | bash`: installs software, reads no data
+        if words and words[0] == "curl" and _API_CALL.search(head[0]):
+            continue  # `curl -X POST -H "Authorization: ..." https://.../v1/...`: a REST call
         while words and words[0] in ("sudo", "time", "nohup", "env"):
             words = words[1:]
         if words:

@@ -89,6 +89,15 @@ READERS = (
     "*.read.load",
     "*.read.text",
     "*.read.orc",
+    "*.read.*.csv",
+    "*.read.*.parquet",
+    "*.read.*.json",
+    "*.read.*.load",
+    "*.read.*.text",
+    "*.read.*.orc",
+    "*.read.*.table",
+    "tensorflow.io.read_file",
+    "*.load_table_from_uri",
     "*.read_csv",
     "*.read_parquet",
     "*.read_json",
@@ -121,6 +130,9 @@ READERS = (
 #: Folder readers of DATASETS' namespaces: the user's own files, not bundled data sets
 LOCAL_FOLDER_DATASETS = ("torchvision.datasets.ImageFolder", "torchvision.datasets.DatasetFolder")
 DATASETS = (
+    "azureml.opendatasets.*",
+    "keras.datasets.*.get_word_index",
+    "tensorflow.keras.datasets.*.get_word_index",
     "shap.datasets.*",
     "fastai.*.untar_data",
     "tensorflow_datasets.builder",
@@ -186,6 +198,12 @@ AZURE_DATASETS = (
 )
 #: Vertex AI managed data sets made from storage or BigQuery (``gcs_source=``/``bq_source=``)
 VERTEX_DATASETS = (
+    "google_cloud_pipeline_components.*DatasetCreateOp",
+    "google_cloud_pipeline_components.*dataset_create*",
+    "vertexai.*.tune_model",
+    "vertexai.*sft.train",
+    "vertexai.*TuningEvaluationSpec",
+    "vertexai.*.evaluate",
     "google.cloud.aiplatform.*Dataset.create",
     "google.cloud.aiplatform.*Dataset.import_data",
     "vertexai.*Dataset.create",
@@ -344,7 +362,12 @@ SOURCE_KEYWORDS = {
     "bq_uri": "warehouse",
     "InputLocation": "s3",
     "input_location": "s3",
-    "artifact_uri": None,
+    "training_data": None,
+    "train_dataset": None,
+    "validation_dataset": None,
+    "evaluation_data": None,
+    "ground_truth_data": None,
+    "model_garden_source_model_name": "model_hub",
     "data": None,  # Transformer.transform(data=...)
 }
 
@@ -359,9 +382,10 @@ def source_of(call: Call) -> tuple[str, Any]:
             value = next((v for v in value if isinstance(v, str)), NOT_LITERAL)
         if isinstance(value, str):
             found = uri_kind(value)
-            if value.startswith("bq://") or (kind == "warehouse" and found == "local"):
+            if value.startswith("bq://"):
                 return "warehouse", value
-            return found, value
+            # a template (`f"{BUCKET_URI}/x.csv"`) or an id: the keyword says what it is
+            return (kind if kind and found == "local" else found), value
         return (kind or ("s3" if call.name.startswith("sagemaker.") else "unknown")), None
     return "none", None  # no source given: not a read (a job on a registered data set)
 
@@ -432,6 +456,8 @@ def hub_id(call: Call) -> Any:
     name = call.name
     if name.startswith(("vertexai.", "google.cloud.aiplatform.")):
         return False  # a model hosted behind Google's API: called, not fetched
+    if name.endswith(("Config.from_pretrained", "GenerationConfig.from_pretrained")):
+        return False  # a model's configuration only, not its weights
     position, keys = _HUB_ARGS.get(name, (0, ("pretrained_model_name_or_path", "model_id")))
     if name == "timm.create_model" and call.kw("pretrained") is not True:
         return False
@@ -504,15 +530,21 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "google.cloud.aiplatform.Model.evaluate",
             "google.cloud.aiplatform.*Model*.evaluate",
             "*.invoke_endpoint_async",
-            "kfp.dsl.importer",
             "vertexai.*MonitoringInput",
             "google.cloud.aiplatform.*BatchPredictionJob.create",
+            "google.cloud.aiplatform.Model.upload",
         ),
         "data_source",
         {"via": api, "kind": _read_kind, "uri": _read_source},
         (),
     ),
     (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}, ()),
+    (
+        ("kfp.dsl.importer", "kfp.v2.dsl.importer"),
+        "data_source",
+        {"via": api, "uri": arg(0, "artifact_uri")},
+        (),
+    ),
     (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}, ()),
     (
         FEATURE_STORE_READS,
@@ -755,7 +787,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     ),
     (
         (
-            "*.get_best_run_by_primary_metric",
             "azureml.automl.runtime.shared.score.scoring.*",
             "azureml.train.automl.run.AutoMLRun.get_best_child",
         ),
@@ -836,6 +867,34 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"name": "get_metrics"},
         (),
     ),
+    (("mlflow.autolog", "mlflow.*.autolog"), "metric", {"name": "autolog"}, ()),
+    (
+        (
+            "seqeval.metrics.*",
+            "nltk.translate.bleu_score.*",
+            "rouge_score.*",
+            "sacrebleu.*",
+            "jiwer.*",
+            "pycocotools.cocoeval.COCOeval",
+            "sentence_transformers.evaluation.*",
+        ),
+        "metric",
+        {"name": last_segment},
+        (),
+    ),
+    (
+        (
+            "sagemaker.analytics.HyperparameterTuningJobAnalytics",
+            "sagemaker.HyperparameterTuningJobAnalytics",
+            "sagemaker.tuner.HyperparameterTuner.analytics",
+            "sagemaker.*HyperparameterTuner.analytics",
+            "*.evals_result",
+        ),
+        "metric",
+        {"name": lambda c: "evals_result" if c.last == "evals_result" else "tuning_job_analytics"},
+        (),
+    ),
+    (("*.evaluation_loop", "*.prediction_loop"), "metric", {"name": lambda c: c.last}, ()),
     (
         (
             "*.list_model_evaluations",
@@ -888,8 +947,44 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     # ---- explainability and bias
     (("shap.*",), "explainability", {"method": "shap"}, ()),
     (("lime.*",), "explainability", {"method": "lime"}, ()),
-    (("captum.*",), "explainability", {"method": "captum"}, ()),
+    (("captum.*",), "explainability", {"method": "captum"}, ("captum.attr.visualization.*",)),
     (("eli5.*",), "explainability", {"method": "eli5"}, ()),
+    (
+        (
+            "tf_explain.*",
+            "pytorch_grad_cam.*",
+            "innvestigate.*",
+            "omnixai.*",
+            "explainerdashboard.*",
+            "treeinterpreter.*",
+            "dalex.*",
+            "anchor.*",
+            "shapash.*",
+            "pdpbox.*",
+            "transformers_interpret.*",
+            "interpret_text.*",
+            "lofo.*",
+            "explainable_ai_sdk.*",
+            "xgboost.*.get_score",
+            "*.get_booster.get_score",
+            "h2o.*.explain",
+            "h2o.*.varimp*",
+            "*.varimp_plot",
+            "responsibleai.*.explainer.*",
+        ),
+        "explainability",
+        {"method": lambda c: c.name.split(".")[0].replace("_", "") if "." in c.name else "other"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.model_monitor.ModelExplainabilityMonitor.suggest_baseline",
+            "sagemaker.model_monitor.ExplainabilityAnalysisConfig",
+        ),
+        "explainability",
+        {"method": "clarify_shap"},
+        (),
+    ),
     (
         (
             "interpret.*",
@@ -917,7 +1012,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "google.cloud.aiplatform.*Endpoint*.explain",
             "google.cloud.aiplatform.*.deploy.explain",
             "vertexai.*.explain",
-            "vertexai.*FeatureAttribution*",
             "google.cloud.aiplatform.model_monitoring.ExplanationConfig",
             "google.cloud.aiplatform.model_monitoring.*Attribution*",
         ),
@@ -1904,6 +1998,7 @@ METRIC_KEYWORDS = frozenset(
         "scoring",
         "metric_spec",
         "metric_names",
+        "primary_metric_name",
     }
 )
 #: calls whose ``metrics=`` keyword names evaluation metrics (Keras ``compile``, fastai learners)
@@ -2031,7 +2126,7 @@ class Glob:
 
     __slots__ = ("_regex", "kind", "parts", "pattern", "text")
 
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, *, api: bool = False):
         self.pattern = pattern
         self._regex = None
         self.parts: tuple[str, ...] = ()
@@ -2042,6 +2137,10 @@ class Glob:
             self.kind, self.text = "suffix", pattern[1:]
         elif star == 1 and pattern.endswith("*") and not any(ch in pattern for ch in "?["):
             self.kind, self.text = "prefix", pattern[:-1]
+            if api and not self.text.endswith("."):
+                # a signature's `pandas.read_*` names the reader, not methods on what it returns
+                # (`pandas.read_csv.describe`): the wildcard stays within the last name
+                self.kind = "name_prefix"
         elif not any(ch in pattern for ch in "?["):
             # only `*` wildcards (`sagemaker.*.fit`, `*Scaler*`): literal pieces in order
             self.kind, self.text, self.parts = "parts", pattern, tuple(pattern.split("*"))
@@ -2056,6 +2155,8 @@ class Glob:
             return name.endswith(self.text)
         if kind == "prefix":
             return name.startswith(self.text)
+        if kind == "name_prefix":
+            return name.startswith(self.text) and "." not in name[len(self.text) :]
         if kind == "parts":
             return _pieces_in_order(name, self.parts)
         if self._regex is None:
@@ -2102,7 +2203,7 @@ def index_calls():
     for globs, kind, fields, unless in CALLS:
         deny = GlobSet(unless) if unless else None
         for g in globs:
-            entry = (Glob(g), kind, fields, deny)
+            entry = (Glob(g, api=True), kind, fields, deny)
             last = g.rsplit(".", 1)[-1]
             first = g.split(".", 1)[0]
             if not any(ch in last for ch in "*?["):
