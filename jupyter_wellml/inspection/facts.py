@@ -19,6 +19,7 @@ from .installs import classify, installs_in_args, installs_in_command
 from .lines import line_facts, looks_like_sql, sql_facts
 from .notebook import Notebook, output_text
 from .pyscan import ABSENT, CONST_REF, NOT_LITERAL, Call, CellScan, Scanner
+from .rfacts import r_cell_facts
 from .shell import command_facts, expand, is_code_file
 from .source import SQL_MAGICS, CellCode, analyse_cell
 
@@ -256,11 +257,18 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
     for cell in nb.cells:
         facts.cell_lines[cell.index] = cell.source.split("\n")
     if not nb.is_python:
-        facts.inspected = False
-        facts.reason = (
-            f"the kernel language is {nb.kernel_language!r}: only Python code is inspected"
-        )
-        _execution_order(nb, facts)
+        if nb.kernel_language in R_NAMES:
+            _r_notebook(nb, facts)
+        else:
+            facts.inspected = False
+            facts.reason = (
+                f"the kernel language is {nb.kernel_language!r}: only Python and R code are "
+                "inspected, so this notebook's code was not reviewed"
+            )
+            _execution_order(nb, facts)
+        if secrets:
+            _secret_facts(nb, facts)
+        _dedupe(facts)
         return facts
     scanner = Scanner()
     done: list[tuple[int, _CellFacts]] = []
@@ -301,6 +309,24 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
         _secret_facts(nb, facts)
     _dedupe(facts)
     return facts
+
+
+#: kernel languages read as R
+R_NAMES = frozenset({"r"})
+
+
+def _r_notebook(nb: Notebook, facts: Facts) -> None:
+    """An R notebook: every code cell through the R reader (no per-cell cache: R notebooks are
+    rare and the reader is fast)."""
+    consts: dict[str, Any] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        try:
+            r_cell_facts(cell.source, cell.index, consts, facts.add, _data_source)
+        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+            facts.errors.append({"cell": cell.index, "line": None, "message": _not_inspected(exc)})
+    _execution_order(nb, facts)
 
 
 def _not_inspected(exc: BaseException) -> str:
@@ -503,6 +529,10 @@ def _text_facts(source: str, code: CellCode, facts: Facts) -> None:
         body = source.partition("\n")[2]
         for kind, line, fields in sql_facts(body, 2):
             facts.add(kind, None, line, **fields)
+    elif code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name == "R":
+        # rpy2's `%%R`: the body is R; a blank first line keeps the cell's line numbers
+        body = "\n" + source.partition("\n")[2]
+        r_cell_facts(body, 0, {}, facts.add, _data_source)
 
 
 # --------------------------------------------------------------------------- imports and calls
@@ -1125,8 +1155,15 @@ def _secret_facts(nb: Notebook, facts: Facts) -> None:
         for text, hits in found.items():
             _SECRETS_CACHE[text] = tuple(hits)
     for cell, where, text in texts:
-        for line, kind in _SECRETS_CACHE.get(text, ()):
-            facts.add("secret", cell, line, kind=kind, where=where)
+        hits = _SECRETS_CACHE.get(text, ())
+        if not hits:
+            continue
+        from .secrets import credible
+
+        lines = text.split("\n")
+        for line, kind in hits:
+            if credible(kind, where, lines[line - 1] if line <= len(lines) else ""):
+                facts.add("secret", cell, line, kind=kind, where=where)
 
 
 #: kinds whose duplicates are told apart by a few fields (other kinds: by all but via/api)
