@@ -10,6 +10,7 @@ the loop never blocks) and are cached per interpreter until its site folders cha
 from __future__ import annotations
 
 import asyncio
+import datetime
 import hashlib
 import json
 import logging
@@ -280,7 +281,8 @@ class ReviewService:
         """The review cache key: the content's SHA-256 (hashed once, and handed to the worker as
         the review's ``notebook.sha256``) with what else changes the review."""
         extra = environment.get("_key", "") if environment else ""
-        text = f"{digest}|{kind}|{path}|{phase}|{self.catalog.fingerprint}|{extra}"
+        day = datetime.date.today().isoformat()  # a sign-off that runs out changes the review
+        text = f"{digest}|{kind}|{path}|{phase}|{self.catalog.fingerprint}|{extra}|{day}"
         return hashlib.sha256(text.encode()).hexdigest()
 
     # ---- environments
