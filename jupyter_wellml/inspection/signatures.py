@@ -971,6 +971,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "h2o.*.varimp*",
             "*.varimp_plot",
             "responsibleai.*.explainer.*",
+            "*integrated_gradients",
+            "*saliency_map*",
+            "*grad_cam*",
+            "*gradcam*",
+            "*smooth_grad*",
         ),
         "explainability",
         {"method": lambda c: c.name.split(".")[0].replace("_", "") if "." in c.name else "other"},
@@ -1973,6 +1978,11 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
             "explanation_spec",
             "explanation_config",
         )
+    },
+    # per-prediction feature contributions (SHAP values) computed by the model library itself
+    **{
+        k: ("explainability", {"method": "shap", "keyword": k})
+        for k in ("pred_contribs", "pred_interactions", "pred_contrib")
     },
     **{
         k: ("deployment", {"keyword": k, "target": "serverless"})
