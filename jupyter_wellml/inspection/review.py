@@ -373,7 +373,9 @@ def _evaluate(
     if gaps:
         return Finding(practice, "gap", applies, gaps[:MAX_EVIDENCE] + met[:5])
     if open_expects and applies:
-        return Finding(practice, "gap", applies, open_expects[:MAX_EVIDENCE] + met[:5])
+        # with no met evidence, the practice's other expectations are open too
+        found = open_expects + ([] if met else expects)
+        return Finding(practice, "gap", applies, found[:MAX_EVIDENCE] + met[:5])
     if met:
         return Finding(practice, "met", applies, met[:MAX_EVIDENCE])
     if expects and applies:

@@ -606,7 +606,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
-        (),
+        ("sagemaker.*",),  # SageMaker's ModelTrainer.train starts a managed job (below)
     ),
     (
         ("*.create_training_job",),
@@ -2129,7 +2129,10 @@ def _aws_or_unknown_capitalised(name: str, keyword: str) -> bool:
 #: resource tagging, `rules=` of an unrelated function is not SageMaker Debugger
 KEYWORD_ONLY_FROM: dict[str, Callable[[str, str], bool]] = {
     **dict.fromkeys(("tags", "Tags"), _aws_or_unknown_capitalised),
-    **dict.fromkeys(("rules", "debugger_hook_config", "profiler_config", "DebugHookConfig", "ProfilerConfig"), _aws_or_unknown_capitalised),
+    **dict.fromkeys(
+        ("rules", "debugger_hook_config", "profiler_config", "DebugHookConfig", "ProfilerConfig"),
+        _aws_or_unknown_capitalised,
+    ),
 }
 #: keywords (and literal dict keys) naming the metric a job reports or optimises
 METRIC_KEYWORDS = frozenset(
