@@ -15,7 +15,7 @@ from typing import Any
 from ..catalog.vocabulary import REVIEW_KEYS, TRAINING_KINDS
 from ..values import Frozen, Value
 from . import signatures as sig
-from .installs import classify, installs_in_args, installs_in_command
+from .installs import classify, index_options, installs_in_args, installs_in_command
 from .lines import line_facts, looks_like_sql, sql_facts
 from .notebook import Notebook, output_text
 from .pyscan import ABSENT, CONST_REF, NOT_LITERAL, Call, CellScan, Scanner
@@ -108,7 +108,7 @@ class Facts(Value):
         self.reason = reason
         self.phase_lines = (
             [] if phase_lines is None else phase_lines
-        )  # (cell, line, word) of %wellml phase
+        )  # (cell, line, word, ran) of %wellml phase
         self.calls = [] if calls is None else calls  # every call (pyscan.Call), for `call` rules
         self.cell_lines = {} if cell_lines is None else cell_lines  # source lines of every cell
         self._memo: dict[str, Any] = {}
@@ -288,7 +288,8 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
                 {"cell": cell.index, "line": line, "message": f"syntax error: {message}"}
             )
         for line, word in found.phase_lines:
-            facts.phase_lines.append((cell.index, line, word))
+            # a `%wellml phase` line in a cell that never ran is written, not recorded
+            facts.phase_lines.append((cell.index, line, word, cell.execution_count is not None))
         _replay(found.magic, cell.index, facts)
     # the per-cell facts, in the order passes over the whole notebook's imports, then calls,
     # (then training loops), then strings add them
@@ -304,6 +305,10 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
     _endpoint_targets(facts)
     _feature_pipelines(facts)
     _metric_objects(facts)
+    _job_images(facts)
+    _spot_details(facts)
+    _overwrites(facts)
+    _describe_is_profiling(facts)
     _execution_order(nb, facts)
     if secrets:
         _secret_facts(nb, facts)
@@ -491,11 +496,12 @@ def _magic_facts(cell: int, code: CellCode, facts: Facts, lookup: _ConstLookup) 
             command, form = m.args, "shell"
         else:
             continue
+        index = index_options(command)
         for tool, token, _ in installs_in_command(command):
             info = classify(tool, token)
             if info["name"] in TOOLING_PACKAGES:
                 continue
-            facts.add("pip_install", cell, m.line, tool=tool, form=form, **info)
+            facts.add("pip_install", cell, m.line, tool=tool, form=form, **info, **index)
         if m.kind == "shell" or form == "shell":
             if m.form != "cell_shell":  # IPython expands $name and {name} in `!` lines only
                 command = expand(command, lookup)
@@ -565,6 +571,8 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
             if kind == "metric":
                 _metrics(call, values.pop("name", None), facts, **values)
                 continue
+            if call.in_loop and kind in ("training", "deployment"):
+                values["in_loop"] = True  # one job or endpoint per pass of a loop
             facts.add(kind, call.cell, call.line, **values)
             if kind == "pretrained_model":
                 _hub_model(call, facts)
@@ -588,6 +596,7 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                 kw in keywords
                 and value not in sig.OFF_VALUES
                 and call.last not in sig.KEYWORD_NOT_FROM.get(kw, ())
+                and (kw not in sig.KEYWORD_ONLY_FROM or sig.KEYWORD_ONLY_FROM[kw](name, kw))
             ):
                 kind, fields = keywords[kw]
                 facts.add(kind, call.cell, call.line, api=name, **fields)
@@ -617,6 +626,17 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                             via=f"{name}:{kw}",
                         )
         _instance_fact(call, facts)
+        if service_call and (call.kw("use_ssl") is False or call.kw("verify") is False):
+            keyword = "use_ssl" if call.kw("use_ssl") is False else "verify"
+            facts.add("insecure_transport", call.cell, call.line, api=name, keyword=keyword)
+        if "VersionId" in call.keywords or _version_pinned(call):
+            facts.add("data_versioning", call.cell, call.line, api=name, how="object version")
+
+
+def _version_pinned(call: Call) -> bool:
+    """``download_file(..., ExtraArgs={"VersionId": ...})``: a read pinned to a version."""
+    extra = call.kw("ExtraArgs")
+    return isinstance(extra, dict) and "VersionId" in extra
 
 
 @lru_cache(maxsize=1)
@@ -836,6 +856,7 @@ def _instance_fact(call: Call, facts: Facts) -> None:
         family=family,
         gpu=family in ("gpu", "local_gpu"),
         api=call.name,
+        framework=sig.job_framework(call),
     )
     if purpose == "training" and isinstance(count, int) and count > 1:
         facts.add("distributed", call.cell, call.line, api=call.name, instances=count)
@@ -878,9 +899,31 @@ def _training_loops(calls: list[Call], facts: Facts) -> None:
 
 
 # --------------------------------------------------------------------------- strings
+#: an IAM role named by its ARN in code; its name says what it may do
+_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$")
+_BROAD_ROLE = re.compile(r"admin|full[-_ ]?access|poweruser|power[-_]user|root|superuser", re.I)
+#: column names that hold personal data (a literal used as a column, a field, a feature)
+_PERSONAL_COLUMN = re.compile(
+    r"^(?:ssn|social[-_ ]?security(?:[-_ ]?(?:number|no))?|national[-_ ]?(?:id|insurance(?:[-_ ]?number)?)"
+    r"|nino|tax[-_ ]?id|passport(?:[-_ ]?(?:number|no))?|driver'?s?[-_ ]?licen[cs]e(?:[-_ ]?number)?"
+    r"|date[-_ ]?of[-_ ]?birth|dob|birth[-_ ]?date|birthdate|e[-_]?mail(?:[-_ ]?address)?"
+    r"|phone(?:[-_ ]?(?:number|no))?|telephone|mobile(?:[-_ ]?(?:number|phone))?"
+    r"|credit[-_ ]?card(?:[-_ ]?(?:number|no))?|card[-_ ]?number|iban|home[-_ ]?address"
+    r"|street[-_ ]?address|full[-_ ]?name|first[-_ ]?name|last[-_ ]?name|surname)$",
+    re.I,
+)
+
+
 def _path_facts(strings, facts: Facts) -> None:
     for lit in strings:
         v = lit.value
+        if len(v) < 64 and _PERSONAL_COLUMN.match(v):
+            facts.add("personal_data", lit.cell, lit.line, column=v)
+        if v.startswith("arn:"):
+            m = _ROLE_ARN.match(v)
+            if m:
+                broad = bool(_BROAD_ROLE.search(m.group(1)))
+                facts.add("role_arn", lit.cell, lit.line, arn=v, name=m.group(1), broad=broad)
         if len(v) > 20 and looks_like_sql(v):
             for kind, line, fields in sql_facts(v, lit.line):
                 facts.add(kind, lit.cell, line, **fields)
@@ -1009,6 +1052,92 @@ _SPARK_LEARNERS = (
     "xgboost.spark.",
     "synapse.ml.",
 )
+
+
+def _job_images(facts: Facts) -> None:
+    """A job whose container comes from ``image_uris.retrieve(framework, ...)`` runs that
+    framework, when the notebook retrieves one framework's containers only."""
+    pending = [f for f in facts.of("instance") if f.get("framework") == "image"]
+    if not pending:
+        return
+    retrieved = {
+        str(c.args[0] if c.args else c.kw("framework")).lower()
+        for c in facts.calls
+        if c.name.endswith(("image_uris.retrieve", "get_image_uri"))
+        and isinstance(c.args[0] if c.args else c.kw("framework"), str)
+    }
+    framework = next(iter(retrieved)) if len(retrieved) == 1 else None
+    for f in pending:
+        f["framework"] = framework
+
+
+#: where a job's spot capacity is bounded by a maximum wait
+_MAX_WAIT = frozenset(
+    {"max_wait", "max_wait_time_in_seconds", "MaxWaitTimeInSeconds", "max_wait_time"}
+)
+
+
+def _spot_details(facts: Facts) -> None:
+    """Managed spot training needs a bound on how long to wait for capacity (``max_wait``) and
+    checkpoints to resume from after an interruption: noted on each spot fact."""
+    spots = facts.of("spot")
+    if not spots:
+        return
+    waits = any(
+        _MAX_WAIT & set(c.keywords)
+        or any(_MAX_WAIT & _dict_key_set(v) for v in c.keywords.values())
+        for c in facts.calls
+    )
+    checkpoints = bool(facts.of("checkpoint"))
+    for f in spots:
+        f["max_wait"] = waits
+        f["checkpoints"] = checkpoints
+
+
+def _dict_key_set(value: Any, depth: int = 0) -> set:
+    if type(value) is dict:
+        keys = set(value)
+        if depth < 2:
+            for inner in value.values():
+                keys |= _dict_key_set(inner, depth + 1)
+        return keys
+    return set()
+
+
+def _overwrites(facts: Facts) -> None:
+    """Data written back where the notebook read it from: the earlier version is gone unless
+    the store keeps versions."""
+    writes = facts.of("data_write")
+    if not writes:
+        return
+    read = {
+        d["uri"]
+        for d in facts.of("data_source")
+        if isinstance(d.get("uri"), str) and "{" not in d["uri"] and d["uri"] != "(computed)"
+    }
+    for w in writes:
+        if w.get("uri") in read:
+            facts.add("data_overwrite", w["cell"], w["line"], uri=w["uri"], api=w.get("api"))
+
+
+#: libraries whose data frames' ``describe()`` profiles data
+_FRAME_LIBRARIES = ("pandas", "polars", "dask", "pyspark", "modin", "cudf", "numpy")
+
+
+def _describe_is_profiling(facts: Facts) -> None:
+    """``df.describe()`` profiles data; ``job.describe()`` reads a job's status. A describe on
+    an object of unknown origin counts only in a notebook that works with data frames."""
+    profiling = facts.items.get("profiling")
+    if not profiling:
+        return
+    frames = any(i.get("module", "").split(".")[0] in _FRAME_LIBRARIES for i in facts.of("import"))
+    if frames:
+        return
+    kept = [p for p in profiling if p.get("api") != ".describe"]
+    if kept:
+        facts.items["profiling"] = kept
+    else:
+        del facts.items["profiling"]
 
 
 def _metric_objects(facts: Facts) -> None:

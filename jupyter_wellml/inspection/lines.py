@@ -90,27 +90,47 @@ SQL_PATTERNS: tuple[tuple[re.Pattern, str, Fields], ...] = (
 )
 
 
-def _scan(text: str, first_line: int, comment: str, patterns) -> Found:
+def _scan(text: str, first_line: int, comment: str, patterns, needles) -> Found:
+    # each pattern needs a word of its own in the text (a cheap test): most cells have none
+    lowered = text.lower()
+    active = [p for p, needle in zip(patterns, needles) if any(n in lowered for n in needle)]
+    if not active:
+        return []
     out: Found = []
     for number, line in enumerate(text.split("\n"), start=first_line):
         stripped = line.lstrip()
         if not stripped or stripped.startswith(comment):
             continue
-        for pattern, kind, fields in patterns:
+        for pattern, kind, fields in active:
             for m in pattern.finditer(line):
                 out.append((kind, number, fields(m)))
     return out
 
 
+#: per pattern of CODE_PATTERNS / SQL_PATTERNS, lower-case words one of which its match holds
+CODE_NEEDLES = (
+    ("seed",),
+    ("seed",),
+    (".history", ".metrics"),
+    ("final",),
+    ("feature_importances_",),
+    ("_attribution", "explanation-method"),
+)
+SQL_NEEDLES = (("model",), ("ml.",), ("ml.",), ("from",))
+
+
+assert len(CODE_NEEDLES) == len(CODE_PATTERNS) and len(SQL_NEEDLES) == len(SQL_PATTERNS)
+
+
 def line_facts(source: str, offset: int = 0) -> Found:
     """``(kind, line, fields)`` for :data:`CODE_PATTERNS` in Python code (``offset``: lines
     before the code in the cell, as for a cell magic's body)."""
-    return _scan(source, 1 + offset, "#", CODE_PATTERNS)
+    return _scan(source, 1 + offset, "#", CODE_PATTERNS, CODE_NEEDLES)
 
 
 def sql_facts(sql: str, first_line: int) -> Found:
     """Facts of a SQL text (a ``%%bigquery`` body or a query string) starting at ``first_line``."""
-    return _scan(sql, first_line, "--", SQL_PATTERNS)
+    return _scan(sql, first_line, "--", SQL_PATTERNS, SQL_NEEDLES)
 
 
 def looks_like_sql(text: str) -> bool:

@@ -340,14 +340,22 @@ def _evaluate(
     met: list[dict[str, Any]] = []
     gaps: list[dict[str, Any]] = []
     expects: list[dict[str, Any]] = []
+    # expectations that only named met rules answer (`met_by`): other evidence of the practice
+    # does not (a managed training job is met evidence, yet on-demand it still expects spot)
+    pointed: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
+    met_rules: set[str] = set()
     for rule in practice.rules:
         hits = evaluate(rule.matcher, ctx)
         if hits is None:
             continue
         if rule.effect == "met":
             target = met
+            met_rules.add(rule.id.rsplit("/", 1)[-1])
         elif rule.effect == "gap":
             target = gaps
+        elif rule.matcher.get("met_by"):
+            target = []
+            pointed.append((frozenset(rule.matcher["met_by"]), target))
         else:
             target = expects
         if not hits:
@@ -357,8 +365,17 @@ def _evaluate(
     if attest is not None:
         kind = attest.record.get("kind", "attest")
         met.append(evidence(Hit(attest.cell, None), approval_message(attest), None, kind))
+    open_expects = (
+        []
+        if attest is not None
+        else [e for answered_by, found in pointed if not answered_by & met_rules for e in found]
+    )
     if gaps:
         return Finding(practice, "gap", applies, gaps[:MAX_EVIDENCE] + met[:5])
+    if open_expects and applies:
+        # with no met evidence, the practice's other expectations are open too
+        found = open_expects + ([] if met else expects)
+        return Finding(practice, "gap", applies, found[:MAX_EVIDENCE] + met[:5])
     if met:
         return Finding(practice, "met", applies, met[:MAX_EVIDENCE])
     if expects and applies:
