@@ -1,9 +1,10 @@
 """Notebook facts: everything the lens's rules can ask about a notebook, gathered statically.
 
-:func:`gather` reads every cell once (the work is split by what it reads: :mod:`.callfacts`,
-:mod:`.textfacts`, :mod:`.rfacts`; then :mod:`.passes` over the whole notebook) (nothing is executed) and returns :class:`Facts`: per fact
+:func:`gather` reads every cell once (nothing is executed) and returns :class:`Facts`: per fact
 kind, a list of plain dicts with ``cell`` (0-based index) and ``line`` (1-based line in the
-cell) and the fields the lens format documents (docs/lens-format.md).
+cell) and the fields the lens format documents (docs/lens-format.md). The reading is split by
+what it reads: calls (:mod:`.callfacts`), magics, text and literals (:mod:`.textfacts`), R code
+(:mod:`.rfacts`), then passes over the whole notebook (:mod:`.passes`).
 """
 
 from __future__ import annotations
