@@ -32,7 +32,7 @@ SKIP_DIRS = {
     ".tox",
     "site-packages",
 }
-ENGINE = f"{__version__}-1"  # bump the suffix when review output changes without a version change
+ENGINE = f"{__version__}-2"  # bump the suffix when review output changes without a version change
 
 
 def _help_formatter(prog: str) -> argparse.HelpFormatter:

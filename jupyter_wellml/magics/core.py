@@ -225,11 +225,23 @@ class WellMLMagics(Magics):
                 f"%wellml review: --phase {phase!r} is not a lifecycle phase; use one of: "
                 f"{', '.join(catalog.phase_choices())}"
             )
-        nb, path, _ = self.state.merged()
+        nb, path, problem = self.state.merged()
         result = review(nb, catalog, phase=phase, path=path)
         view = review_view(result, show="all" if show_all else "gaps")
         display(view)
+        for note in ([problem] if problem else []) + set_aside(result):
+            print(f"note: {note}")
         return None
+
+
+def set_aside(result) -> list[str]:
+    """One line for each part of the notebook the review set aside (a malformed output or record,
+    code over the size inspected, a rule out of time), for a note under the review."""
+    return [
+        (f"cell {e['cell'] + 1}: " if isinstance(e.get("cell"), int) else "") + e["message"]
+        for e in result.facts.errors
+        if not e["message"].startswith("syntax error")
+    ]
 
 
 def _cell_items(data: Any, kind: str | None) -> list[tuple[str, dict[str, Any], str]]:
