@@ -315,7 +315,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     ordered = [reviews[p] for p in paths if p in reviews]
     if not ordered and not errors:
         errors.append({"path": " ".join(args.paths), "message": "no notebooks (*.ipynb) found"})
-    _write(_render(ordered, errors, args), args.output)
+    try:
+        _write(_render(ordered, errors, args), args.output)
+    except OSError as exc:  # -o into a missing folder, a full disk...
+        print(
+            f"jupyter wellml review: error: cannot write {args.output}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if errors:
         for e in errors:
             print(f"jupyter wellml review: error: {e['path']}: {e['message']}", file=sys.stderr)

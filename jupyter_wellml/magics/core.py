@@ -165,6 +165,12 @@ class WellMLMagics(Magics):
                 raise UsageError(" ".join(str(exc).split())) from None
             built.append(result.record)
             notes.extend(result.notes)
+            if result.record.get("status") == "no_target" and values.get("measured") is not None:
+                _, problem = self.state.notebook_and_problem()
+                if problem:  # never a silent no_target because the file could not be read
+                    notes.append(
+                        f"{label}: no target is known for {result.record['name']}: {problem}"
+                    )
         from IPython.display import display
 
         display(mimebundle(built), raw=True)
