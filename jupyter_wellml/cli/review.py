@@ -237,11 +237,15 @@ def _review_one(
             phase=phase,
             path=path,
         )
-        return path, result.to_json(), None
+        doc = result.to_json()
+        json.dumps(doc, allow_nan=False)  # what cannot be written is an error now, not later
+        return path, doc, None
     except WellMLError as exc:
         return path, None, getattr(exc, "reason", None) or str(exc)
     except RecursionError:
         return path, None, "the notebook is nested too deeply to inspect"
+    except Exception as exc:  # an engine defect: this notebook is listed under errors, the run goes on
+        return path, None, f"the review failed inside jupyter-wellml ({type(exc).__name__}: {exc})"
 
 
 # ------------------------------------------------------------------------- main

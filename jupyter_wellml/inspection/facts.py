@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from ..catalog.vocabulary import REVIEW_KEYS, TRAINING_KINDS
 from ..values import Frozen, Value
 from . import signatures as sig
 from .installs import classify, installs_in_args, installs_in_command
@@ -19,17 +20,8 @@ from .notebook import Notebook, output_text
 from .pyscan import NOT_LITERAL, Call, CellScan, Scanner
 from .source import CellCode, analyse_cell
 
-#: Fact kinds and the key each has in the review's ``facts`` object.
-FACT_KEYS = {
-    "import": "imports",
-    "data_source": "data_sources",
-    "metric": "metrics",
-    "seed": "seeds",
-    "pip_install": "pip_installs",
-    "secret": "secrets",
-    "artifact": "artifacts",
-    "absolute_path": "absolute_paths",
-}
+#: Fact kinds and the key each has in the review's ``facts`` object (the vocabulary's).
+FACT_KEYS = REVIEW_KEYS
 TOOLING_PACKAGES = frozenset({"pip", "setuptools", "wheel"})
 _ABS_PATH = re.compile(
     r"^(?:/(?!tmp/|tmp$|opt/ml|opt/program|opt/conda|usr/|etc/|dev/|proc/|sys/|bin/|lib|sbin/|var/run|invocations|ping)[\w.@~+-]+(?:/[\w.@~+ -]*)+|[A-Za-z]:\\[^\"'<>|?*\n]+|~/[\w.@+-][^\s\"']*)$"
@@ -48,6 +40,43 @@ OBJECTIVE_TYPES = ("Maximize", "Minimize")
 _MODEL_FILE = re.compile(r"model", re.I)
 _DATA_EXTENSIONS = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".txt", ".libsvm", ".xlsx")
 _WELLML_PHASE = re.compile(r"^\s*%?wellml\s+phase\s+(?P<word>[\w -]+?)\s*(?:#.*)?$")
+
+
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+#: containers in a fact are cut to this many items (a fact is evidence, not a copy of the data)
+PLAIN_ITEMS = 64
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """``value`` as JSON data: what is not a literal (:data:`~.pyscan.NOT_LITERAL`, bytes,
+    ``...``, objects) becomes ``None``; tuples become lists; dict keys become text; containers
+    are cut to :data:`PLAIN_ITEMS` items and nest at most four deep."""
+    t = type(value)
+    if t in _PLAIN_TYPES:
+        return value
+    if t is float:
+        return value if value - value == 0 else None  # inf and nan have no JSON form
+    if depth >= 4:
+        return None
+    if t is list or t is tuple:
+        return [plain(v, depth + 1) for v in value[:PLAIN_ITEMS]]
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if len(out) >= PLAIN_ITEMS:
+                break
+            if type(k) in _PLAIN_TYPES or type(k) is float:
+                out[str(k)] = plain(v, depth + 1)
+        return out
+    return None
+
+
+def plain_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A fact's fields as JSON data (see :func:`plain`); the common all-plain case is returned as is."""
+    for v in fields.values():
+        if type(v) not in _PLAIN_TYPES:
+            return {k: plain(v) for k, v in fields.items()}
+    return fields
 
 
 class Facts(Value):
@@ -122,12 +151,12 @@ class Facts(Value):
         return grouped
 
     def add(self, fact: str, cell: int | None, line: int | None, /, **fields: Any) -> None:
-        self.items.setdefault(fact, []).append({"cell": cell, "line": line, **fields})
+        self.items.setdefault(fact, []).append({"cell": cell, "line": line, **plain_fields(fields)})
 
     @property
     def trains_model(self) -> bool:
         """Training calls, and tuning or AutoML jobs (they train models too)."""
-        return any(self.items.get(k) for k in ("training", "tuning", "automl"))
+        return any(self.items.get(k) for k in TRAINING_KINDS)
 
     def snippet(self, cell: int | None, line: int | None) -> str | None:
         if cell is None or line is None:
@@ -240,7 +269,12 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
     for cell in nb.cells:
         if cell.cell_type != "code" or not cell.source.strip():
             continue
-        found = _cell_facts(scanner, cell.source, cell.index)
+        try:
+            found = _cell_facts(scanner, cell.source, cell.index)
+        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+            # an engine limit or defect on odd code: this cell is not read, the others are
+            facts.errors.append({"cell": cell.index, "line": None, "message": _not_inspected(exc)})
+            continue
         done.append((cell.index, found))
         if found.error is not None:
             line, message = found.error
@@ -267,6 +301,16 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
         _secret_facts(nb, facts)
     _dedupe(facts)
     return facts
+
+
+def _not_inspected(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the cell is nested too deeply to inspect; it was skipped"
+    if isinstance(exc, MemoryError):
+        return "the cell is too large to inspect; it was skipped"
+    return (
+        f"the cell could not be inspected ({type(exc).__name__}: {str(exc)[:160]}); it was skipped"
+    )
 
 
 FactLog = tuple[tuple[str, "int | None", dict[str, Any]], ...]  # (kind, line, fields)
@@ -306,7 +350,7 @@ class _Recorder:
         self.phase_lines: list[tuple[int, int, str]] = []
 
     def add(self, fact: str, cell: int | None, line: int | None, /, **fields: Any) -> None:
-        self.log.append((fact, line, fields))
+        self.log.append((fact, line, plain_fields(fields)))
 
     def take(self) -> FactLog:
         out, self.log = tuple(self.log), []

@@ -11,36 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..catalog.vocabulary import PHASE_EVIDENCE
 from ..records import FoundRecord
 from ..values import Frozen
 from .facts import Facts
 
-#: fact kind → (phase, weight, words for the reason)
-EVIDENCE: dict[str, tuple[str, float, str]] = {
-    "data_source": ("data_processing", 0.5, "data read"),
-    "profiling": ("data_processing", 0.5, "data profiling"),
-    "data_validation": ("data_processing", 2, "data validation"),
-    "feature_store": ("data_processing", 2, "feature store use"),
-    "labeling": ("data_processing", 3, "labeling job"),
-    "processing": ("data_processing", 2, "data processing job"),
-    "data_catalog": ("data_processing", 1, "data catalog use"),
-    "training": ("model_development", 4, "training call"),
-    "tuning": ("model_development", 4, "hyperparameter tuning"),
-    "automl": ("model_development", 4, "AutoML job"),
-    "metric": ("model_development", 1, "evaluation metric"),
-    "explainability": ("model_development", 1, "explainability method"),
-    "bias_check": ("model_development", 1, "bias check"),
-    "checkpoint": ("model_development", 0.5, "checkpointing"),
-    "early_stopping": ("model_development", 0.5, "early stopping"),
-    "deployment": ("deployment", 3, "deployment call"),
-    "deployment_strategy": ("deployment", 2, "deployment strategy"),
-    "autoscaling": ("deployment", 2, "endpoint autoscaling"),
-    "model_optimization": ("deployment", 1, "model optimization for inference"),
-    "inference_validation": ("deployment", 1, "inference input validation"),
-    "endpoint_invocation": ("deployment", 1, "endpoint invoked"),
-    "monitoring": ("monitoring", 4, "monitoring setup"),
-    "human_review": ("monitoring", 2, "human review loop"),
-}
+#: fact kind → (phase, weight, words for the reason), from the fact vocabulary
+EVIDENCE: dict[str, tuple[str, float, str]] = PHASE_EVIDENCE
 
 
 REPEAT_BONUS = 0.1  # each further fact of a kind adds 10% of its weight ...

@@ -14,7 +14,33 @@ from typing import Any
 
 from ..values import Frozen, Value
 
-NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "<expr>"})()
+
+class NotLiteral:
+    """The value of an expression that is not a literal: one instance, :data:`NOT_LITERAL`.
+
+    It stands for "computed at run time" inside the scanner only; facts turn it into ``None``
+    (:func:`jupyter_wellml.inspection.facts.plain`), so it never reaches a review. It pickles as
+    the module's singleton, so scans cross process boundaries intact.
+    """
+
+    __slots__ = ()
+    _instance: NotLiteral | None = None
+
+    def __new__(cls) -> NotLiteral:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<expr>"
+
+    def __reduce__(self) -> str:
+        return "NOT_LITERAL"
+
+
+NOT_LITERAL: Any = NotLiteral()
+#: constant types a literal may hold (bytes, ``...`` and complex numbers are not literals here)
+LITERAL_CONSTANTS = (str, int, float, bool, type(None))
 
 
 class Import(Value):
@@ -430,7 +456,10 @@ class Scanner:
         """The value of a literal expression, strings with ``{name}`` for unknown parts; else NOT_LITERAL."""
         t = type(node)
         if t is ast.Constant:
-            return node.value
+            v = node.value
+            if type(v) is float and v - v != 0:  # inf and nan (1e999): no JSON for them
+                return NOT_LITERAL
+            return v if isinstance(v, LITERAL_CONSTANTS) else NOT_LITERAL
         if t is ast.Name:
             return self.index.consts.get(node.id, NOT_LITERAL)
         if t is ast.JoinedStr:

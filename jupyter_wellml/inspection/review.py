@@ -24,8 +24,6 @@ from .rules import Budget, Context, Hit, RuleTimeout, budget_error, evaluate_rul
 
 STATUSES = ("met", "gap", "unknown", "not_applicable")
 MAX_EVIDENCE = 20
-#: facts kept out of the review JSON (too many to be useful there; rules still see them)
-UNLISTED = frozenset({"shell"})
 
 
 class Finding(Value):
@@ -133,19 +131,10 @@ class Review(Value):
             "kernel_language": self.notebook.kernel_language,
             "trains_model": self.facts.trains_model,
         }
-        for key in (
-            "data_sources",
-            "metrics",
-            "explainability",
-            "seeds",
-            "pip_installs",
-            "secrets",
-        ):
-            out[key] = []
-        for kind, items in self.facts.items.items():
-            if kind in UNLISTED:
-                continue
-            out[FACT_KEYS.get(kind, kind)] = [dict(i) for i in items]
+        items = self.facts.items
+        for kind, key in FACT_KEYS.items():  # every listed kind, in vocabulary order
+            found = items.get(kind)
+            out[key] = [dict(i) for i in found] if found else []
         return out
 
     def to_json(self) -> dict[str, Any]:
