@@ -183,14 +183,11 @@ class SyncApp(WellMLCommand):
         rewritten. Any problem is a :class:`UsageProblem` naming the file; the file is then
         left exactly as it was."""
         from ..errors import NotebookError, RecordError
-        from ..inspection.notebook import parse_notebook_json
+        from ..inspection.notebook import parse_notebook_json, read_bytes
         from ..records import sync_notebook
 
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise UsageProblem(f"{path}: cannot read: {_reason(exc)}") from None
-        try:
+            raw = read_bytes(path)
             nb = parse_notebook_json(raw, str(path))
         except NotebookError as exc:
             raise UsageProblem(str(exc)) from None

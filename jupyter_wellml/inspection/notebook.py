@@ -147,6 +147,11 @@ def parse_notebook_json(raw: bytes, path: str | None = None) -> dict[str, Any]:
     return data
 
 
+def read_bytes(file: str | os.PathLike) -> bytes:
+    """The bytes of a notebook file; :class:`NotebookError` says why they cannot be read."""
+    return _read_file(file, str(file))
+
+
 def _read_file(file: str | os.PathLike, path: str) -> bytes:
     try:
         with open(file, "rb") as fh:

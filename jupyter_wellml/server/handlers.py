@@ -114,8 +114,6 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
             body = await coro
         except NotebookError as exc:
             raise web.HTTPError(400, f"the notebook cannot be reviewed: {exc.reason}") from None
-        except WellMLError as exc:
-            raise web.HTTPError(400, str(exc)) from None
         except ReviewTimeout:
             raise web.HTTPError(
                 504,
@@ -130,12 +128,8 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
             raise web.HTTPError(
                 503, "the review worker stopped; it restarts with the next request"
             ) from None
-        except RecursionError:
-            raise web.HTTPError(400, "the notebook is nested too deeply to review") from None
-        except Exception as exc:  # a bug: logged with its traceback by the pool, never a 500 page
-            raise web.HTTPError(
-                422, f"the review failed on this notebook ({type(exc).__name__}: {exc})"
-            ) from None
+        except WellMLError as exc:
+            raise web.HTTPError(400, str(exc)) from None
         except RecursionError:
             raise web.HTTPError(400, "the notebook is nested too deeply to inspect") from None
         except Exception as exc:  # an engine defect: say what failed, never a bare 500
