@@ -210,14 +210,15 @@ class _Worker:
     def run(self, fn, args, kwargs, timeout: float | None):
         try:
             self.conn.send((fn, args, kwargs))
-        except (BrokenPipeError, ConnectionResetError, EOFError):
+        except (OSError, EOFError):
             raise WorkerDied("the review worker ended before it got the job") from None
-        if not self.conn.poll(timeout):
-            raise ReviewTimeout(f"the job took longer than {timeout:g} s")
         try:
-            answer = self.conn.recv()
+            answered = self.conn.poll(timeout)
+            answer = self.conn.recv() if answered else None
         except (EOFError, OSError):
             raise WorkerDied("the review worker ended during the job") from None
+        if not answered:
+            raise ReviewTimeout(f"the job took longer than {timeout:g} s")
         self.jobs += 1
         self.rss = answer[-1]
         return answer
@@ -234,7 +235,10 @@ class _Worker:
         if self.process.is_alive():  # pragma: no cover - SIGKILL cannot be refused
             self.process.kill()
             self.process.join(1)
-        self.conn.close()
+        try:
+            self.conn.close()
+        except OSError:  # pragma: no cover - already closed
+            pass
 
 
 class WorkerPool(Executor):
@@ -273,6 +277,8 @@ class WorkerPool(Executor):
         self._closed = False
         self._ctx = multiprocessing.get_context("spawn")  # the server has threads: never fork
         self.counts = {"started": 0, "killed": 0, "recycled": 0, "died": 0}
+        self._first = threading.Semaphore(0)  # released once per slot when its worker started
+        self._waiting_first = max(1, workers)
         self._threads = [
             threading.Thread(target=self._serve, name=f"wellml-worker-{i}", daemon=True)
             for i in range(max(1, workers))
@@ -282,7 +288,10 @@ class WorkerPool(Executor):
 
     @property
     def _processes(self) -> dict[int, Any]:
-        """pid → process of the live workers (as :class:`ProcessPoolExecutor` names it)."""
+        """pid → process of the live workers (as :class:`ProcessPoolExecutor` names it); the
+        first time, once every slot has started its first worker."""
+        while self._waiting_first and self._first.acquire(timeout=60):
+            self._waiting_first -= 1
         with self._lock:
             return {pid: w.process for pid, w in self._workers.items()}
 
@@ -317,6 +326,7 @@ class WorkerPool(Executor):
 
     def _serve(self) -> None:
         worker: _Worker | None = None
+        first = True
         while not self._closed:
             if worker is None:
                 try:
@@ -325,6 +335,10 @@ class WorkerPool(Executor):
                     self.log.exception("jupyter-wellml: cannot start a review worker")
                     time.sleep(1)
                     continue
+                finally:
+                    if first:
+                        first = False
+                        self._first.release()
             item = self._jobs.get()
             if item is None or self._closed:
                 break
@@ -333,35 +347,32 @@ class WorkerPool(Executor):
                 continue
             try:
                 answer = worker.run(fn, args, kwargs, self.timeout)
-            except ReviewTimeout as exc:
-                self._retire(worker, kill=True, why="killed")
+            except (ReviewTimeout, WorkerDied) as exc:
+                why = "killed" if isinstance(exc, ReviewTimeout) else "died"
+                self._retire(worker, kill=True, why=why)
                 worker = None
-                future.set_exception(exc)
-                continue
-            except WorkerDied as exc:
-                self._retire(worker, kill=True, why="died")
-                worker = None
-                future.set_exception(exc)
+                _settle(future, exc=exc)
                 continue
             except BaseException as exc:  # the job could not be sent (not picklable...)
-                future.set_exception(exc)
+                _settle(future, exc=exc)
                 continue
             status, value = answer[0], answer[1]
             if status == "ok":
-                future.set_result(value)
+                _settle(future, result=value)
             elif status == "memory":
                 self._retire(worker, kill=True, why="recycled")
                 worker = None
-                future.set_exception(
-                    WorkerMemoryError(
+                _settle(
+                    future,
+                    exc=WorkerMemoryError(
                         f"the review needed more than {self.memory_bytes >> 20} MB of memory"
-                    )
+                    ),
                 )
                 continue
             else:
                 if not isinstance(value, (WellMLError, RecursionError)):
                     self.log.error("jupyter-wellml: a review failed:\n%s", answer[2])
-                future.set_exception(value)
+                _settle(future, exc=value)
             if (self.max_jobs and worker.jobs >= self.max_jobs) or (
                 self.recycle_bytes and worker.rss > self.recycle_bytes
             ):
@@ -389,13 +400,25 @@ class WorkerPool(Executor):
             self._workers.clear()
         for w in workers:  # kill at once: a worker busy in a long job never reads a stop
             w.process.kill()
-        for w in workers:
+        for w in workers:  # their slot threads see them end and close their pipes
             w.process.join(2 if wait else 0.5)
-            w.conn.close()
 
 
 def _no_init() -> None:
     return None
+
+
+def _settle(future: Future, *, result: Any = None, exc: BaseException | None = None) -> None:
+    """Give a job's future its outcome, unless it was cancelled meanwhile (a shutdown)."""
+    from concurrent.futures import InvalidStateError
+
+    try:
+        if exc is not None:
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+    except InvalidStateError:
+        pass
 
 
 # --------------------------------------------------------------------------- worker side
@@ -441,6 +464,8 @@ def _review_job(
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
+        if "not enough memory" in str(exc).lower():  # orjson says so instead of MemoryError
+            raise MemoryError(str(exc)) from None
         raise WellMLError(f"the body is not valid JSON: {exc}") from None
     notebook = data.get("notebook") if isinstance(data, dict) else None
     if not isinstance(notebook, dict):
