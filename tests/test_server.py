@@ -16,6 +16,7 @@ from tornado.httpclient import HTTPClientError
 from jupyter_wellml.catalog.schema import errors
 
 from .conftest import corpus_notebooks
+from .test_bounds import MALFORMED
 
 NOTEBOOK = {
     "cells": [
@@ -580,51 +581,9 @@ async def test_a_newer_metadata_value_wins_over_an_older_output(jp_fetch):
     assert found["record"]["updated"] == newer["updated"]
 
 
-@pytest.mark.parametrize(
-    ("cells", "metadata", "expected"),
-    [
-        (
-            [{"output_type": "display_data", "data": "oops", "metadata": {}}],
-            {},
-            "its data is a str",
-        ),
-        (
-            [{"output_type": "error", "ename": "E", "evalue": "v", "traceback": [1, 2, 3]}],
-            {},
-            "traceback is not a list of texts",
-        ),
-        ([], {"wellml": "notes"}, "metadata.wellml is a str"),
-        (
-            [],
-            {
-                "wellml": {
-                    "version": 1,
-                    "records": [
-                        {
-                            "id": "abcdef123456",
-                            "kind": "waiver",
-                            "created": "2026-01-01T00:00:00Z",
-                            "updated": "2026-01-01T00:00:00Z",
-                            "practice": "MLSEC03-BP03",
-                            "reason": None,
-                            "note": "x",
-                        }
-                    ],
-                }
-            },
-            "field reason must be text, got null",
-        ),
-    ],
-    ids=["data-string", "traceback-numbers", "wellml-string", "waiver-reason-null"],
-)
-async def test_malformed_content_is_reviewed_with_an_errors_entry(
-    jp_fetch, cells, metadata, expected
-):
-    nb = {
-        **NOTEBOOK,
-        "metadata": {**NOTEBOOK["metadata"], **metadata},
-        "cells": [{**NOTEBOOK["cells"][0], "outputs": cells}],
-    }
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+async def test_malformed_content_is_reviewed_with_an_errors_entry(jp_fetch, case):
+    nb, expected = MALFORMED[case]
     response = await jp_fetch(
         "api", "wellml", "review", method="POST", body=json.dumps({"notebook": nb})
     )
