@@ -22,6 +22,7 @@ from jupyter_wellml.catalog import check_lens_dir, load_catalog
 from jupyter_wellml.inspection import review
 from jupyter_wellml.inspection.environment import ProbeError, kernel_command, probe
 from jupyter_wellml.records import (
+    RECORD_MIME,
     build,
     mimebundle,
     notebook_records,
@@ -498,3 +499,73 @@ def test_a_probe_answer_of_the_wrong_types_is_a_probe_error(tmp_path):
     liar = _script(tmp_path / "liar", f"cat <<'EOF'\n{json.dumps(answer)}\nEOF\n")
     with pytest.raises(ProbeError, match=r"does not fit environment\.v1"):
         probe([str(liar)])
+
+
+# ---------------------------------------------------------------- the kernel
+from . import test_magics as _magics  # noqa: E402 - the real-shell fixtures and helper
+
+base_shell, shell, run = _magics.base_shell, _magics.shell, _magics.run
+
+
+def _saved(path: Path, records_in_outputs=(), metadata_records=()) -> Path:
+    nb = notebook(
+        [
+            code("%wellml kpi accuracy", [shown([r])], cell_id=f"k{i}")
+            for i, r in enumerate(records_in_outputs)
+        ]
+        + [code("x = 1", cell_id="plain")],
+        {"wellml": {"version": 1, "records": list(metadata_records)}},
+    )
+    path.write_text(json.dumps(nb, indent=1))
+    return path
+
+
+def test_status_after_a_measurement_shows_it_not_an_older_saved_output(
+    shell, tmp_path, monkeypatch
+):
+    older = kpi(0.85, updated="2026-01-01T10:00:00Z", rid="aaaaaaaaaaaa")
+    path = _saved(tmp_path / "nb.ipynb", records_in_outputs=[older])
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    run(shell, "%wellml kpi accuracy --measured 0.95")
+    text = run(shell, "%wellml status").outputs[0].data["text/plain"]
+    assert "KPI accuracy >= 0.9 measured 0.95: met" in text, text
+    assert "0.85" not in text
+
+
+def test_review_of_an_unreadable_notebook_says_so(shell, tmp_path, monkeypatch):
+    path = tmp_path / "nb.ipynb"
+    path.write_text('{"cells": [')
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    captured = run(shell, "%wellml review")
+    assert "note: nb.ipynb: not valid JSON" in captured.stdout, captured.stdout
+
+
+def test_a_measurement_while_the_notebook_is_being_saved_keeps_its_target(
+    shell, tmp_path, monkeypatch
+):
+    """Another program saves the notebook in place: the magic reads a half-written file."""
+    target = kpi(0.5, updated="2026-01-01T10:00:00Z", rid="aaaaaaaaaaaa")
+    del target["measured"]
+    target["status"] = "unmeasured"
+    path = _saved(tmp_path / "nb.ipynb", metadata_records=[target])
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    run(shell, "%wellml status")  # the kernel has read the notebook whole once
+    whole = path.read_text()
+    path.write_text(whole[: len(whole) // 2])  # a save in progress
+    captured = run(shell, "%wellml kpi accuracy --measured 0.95")
+    (record,) = [
+        r for o in captured.outputs for r in o.data.get(RECORD_MIME, {}).get("records", [])
+    ]
+    assert (record["op"], record["target"], record["status"]) == (">=", 0.9, "met")
+
+
+def test_a_measurement_with_no_readable_notebook_says_why_it_has_no_target(
+    shell, tmp_path, monkeypatch
+):
+    path = tmp_path / "nb.ipynb"
+    path.write_text('{"cells": [')  # never readable: no copy read before either
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    captured = run(shell, "%wellml kpi accuracy --measured 0.95")
+    assert "note: %wellml kpi: no target is known for accuracy: nb.ipynb: not valid JSON" in (
+        captured.stdout
+    ), captured.stdout
