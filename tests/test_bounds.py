@@ -241,6 +241,17 @@ def test_a_malformed_output_never_stops_sync_or_record_reading():
     assert [f.record["measured"] for f in found] == [0.95]
 
 
+@pytest.mark.parametrize("command", ["review", "card", "sync"])
+def test_output_into_a_missing_folder_is_one_line_and_exit_2(command, tmp_path):
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook([code("x = 1")])))
+    done = wellml(command, str(path), "-o", str(tmp_path / "missing" / "out.txt"))
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "cannot write" in line and "No such file or directory" in line, line
+    assert "Traceback" not in done.stderr
+
+
 # ---------------------------------------------------------------- YAML bounds
 BILLION_LAUGHS = textwrap.dedent(
     """\
