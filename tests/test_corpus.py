@@ -43,19 +43,16 @@ def test_every_corpus_notebook_reviews_without_crash_and_validates(wellml_catalo
             invalid[str(path)] = problems[0]
         if doc["notebook"]["kernel_language"] == "r":
             r_notebooks += 1
-            assert doc["notebook"]["inspected"] is False, path
-            assert "only Python" in doc["notebook"]["reason"]
             assert doc["errors"] == [], path  # R code is never reported as Python syntax errors
-        else:
-            assert doc["notebook"]["inspected"] is True, path
+        assert doc["notebook"]["inspected"] is True, path
     print(f"\n{len(files)} corpus notebooks, {len(crashes)} crashes, {r_notebooks} R notebooks")
     assert len(files) >= 690
     assert crashes == {}
     assert invalid == {}
     # the corpus's R example (r_in_sagemaker_processing) runs R in a job from a Python kernel;
-    # a notebook whose kernel is R is reviewed here from the fixtures
+    # notebooks whose kernel is R are reviewed here from the fixtures (tests/test_rlang.py too)
     r_doc = review(str(FIXTURES / "notebooks" / "cli" / "sub" / "r_kernel.ipynb"), wellml_catalog)
-    assert r_doc.to_json()["notebook"]["inspected"] is False and r_doc.facts.errors == []
+    assert r_doc.to_json()["notebook"]["inspected"] is True and r_doc.facts.errors == []
 
 
 def test_secrets_prefilter_equals_detect_secrets_over_the_whole_corpus():

@@ -232,7 +232,7 @@ FACTS: dict[str, FactKind] = _kinds(
         "`set_seed`, a literal `random_state=`/`seed=`, seeds in parameter dicts and command lines",
         {
             "library": "`random`, `numpy`, `torch`, `tensorflow`, `random_state`, "
-            "`transformers`, `other`",
+            "`transformers`, `r` (`set.seed`), `other`",
             "value": "the seed, when literal",
         },
         key="seeds",
@@ -277,6 +277,7 @@ FACTS: dict[str, FactKind] = _kinds(
             "`dagster`, `metaflow`, `zenml`, `sklearn`, `azureml`"
         },
         key="pipeline",
+        phase=("model_development", 2, "ML pipeline definition"),
     ),
     FactKind(
         "debugging",
@@ -409,8 +410,8 @@ FACTS: dict[str, FactKind] = _kinds(
             "name": "the package",
             "pin": "`exact`, `lower_bound`, `range`, `unpinned`, `requirements_file`, `url`, "
             "`local`",
-            "tool": "`pip`, `conda`, `uv`, `mamba`",
-            "form": "`magic`, `shell`, `automagic`, `subprocess`",
+            "tool": "`pip`, `conda`, `uv`, `mamba`, `r` (`install.packages`, `remotes`, `pak`)",
+            "form": "`magic`, `shell`, `automagic`, `subprocess`, `r`",
         },
         key="pip_installs",
     ),

@@ -221,7 +221,9 @@ def review(
                 f"unknown phase {phase!r}; use one of: {', '.join(catalog.phase_choices())}"
             )
         requested = found.id
-    phase_result = infer_phase(len(nb.cells), facts, records, catalog, requested=requested)
+    phase_result = infer_phase(
+        len(nb.cells), facts, records, catalog, requested=requested, title=_title(nb)
+    )
     env_facts = (
         environment_facts(environment, policy, facts.of("pip_install")) if environment else {}
     )
@@ -246,6 +248,18 @@ def review(
     result = Review(nb, catalog, phase_result, facts, records, findings, environment)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _title(nb: Notebook) -> str | None:
+    """The notebook's title: the first Markdown heading among its first cells."""
+    for cell in nb.cells[:6]:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.split("\n")[:20]:
+            stripped = line.strip()
+            if stripped.startswith("#"):
+                return stripped.lstrip("#").strip()[:200] or None
+    return None
 
 
 def _read_records(nb: Notebook, facts: Facts) -> list[FoundRecord]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from functools import lru_cache
 
 from ..values import Value
@@ -32,8 +33,12 @@ PYTHON_BODY_MAGICS = frozenset(
         "cache",
         "tensorboard",
         "dvc",
+        "synapse",
+        "pyspark",
     }
 )
+#: Cell magics whose body is SQL (read for warehouse queries and BigQuery ML statements).
+SQL_MAGICS = frozenset({"sql", "bigquery", "bq", "sparksql", "spark_sql", "athena", "snowflake"})
 #: Cell magics whose body is shell.
 SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "sx", "zsh"})
 #: Line magics IPython runs without ``%`` (automagic) that notebooks commonly use that way.
@@ -84,6 +89,9 @@ _LINE_MAGIC = re.compile(
     r"^(?P<indent>\s*)(?:(?P<target>[A-Za-z_][\w.,\s]*?)\s*=\s*)?(?P<sigil>%{1,2}|!{1,2})(?P<rest>.*)$"
 )
 _AUTOMAGIC = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_][\w-]*)(?:\s+(?P<args>.*))?$")
+#: what follows a name in Python, never in an automagic line: ``ll = Estimator(`` (a multi-line
+#: assignment to a name that is also an IPython alias), ``ls[0]``, ``cat.x``, ``cd += 1``
+_PYTHON_CONTINUATION = re.compile(r"^(?:=(?!=)|[-+*/%&|^@<>]=|\.(?=[A-Za-z_])|[(\[:,]|\))")
 _CELL_MAGIC = re.compile(r"^%%(?P<name>[\w.-]+)\s*(?P<args>.*)$")
 
 
@@ -124,6 +132,15 @@ class CellCode(Value):
         self.tree = tree
         self.error = error  # (cell line, message) when it cannot be parsed
         self.nodes = nodes  # pyscan.interesting_nodes(tree), computed once with the cell
+
+
+def parse(text: str) -> ast.Module:
+    """``ast.parse`` with the host's warning filters set aside: a notebook's ``"\\d"`` escape
+    (a SyntaxWarning) is read the same way whether or not the process turns warnings into
+    errors (pytest does, a kernel may), so a review never depends on them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
 
 
 @lru_cache(maxsize=1)
@@ -204,6 +221,7 @@ def _python_cell(source: str, offset: int) -> CellCode:
                 m
                 and m.group("name") in AUTOMAGIC
                 and m.group("args") is not None
+                and not _PYTHON_CONTINUATION.match(m.group("args"))
                 and not _parses(stripped)
             ):
                 lines[i] = f"{m.group('indent')}%{stripped}"
@@ -228,7 +246,7 @@ def _python_cell(source: str, offset: int) -> CellCode:
     else:
         code.python = text
     try:
-        code.tree = tree if tree is not None else ast.parse(code.python)
+        code.tree = tree if tree is not None else parse(code.python)
         from .pyscan import interesting_nodes
 
         code.nodes = interesting_nodes(code.tree)
@@ -278,7 +296,7 @@ def _simple_magics(lines: list[str], magics: list[MagicLine], offset: int) -> st
 
 def _parse_or_none(text: str) -> ast.Module | None:
     try:
-        return ast.parse(text)
+        return parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -334,7 +352,7 @@ def _to_python(text: str) -> str:
 
 def _parses(line: str) -> bool:
     try:
-        ast.parse(line)
+        parse(line)
     except SyntaxError:
         return False
     except (ValueError, RecursionError):
