@@ -43,8 +43,8 @@ class Hit(Frozen):
         )
 
 
-#: Seconds of rule evaluation one review may take (``WELLML_RULE_BUDGET`` overrides it). A
-#: review of the largest corpus notebook evaluates every rule of the built-in lens in ~0.1 s.
+#: Seconds of processor time the rules of one review may take (``WELLML_RULE_BUDGET`` overrides
+#: it). A review of the largest corpus notebook evaluates every built-in rule in ~0.1 s.
 DEFAULT_BUDGET = 5.0
 BUDGET_VARIABLE = "WELLML_RULE_BUDGET"
 
@@ -63,18 +63,23 @@ class RuleTimeout(Exception):
 
 
 class Budget:
-    """The time the rules of one review may take, from when it is made."""
+    """The processor time the rules of one review may take, from when it is made.
+
+    Processor time, not time on the clock: how far the rules get then depends on the work they
+    do, not on how busy the machine is, so a notebook runs out (or not) the same way every time
+    (reviews are cached by content). It is also what the ``regex`` engine's timeouts measure.
+    """
 
     __slots__ = ("deadline", "ran_out", "seconds", "skipped")
 
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = default_budget() if seconds is None else float(seconds)
-        self.deadline = time.monotonic() + self.seconds
+        self.deadline = time.thread_time() + self.seconds
         self.ran_out: str | None = None  # the rule that ran out (its id and source)
         self.skipped = 0  # rules not evaluated after that
 
     def left(self) -> float:
-        return self.deadline - time.monotonic()
+        return self.deadline - time.thread_time()
 
 
 #: The budget of the rule being evaluated (read by :func:`condition`'s regular expressions).
@@ -159,7 +164,7 @@ def _rule_name(rule) -> str:
 def _out_of_time(budget: Budget) -> str:
     return (
         f"not evaluated: the review's rules ran out of their time budget of {budget.seconds:g} s "
-        f"at rule {budget.ran_out} (${BUDGET_VARIABLE} sets the budget)"
+        f"of processor time at rule {budget.ran_out} (${BUDGET_VARIABLE} sets the budget)"
     )
 
 
@@ -171,8 +176,8 @@ def budget_error(budget: Budget) -> dict[str, Any] | None:
         "cell": None,
         "line": None,
         "message": f"rule {budget.ran_out} ran out of the review's time budget of "
-        f"{budget.seconds:g} s; it and {budget.skipped} later rule(s) were not evaluated, so "
-        f"their practices are unknown (${BUDGET_VARIABLE} sets the budget)",
+        f"{budget.seconds:g} s of processor time; it and {budget.skipped} later rule(s) were not "
+        f"evaluated, so their practices are unknown (${BUDGET_VARIABLE} sets the budget)",
     }
 
 

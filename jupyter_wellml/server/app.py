@@ -79,9 +79,9 @@ class WellMLExtension(ExtensionApp):
     rule_budget = Float(
         5.0,
         help=(
-            "Seconds the lens rules of one review may take together. A rule that runs out is "
-            "named in the review's errors and its practice (and the later ones) are unknown. "
-            "Default: 5."
+            "Seconds of processor time the lens rules of one review may take together. A rule "
+            "that runs out is named in the review's errors and its practice (and the later ones) "
+            "are unknown. Default: 5."
         ),
     ).tag(config=True)
 
