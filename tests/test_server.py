@@ -767,10 +767,10 @@ def test_the_review_cache_is_bounded_by_bytes():
 
     cache = LRU(100, max_bytes=1000)
     for i in range(10):
-        cache.put(i, b"x" * 300)
-    assert cache.bytes <= 1000 and list(cache) == [7, 8, 9]
-    cache.put("huge", b"x" * 5000)  # larger than the whole cache: not kept
-    assert "huge" not in cache and cache.bytes == 900
+        cache.put(i, b"x" * 200)
+    assert cache.bytes <= 1000 and list(cache) == [5, 6, 7, 8, 9]
+    cache.put("huge", b"x" * 300)  # over a quarter of the cache: not kept, nothing flushed
+    assert "huge" not in cache and cache.bytes == 1000
 
 
 @pytest.mark.slow

@@ -94,8 +94,11 @@ class WellMLExtension(ExtensionApp):
     ).tag(config=True)
 
     worker_max_reviews = Int(
-        500,
-        help="Reviews after which a worker process is replaced by a fresh one. 0: never. Default: 500.",
+        5000,
+        help=(
+            "Reviews after which a worker process is replaced by a fresh one (it loses its "
+            "caches of unchanged cells, so not too often). 0: never. Default: 5000."
+        ),
     ).tag(config=True)
 
     worker_recycle_mb = Int(

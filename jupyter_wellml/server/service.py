@@ -45,7 +45,8 @@ REVIEW_FAILURE_TTL = 60.0
 
 class LRU(OrderedDict):
     """A least-recently-used mapping bounded by entries and, with ``max_bytes``, by the bytes of
-    its values (``len`` of a bytes value, else the ``size`` given to :meth:`put`)."""
+    its values (``len`` of a bytes value, else the ``size`` given to :meth:`put`); a value over
+    a quarter of ``max_bytes`` is not kept."""
 
     def __init__(self, size: int, max_bytes: int | None = None):
         super().__init__()
@@ -64,8 +65,8 @@ class LRU(OrderedDict):
         if self.size <= 0:
             return
         nbytes = size if size is not None else (len(value) if isinstance(value, bytes) else 0)
-        if self.max_bytes is not None and nbytes > self.max_bytes:
-            return  # larger than the whole cache: not kept
+        if self.max_bytes is not None and nbytes > self.max_bytes // 4:
+            return  # one answer may not take more than a quarter of the cache (nor flush it)
         if key in self:
             self.bytes -= self._sizes.pop(key, 0)
         self[key] = value
@@ -83,6 +84,15 @@ class LRU(OrderedDict):
 
 
 # --------------------------------------------------------------------------- worker processes
+#: A job still running after this many seconds is long (a huge notebook, a slow team-lens
+#: rule): its worker runs on at a lower priority (``nice`` +10) so that short reviews on the
+#: other workers keep their latency, and is replaced by a fresh one after that job.
+LONG_JOB = 1.0
+LONG_JOB_NICE = 10
+#: Seconds a new worker may take to start and load the lens.
+STARTUP_TIMEOUT = 120.0
+
+
 class ReviewTimeout(WellMLError):
     """A job ran past its time budget: its worker was killed and replaced."""
 
@@ -206,14 +216,20 @@ class _Worker:
         self.conn = conn
         self.jobs = 0
         self.rss = 0
+        self.lowered = False  # it ran a long job at a lower priority: replace it after
 
-    def run(self, fn, args, kwargs, timeout: float | None):
+    def run(self, fn, args, kwargs, timeout: float | None, *, lower: bool = True):
         try:
             self.conn.send((fn, args, kwargs))
         except (OSError, EOFError):
             raise WorkerDied("the review worker ended before it got the job") from None
         try:
-            answered = self.conn.poll(timeout)
+            answered = self.conn.poll(LONG_JOB if timeout is None else min(timeout, LONG_JOB))
+            if not answered:  # a long job: let the short ones on other workers go first
+                if lower:
+                    self._lower()
+                left = None if timeout is None else max(timeout - LONG_JOB, 0)
+                answered = self.conn.poll(left)
             answer = self.conn.recv() if answered else None
         except (EOFError, OSError):
             raise WorkerDied("the review worker ended during the job") from None
@@ -222,6 +238,13 @@ class _Worker:
         self.jobs += 1
         self.rss = answer[-1]
         return answer
+
+    def _lower(self) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, LONG_JOB_NICE)
+            self.lowered = True
+        except (OSError, AttributeError):  # pragma: no cover - no priorities here
+            pass
 
     def stop(self, *, kill: bool) -> None:
         if kill:
@@ -316,6 +339,16 @@ class WorkerPool(Executor):
         with self._lock:
             self._workers[process.pid] = worker
             self.counts["started"] += 1
+        # ready (lens loaded) before this slot takes a job: meanwhile the others serve them
+        try:
+            answer = worker.run(_warm, (), {}, STARTUP_TIMEOUT, lower=False)
+        except WellMLError:
+            self._retire(worker, kill=True, why="died")
+            raise
+        if answer[0] != "ok":
+            self._retire(worker, kill=True, why="died")
+            raise WorkerDied(f"the review worker could not start: {answer[1]}")
+        worker.jobs = 0
         return worker
 
     def _retire(self, worker: _Worker, *, kill: bool, why: str) -> None:
@@ -331,9 +364,13 @@ class WorkerPool(Executor):
             if worker is None:
                 try:
                     worker = self._start()
-                except Exception:  # pragma: no cover - cannot start a process at all
-                    self.log.exception("jupyter-wellml: cannot start a review worker")
-                    time.sleep(1)
+                except Exception as exc:  # no worker: the next job fails at once, then retry
+                    self.log.error("jupyter-wellml: cannot start a review worker: %s", exc)
+                    item = self._jobs.get()
+                    if item is None or self._closed:
+                        break
+                    if item[0].set_running_or_notify_cancel():
+                        _settle(item[0], exc=WorkerDied(f"no review worker could start: {exc}"))
                     continue
                 finally:
                     if first:
@@ -373,8 +410,10 @@ class WorkerPool(Executor):
                 if not isinstance(value, (WellMLError, RecursionError)):
                     self.log.error("jupyter-wellml: a review failed:\n%s", answer[2])
                 _settle(future, exc=value)
-            if (self.max_jobs and worker.jobs >= self.max_jobs) or (
-                self.recycle_bytes and worker.rss > self.recycle_bytes
+            if (
+                worker.lowered
+                or (self.max_jobs and worker.jobs >= self.max_jobs)
+                or (self.recycle_bytes and worker.rss > self.recycle_bytes)
             ):
                 self._retire(worker, kill=False, why="recycled")
                 worker = None
@@ -521,7 +560,7 @@ class ReviewService:
         review_timeout: float = 60.0,
         rule_budget: float | None = None,
         worker_memory_mb: int = 1024,
-        worker_max_reviews: int = 500,
+        worker_max_reviews: int = 5000,
         worker_recycle_mb: int = 512,
     ):
         self.lens_paths = lens_paths
