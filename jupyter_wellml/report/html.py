@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from .common import RISK_ORDER, gap_evidence, pillar_names, totals, where
 
 STYLE = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .common import gap_evidence, gaps, pillar_names, totals, where
+from .common import gap_evidence, gaps, pillar_names, pillar_table_markdown, totals, where
 
 
 def _cell(text: Any) -> str:
@@ -39,14 +39,7 @@ def render_markdown(
         if not r["notebook"]["inspected"]:
             out += [f"> {r['notebook']['reason']}", ""]
         names = pillar_names(r, catalog)
-        out += [
-            "| Pillar | High | Medium | Met | Unknown | N/A |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for p in r["summary"]["pillars"]:
-            out.append(
-                f"| {names[p['id']]} | {p['high']} | {p['medium']} | {p['met']} | {p['unknown']} | {p['not_applicable']} |"
-            )
+        out += pillar_table_markdown(r["summary"]["pillars"], names)
         out.append("")
         found = gaps(r, at_least)
         if found:

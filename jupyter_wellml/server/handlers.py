@@ -12,6 +12,7 @@ never a 500. Notebook code is never executed: reviews are static.
 | POST /api/wellml/review | wellml (read) | review of the notebook in the body (unsaved state) |
 | GET /api/wellml/review?path= | contents (read) | review of a saved notebook |
 | GET /api/wellml/environment?kernel_id= | kernels (read) | the kernel's environment facts |
+| GET /api/wellml/workload?path= | contents (read) | the workload status (server/workload.py) |
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ export interface IReview {
 /** One record of metadata.wellml.records (record.v1). */
 export interface IRecord {
   id: string;
-  kind: 'phase' | 'kpi' | 'data' | 'explain' | 'waiver' | 'attest';
+  kind: 'phase' | 'kpi' | 'data' | 'explain' | 'waiver' | 'attest' | 'frame' | 'signoff';
   created: string;
   updated: string;
   author?: string | null;
