@@ -243,7 +243,9 @@ def test_phase_follows_the_active_cell_and_show_all_phases(page, lab_server):
     for index, phase in [(1, "data_processing"), (3, "model_development"), (0, "data_processing")]:
         cells.nth(index).locator(".jp-InputPrompt").click()
         expect(select).to_have_value(phase)
-        expect(sidebar.locator(".jp-wellml-badge")).to_have_text("recorded")
+        # the %wellml phase cells never ran: the phase is read from them, not recorded
+        expect(sidebar.locator(".jp-wellml-badge")).to_have_text("inferred")
+        expect(sidebar.locator(".jp-wellml-badge")).to_have_attribute("title", re.compile("not recorded yet"))
         shown = panel_statuses(page)
         assert set(shown) == {p["id"] for p in lens["practices"] if phase in p["phases"]}
     sidebar.locator("input.jp-wellml-all-phases").check()
