@@ -16,6 +16,7 @@ from tornado.httpclient import HTTPClientError
 from jupyter_wellml.catalog.schema import errors
 
 from .conftest import corpus_notebooks
+from .test_bounds import MALFORMED
 
 NOTEBOOK = {
     "cells": [
@@ -535,6 +536,433 @@ def test_review_runs_off_the_event_loop_in_worker_processes():
         assert pids != os.getpid()
     finally:
         service.close()
+
+
+# ----------------------------------------------------------------------------- issue 12
+def _kpi_record(measured: float, updated: str, rid: str) -> dict:
+    return {
+        "id": rid,
+        "kind": "kpi",
+        "created": updated,
+        "updated": updated,
+        "name": "accuracy",
+        "op": ">=",
+        "target": 0.9,
+        "measured": measured,
+        "status": "met" if measured >= 0.9 else "missed",
+    }
+
+
+async def test_a_newer_metadata_value_wins_over_an_older_output(jp_fetch):
+    newer = _kpi_record(0.95, "2026-11-22T10:05:00Z", "bbbbbbbbbbbb")
+    older = _kpi_record(0.85, "2026-11-22T10:00:00Z", "aaaaaaaaaaaa")
+    payload = {"schema": "wellml-record/v1", "version": 1, "action": "upsert", "records": [older]}
+    nb = {
+        **NOTEBOOK,
+        "metadata": {**NOTEBOOK["metadata"], "wellml": {"version": 1, "records": [newer]}},
+        "cells": [
+            {
+                **NOTEBOOK["cells"][0],
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {"application/vnd.jupyter.wellml.record+json": payload},
+                    }
+                ],
+            }
+        ],
+    }
+    body = await _json(
+        await jp_fetch("api", "wellml", "review", method="POST", body=json.dumps({"notebook": nb}))
+    )
+    (found,) = body["records"]
+    assert (found["record"]["measured"], found["record"]["status"]) == (0.95, "met")
+    assert found["record"]["updated"] == newer["updated"]
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+async def test_malformed_content_is_reviewed_with_an_errors_entry(jp_fetch, case):
+    nb, expected = MALFORMED[case]
+    response = await jp_fetch(
+        "api", "wellml", "review", method="POST", body=json.dumps({"notebook": nb})
+    )
+    assert response.code == 200
+    body = await _json(response)
+    assert errors("review.v1", body) == []
+    assert any(expected in e["message"] for e in body["errors"]), body["errors"]
+
+
+async def test_a_chunked_body_over_the_limit_gets_413_with_a_message(jp_fetch, jp_serverapp):
+    jp_serverapp.web_app.settings["wellml_max_request_bytes"] = 64 * 1024
+    try:
+
+        async def producer(write):
+            for _ in range(5):
+                await write(b" " * 32 * 1024)
+            await write(json.dumps({"notebook": NOTEBOOK}).encode())
+
+        await expect_error(
+            jp_fetch(
+                "api",
+                "wellml",
+                "review",
+                method="POST",
+                body_producer=producer,
+                headers={"Content-Type": "application/json"},
+            ),
+            413,
+            "over the limit of 65536 bytes",
+        )
+    finally:
+        jp_serverapp.web_app.settings["wellml_max_request_bytes"] = 20 * 1024 * 1024
+
+
+async def test_messages_keep_a_percent_sign_as_written(jp_fetch):
+    body = await expect_error(
+        jp_fetch(
+            "api",
+            "wellml",
+            "review",
+            method="POST",
+            body=json.dumps({"notebook": NOTEBOOK, "phase": "100% done"}),
+        ),
+        400,
+        "unknown phase '100% done'",
+    )
+    assert "%%" not in body["message"]
+
+
+def _slow_lens(tmp_path: Path) -> Path:
+    """A team lens whose one text rule backtracks for long on a line of a's (the static check
+    lets it through: the parser folds the alternatives into one class)."""
+    lens = tmp_path / "slow"
+    (lens / "practices" / "security").mkdir(parents=True)
+    (lens / "lens.yaml").write_text("schema: wellml-lens/v1\nid: slow\ntitle: A slow lens\n")
+    (lens / "practices" / "security" / "SLOW-SEC-01.yaml").write_text(
+        "id: SLOW-SEC-01\ntitle: A slow text rule\npillar: security\nphase: data_processing\n"
+        "risk: high\nsummary: A practice whose rule backtracks for a long time on some lines.\n"
+        "guidance: Nothing to do here; this lens exists to keep a review worker busy.\n"
+        "evidence: detect\nrules:\n  - id: slow\n    effect: gap\n    kind: text\n"
+        '    pattern: "(a|a)*$"\n    message: matched\n'
+    )
+    return lens
+
+
+SLOW_NOTEBOOK = {**NOTEBOOK, "cells": [{**NOTEBOOK["cells"][0], "source": "# " + "a" * 40 + "!"}]}
+
+
+def _service(**kw):
+    from jupyter_wellml.server.service import ReviewService
+
+    options = {
+        "lens_paths": [],
+        "license_allow": [],
+        "license_deny": [],
+        "probe_timeout": 5,
+        "cache_size": 8,
+        "workers": 1,
+    }
+    return ReviewService(**{**options, **kw})
+
+
+def test_a_review_past_its_timeout_kills_and_replaces_the_worker(tmp_path):
+    from jupyter_wellml.server.service import ReviewTimeout
+
+    service = _service(lens_paths=[str(_slow_lens(tmp_path))], review_timeout=2, rule_budget=120)
+    loop = asyncio.new_event_loop()
+    try:
+        (first,) = service.pool._processes
+        slow = json.dumps({"notebook": SLOW_NOTEBOOK}).encode()
+        started = time.monotonic()
+        with pytest.raises(ReviewTimeout):
+            loop.run_until_complete(
+                service.review_body(slow, path=None, phase=None, environment=None)
+            )
+        assert time.monotonic() - started < 10
+        assert service.pool.counts["killed"] == 1
+        assert not psutil_alive(first)
+        # the same content again is answered at once, without a worker
+        started = time.monotonic()
+        with pytest.raises(ReviewTimeout):
+            loop.run_until_complete(
+                service.review_body(slow, path=None, phase=None, environment=None)
+            )
+        assert time.monotonic() - started < 0.5
+        # a replacement worker reviews the next notebook
+        ok = loop.run_until_complete(
+            service.review_body(
+                json.dumps({"notebook": NOTEBOOK}).encode(), path=None, phase=None, environment=None
+            )
+        )
+        assert json.loads(ok)["schema"] == "wellml-review/v1"
+        assert list(service.pool._processes) != [first]
+        assert service.stats()["reviews"]["worker_restarts"]["killed"] == 1
+    finally:
+        loop.close()
+        service.close()
+
+
+def psutil_alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_workers_are_recycled_after_n_reviews():
+    service = _service(worker_max_reviews=2)
+    loop = asyncio.new_event_loop()
+    try:
+        pids = []
+        for i in range(5):
+            nb = {
+                **NOTEBOOK,
+                "cells": NOTEBOOK["cells"]
+                + [{"cell_type": "markdown", "metadata": {}, "source": f"n{i}"}],
+            }
+            loop.run_until_complete(
+                service.review_body(
+                    json.dumps({"notebook": nb}).encode(), path=None, phase=None, environment=None
+                )
+            )
+            pids.append(loop.run_until_complete(loop.run_in_executor(service.pool, os.getpid)))
+        # each worker serves 2 jobs (a review and the getpid): a new one for every review
+        assert len(set(pids)) == 5
+        assert service.pool.counts["recycled"] >= 4
+    finally:
+        loop.close()
+        service.close()
+
+
+def test_a_review_over_the_worker_memory_limit_is_refused_and_the_worker_replaced(tmp_path):
+    from jupyter_wellml.server.service import WorkerMemoryError
+
+    service = _service(worker_memory_mb=200)
+    loop = asyncio.new_event_loop()
+    try:
+        source = "".join(f"df_{i} = pd.read_csv('s3://b/f{i}.csv')\n" for i in range(400_000))
+        big = {**NOTEBOOK, "cells": [{**NOTEBOOK["cells"][0], "source": source}]}
+        with pytest.raises(WorkerMemoryError, match="more than 200 MB"):
+            loop.run_until_complete(
+                service.review_body(
+                    json.dumps({"notebook": big}).encode(), path=None, phase=None, environment=None
+                )
+            )
+        ok = loop.run_until_complete(
+            service.review_body(
+                json.dumps({"notebook": NOTEBOOK}).encode(), path=None, phase=None, environment=None
+            )
+        )
+        assert json.loads(ok)["schema"] == "wellml-review/v1"
+    finally:
+        loop.close()
+        service.close()
+
+
+def test_the_review_cache_is_bounded_by_bytes():
+    from jupyter_wellml.server.service import LRU
+
+    cache = LRU(100, max_bytes=1000)
+    for i in range(10):
+        cache.put(i, b"x" * 200)
+    assert cache.bytes <= 1000 and list(cache) == [5, 6, 7, 8, 9]
+    cache.put("huge", b"x" * 300)  # over a quarter of the cache: not kept, nothing flushed
+    assert "huge" not in cache and cache.bytes == 1000
+
+
+@pytest.mark.slow
+def test_a_busy_worker_dies_with_a_killed_server(tmp_path):
+    """SIGKILL to the server while its worker is deep in a regex (no Python thread can run
+    there): the kernel ends the worker with it (PR_SET_PDEATHSIG)."""
+    import signal
+    import subprocess
+    import sys
+
+    pids = tmp_path / "pids.json"
+    script = f"""
+import asyncio, json, os, sys
+from jupyter_wellml.server.service import ReviewService
+service = ReviewService(lens_paths=[{str(_slow_lens(tmp_path))!r}], license_allow=[],
+    license_deny=[], probe_timeout=5, cache_size=4, workers=1, review_timeout=600,
+    rule_budget=600)
+with open({str(pids)!r} + ".tmp", "w") as out:
+    json.dump(list(service.pool._processes), out)
+os.replace({str(pids)!r} + ".tmp", {str(pids)!r})
+body = {json.dumps({"notebook": SLOW_NOTEBOOK})!r}.encode()
+asyncio.run(service.review_body(body, path=None, phase=None, environment=None))
+"""
+    server = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not pids.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (worker,) = json.loads(pids.read_text())
+        import psutil
+
+        deadline = time.monotonic() + 60  # wait until the worker is busy in the slow rule
+        while psutil.Process(worker).cpu_times().user < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        server.send_signal(signal.SIGKILL)
+        server.wait(10)
+        deadline = time.monotonic() + 5
+        while psutil_alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not psutil_alive(worker), "the worker outlived its killed server"
+    finally:
+        server.kill()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_server_within_5_s_with_a_busy_worker_and_leaves_no_process(tmp_path):
+    import signal
+    import threading
+
+    import psutil
+
+    from .servers import jupyter_server
+
+    root = tmp_path / "root"
+    root.mkdir()
+    lens = _slow_lens(tmp_path)
+    with jupyter_server(
+        root,
+        f"--WellMLExtension.lens_paths={lens}",
+        "--WellMLExtension.rule_budget=600",
+        "--WellMLExtension.review_timeout=600",
+        "--WellMLExtension.review_workers=2",
+    ) as server:
+        children = psutil.Process(server.process.pid).children(recursive=True)
+        assert len(server.workers()) == 2
+
+        def busy() -> None:
+            with server.client() as client:
+                try:
+                    client.post("/api/wellml/review", json={"notebook": SLOW_NOTEBOOK})
+                except Exception:  # the server goes away under it
+                    pass
+
+        threading.Thread(target=busy, daemon=True).start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until one worker is deep in the slow rule
+            if any(psutil.Process(w).cpu_times().user > 3 for w in server.workers()):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("no worker got busy")
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(30)
+        stopped = time.monotonic() - started
+        assert stopped < 5, f"the server took {stopped:.1f} s to stop"
+        time.sleep(0.5)
+        left = [c.pid for c in children if psutil_alive(c.pid)]
+        assert left == [], f"processes {left} outlived the server"
+
+
+def _kernelspec(data_dir: Path, name: str, argv: list[str], env: dict | None = None) -> str:
+    spec = data_dir / "kernels" / name
+    spec.mkdir(parents=True)
+    body = {"argv": argv, "display_name": name, "language": "python", "env": env or {}}
+    (spec / "kernel.json").write_text(json.dumps(body))
+    return name
+
+
+def _wrapper(path: Path, body: str) -> Path:
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+async def _with_kernel(jp_fetch, name: str, check):
+    response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": name}))
+    kernel = json.loads(response.body)["id"]
+    try:
+        return await check(kernel)
+    finally:
+        await jp_fetch("api", "kernels", kernel, method="DELETE")
+
+
+VENV_PYTHON = Path(os.sys.executable)
+
+
+@pytest.mark.slow
+async def test_kernels_started_through_env_or_a_wrapper_are_probed(jp_fetch, jp_data_dir, tmp_path):
+    """``/usr/bin/env python3`` and a wrapper script that starts Python as its child (no
+    exec): both answer 200 with the kernel's interpreter, well within the probe's limit."""
+    path = f"{VENV_PYTHON.parent}:{os.environ.get('PATH', '')}"
+    env_spec = _kernelspec(
+        jp_data_dir,
+        "envpython",
+        ["/usr/bin/env", "python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        {"PATH": path},
+    )
+    wrapper = _wrapper(
+        tmp_path / "start-kernel", f'{VENV_PYTHON} -m ipykernel_launcher "$@"\necho stopped\n'
+    )
+    wrapped_spec = _kernelspec(jp_data_dir, "wrapped", [str(wrapper), "-f", "{connection_file}"])
+
+    async def probed(kernel):
+        started = time.monotonic()
+        response = await jp_fetch("api", "wellml", "environment", params={"kernel_id": kernel})
+        assert time.monotonic() - started < 10
+        body = await _json(response)
+        assert body["python"]["executable"].startswith(str(VENV_PYTHON.parent.parent))
+
+    for name in (env_spec, wrapped_spec):
+        await _with_kernel(jp_fetch, name, probed)
+
+
+@pytest.mark.slow
+async def test_a_failed_probe_is_answered_again_at_once_and_a_bad_answer_is_502(
+    jp_fetch, jp_serverapp, jp_data_dir, tmp_path
+):
+    """Wrappers whose interpreter cannot be found from their text: run as the interpreter, one
+    never answers the probe (504 after the limit, then 504 at once from the memory of the
+    failure), the other answers with values of the wrong types (502 naming the field)."""
+    service = jp_serverapp.web_app.settings["wellml_service"]
+    service.probe_timeout = 2
+    start = 'if [ "$1" = "-f" ]; then exec "$PYBIN" -m ipykernel_launcher "$@"; fi\n'
+    hang = _wrapper(tmp_path / "hang", start + "sleep 60\n")
+    answer = {
+        "schema": "wellml-environment/v1",
+        "python": {"version": "3", "implementation": "x", "executable": "x", "prefix": "x"},
+        "platform": {"system": "x", "machine": "x", "release": "x"},
+        "paths": [{"path": 5, "mtime_ns": "yesterday"}],
+        "packages": [],
+        "gpu": [],
+    }
+    liar = _wrapper(tmp_path / "liar", start + f"echo '{json.dumps(answer)}'\n")
+    env = {"PYBIN": str(VENV_PYTHON)}
+
+    async def hangs(kernel):
+        started = time.monotonic()
+        await expect_error(
+            jp_fetch("api", "wellml", "environment", params={"kernel_id": kernel}),
+            504,
+            "took longer than 2 s",
+        )
+        assert time.monotonic() - started < 8
+        started = time.monotonic()
+        await expect_error(
+            jp_fetch("api", "wellml", "environment", params={"kernel_id": kernel}),
+            504,
+            "took longer than 2 s",
+        )
+        assert time.monotonic() - started < 0.5
+
+    async def lies(kernel):
+        await expect_error(
+            jp_fetch("api", "wellml", "environment", params={"kernel_id": kernel}),
+            502,
+            "does not fit environment.v1: /paths/0/",
+        )
+
+    for name, script, check in (("hang", hang, hangs), ("liar", liar, lies)):
+        spec = _kernelspec(jp_data_dir, name, [str(script), "-f", "{connection_file}"], env)
+        await _with_kernel(jp_fetch, spec, check)
 
 
 Path  # noqa: B018 - keeps the import used in type hints of fixtures above

@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -136,7 +137,8 @@ def test_a_second_run_changes_only_updated_and_history(runs):
     for rid, before in first.items():
         after = second[rid]
         changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-        assert changed <= {"updated", "history"}, (before["kind"], changed)
+        # rev: the id of the run-2 record whose (same) values the stored record now holds
+        assert changed <= {"updated", "history", "rev"}, (before["kind"], changed)
         assert after["updated"] >= before["updated"]
     assert json.loads(runs["after2"])["metadata"]["other_tool"] == {"keep": "me"}
 
@@ -216,3 +218,185 @@ def test_missing_arguments_and_files(tmp_path):
     assert res.returncode == 2 and "give one or more notebooks" in res.stderr
     res = wellml("sync", str(tmp_path / "none.ipynb"))
     assert res.returncode == 2 and "no such file" in res.stderr
+
+
+# ---------------------------------------------------------------- issue 12: sync never loses
+def _measured_notebook(path: Path, values=(0.85, 0.91, 0.95)) -> Path:
+    """Three ``%wellml kpi accuracy --measured`` outputs after the target, as a run leaves them."""
+    from jupyter_wellml.records import build, mimebundle
+
+    target = build("kpi", {"name": "accuracy", "op": ">=", "target": 0.9}).record
+    records = [target] + [
+        build("kpi", {"name": "accuracy", "measured": v}, known=lambda _: target).record
+        for v in values
+    ]
+    cells = [
+        {
+            "cell_type": "code",
+            "id": f"m{i}",
+            "metadata": {},
+            "execution_count": i + 1,
+            "source": "%wellml kpi accuracy",
+            "outputs": [
+                {"output_type": "display_data", "metadata": {}, "data": mimebundle([r])}
+            ],
+        }
+        for i, r in enumerate(records)
+    ]
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"keep": 1}, "cells": cells}
+    path.write_text(json.dumps(nb, indent=1))
+    return path
+
+
+def test_sync_is_idempotent_after_three_measurements(tmp_path):
+    path = _measured_notebook(tmp_path / "kpi.ipynb")
+    first = wellml("sync", str(path))
+    assert first.returncode == 0 and "written" in first.stdout, first.stderr
+    after = path.read_bytes()
+    (record,) = json.loads(after)["metadata"]["wellml"]["records"]
+    assert (record["measured"], record["status"]) == (0.95, "met")
+    for _ in range(3):
+        again = wellml("sync", str(path))
+        assert again.returncode == 0 and "up to date" in again.stdout, again.stdout
+        assert path.read_bytes() == after
+    check = wellml("sync", "--check", str(path))
+    assert check.returncode == 0, check.stdout
+
+
+def test_sync_writes_the_real_file_behind_a_symlink(tmp_path):
+    (tmp_path / "real").mkdir()
+    real = _measured_notebook(tmp_path / "real" / "kpi.ipynb")
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(real)
+    done = wellml("sync", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert json.loads(real.read_text())["metadata"]["wellml"]["records"][0]["measured"] == 0.95
+    assert [p.name for p in (tmp_path / "real").iterdir()] == ["kpi.ipynb"]  # no temp file left
+
+
+def test_sync_never_loses_a_save_made_while_it_runs(tmp_path):
+    """Another program keeps reading the file, appending a cell and saving it (in place, as
+    jupyter-server does, and by rename) while sync runs 20 times: every appended cell is in the
+    file at the end."""
+    import threading
+
+    path = _measured_notebook(tmp_path / "busy.ipynb")
+    model = json.loads(path.read_text())
+    # a notebook of some size: sync's read-to-write window is then as long as a real one's
+    model["cells"] += [
+        {"cell_type": "markdown", "id": f"p{i}", "metadata": {}, "source": "text " * 40}
+        for i in range(3000)
+    ]
+    path.write_text(json.dumps(model, indent=1))
+    stop = threading.Event()
+    appended: list[str] = []
+
+    def editor() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            model = json.loads(path.read_text())
+            model["cells"].append(
+                {"cell_type": "markdown", "id": f"e{n}", "metadata": {}, "source": f"edit {n}"}
+            )
+            text = json.dumps(model, indent=1)
+            if n % 2:
+                with open(path, "w", encoding="utf-8") as fh:  # in place, not atomic
+                    fh.write(text)
+            else:
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(text)
+                os.replace(tmp, path)
+            appended.append(f"e{n}")
+            time.sleep(0.002)
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    outcomes = []
+    try:
+        for _ in range(20):
+            done = wellml("sync", str(path))
+            assert "Traceback" not in done.stderr, done.stderr
+            outcomes.append(done.returncode)
+    finally:
+        stop.set()
+        thread.join()
+    assert set(outcomes) <= {0, 2}
+    ids = {c.get("id") for c in json.loads(path.read_text())["cells"]}
+    lost = [i for i in appended if i not in ids]
+    assert lost == [], f"{len(lost)} of {len(appended)} appended cells lost"
+
+
+def _run_limited(args, **limits):
+    """Run the CLI with resource limits (RLIMIT_FSIZE: the largest file it may write)."""
+    import resource
+
+    def limit() -> None:
+        for name, value in limits.items():
+            resource.setrlimit(getattr(resource, name), (value, value))
+
+    return subprocess.run(
+        [str(CLI), *args], capture_output=True, text=True, timeout=120, preexec_fn=limit
+    )
+
+
+def test_sync_on_a_full_disk_is_one_line_and_exit_2_and_changes_nothing(tmp_path):
+    path = _measured_notebook(tmp_path / "full.ipynb")
+    before = path.read_bytes()
+    done = _run_limited(["sync", str(path)], RLIMIT_FSIZE=len(before) // 2)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"jupyter wellml sync: error: {path}: cannot write: File too large")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["full.ipynb"]
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder sync cannot write in: a read-only tmpfs as root, a folder without write
+    permission otherwise."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        yield folder, lambda: folder.chmod(0o555), lambda: folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)])
+    if mounted.returncode != 0:
+        pytest.skip("root without the right to mount a tmpfs: no read-only folder to test with")
+    try:
+        yield (
+            folder,
+            lambda: subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True),
+            lambda: None,
+        )
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_sync_in_a_read_only_folder_is_one_line_and_exit_2(read_only_folder):
+    folder, lock, unlock = read_only_folder
+    path = _measured_notebook(folder / "ro.ipynb")
+    before = path.read_bytes()
+    lock()
+    try:
+        done = wellml("sync", str(path))
+    finally:
+        unlock()
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"jupyter wellml sync: error: {path}: cannot write: ")
+    assert path.read_bytes() == before
+
+
+def test_sync_attempts_every_file_and_reports_each(tmp_path):
+    good = _measured_notebook(tmp_path / "good.ipynb")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    missing = tmp_path / "missing.ipynb"
+    done = wellml("sync", str(broken), str(missing), str(good))
+    assert done.returncode == 2
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 2 and "broken.ipynb" in errors[0] and "missing.ipynb" in errors[1]
+    assert f"{good}: 1 added, 3 updated; written" in done.stdout
+    assert json.loads(good.read_text())["metadata"]["wellml"]["records"][0]["measured"] == 0.95

@@ -118,9 +118,15 @@ class _Merger:
         )
 
     def _read(self, path: Path) -> YamlDocument | None:
-        from .yamlsource import YamlSyntaxError, load_yaml
+        from .yamlsource import MAX_BYTES, YamlSyntaxError, load_yaml
 
         try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                self.issue(
+                    path, None, "", f"the file has {size} bytes; a lens file may have {MAX_BYTES}"
+                )
+                return None
             text = path.read_text("utf-8")
         except UnicodeDecodeError as exc:
             self.issue(path, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
@@ -329,24 +335,12 @@ class _Merger:
                                 path, doc, f"{sub_pointer}/phases/{j}", f"unknown phase {ph!r}"
                             )
                             ok = False
-                if matcher["kind"] == "text":
-                    ok &= self._check_regex(path, doc, f"{sub_pointer}/pattern", matcher["pattern"])
-                for field, cond in matcher.get("where", {}).items():
-                    if isinstance(cond, dict) and "regex" in cond:
-                        at = f"{sub_pointer}/where/{field}/regex"
-                        ok &= self._check_regex(path, doc, at, cond["regex"])
+                for pattern_pointer, pattern in _regexes(matcher, sub_pointer):
+                    problem = _regex_problem(pattern)
+                    if problem:
+                        self.issue(path, doc, pattern_pointer, f"rule {rule['id']}: {problem}")
+                        ok = False
         return ok
-
-    def _check_regex(self, path: Path, doc: YamlDocument, pointer: str, pattern: str) -> bool:
-        """Compile a rule's regular expression; report it at ``pointer`` when it does not compile."""
-        import re
-
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            self.issue(path, doc, pointer, f"not a valid regular expression: {exc}")
-            return False
-        return True
 
     def _apply_override(self, lens_id: str, data: dict, doc: YamlDocument, path: Path) -> None:
         named = data["override"]
@@ -430,6 +424,46 @@ class _Merger:
                             "warning",
                         )
                     )
+
+
+def _regex_problem(pattern: object) -> str | None:
+    """Why a lens regular expression is refused: invalid, or open to catastrophic backtracking."""
+    import re
+
+    from .regexsafety import backtracking_problem
+
+    if not isinstance(pattern, str):
+        return f"a regular expression must be a text, got {pattern!r:.40}"
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"not a valid regular expression: {exc}"
+    problem = backtracking_problem(pattern)
+    return f"the regular expression {pattern!r} is refused: {problem}" if problem else None
+
+
+def _regexes(matcher: dict, pointer: str):
+    """``(pointer, pattern)`` of every regular expression one matcher holds: a text rule's
+    ``pattern`` and the ``regex`` conditions of ``where`` and ``keywords`` (inside ``not`` and
+    lists too)."""
+    if matcher.get("kind") == "text" and "pattern" in matcher:
+        yield f"{pointer}/pattern", matcher["pattern"]
+    for key in ("where", "keywords"):
+        conditions = matcher.get(key)
+        if isinstance(conditions, dict):
+            for field, cond in conditions.items():
+                yield from _condition_regexes(cond, f"{pointer}/{key}/{field}")
+
+
+def _condition_regexes(cond, pointer: str):
+    if isinstance(cond, list):
+        for i, c in enumerate(cond):
+            yield from _condition_regexes(c, f"{pointer}/{i}")
+    elif isinstance(cond, dict):
+        if "regex" in cond:
+            yield f"{pointer}/regex", cond["regex"]
+        if "not" in cond:
+            yield from _condition_regexes(cond["not"], f"{pointer}/not")
 
 
 def _walk_matchers(matcher: dict, pointer: str):

@@ -1,7 +1,10 @@
 """Safe YAML loading that remembers the line of every value, for ``file:line: pointer`` messages.
 
 Only YAML's safe tags are constructed: a ``!!python/object`` (or any other unsafe tag)
-is refused with the line it stands on.
+is refused with the line it stands on. Loading is bounded: a text over :data:`MAX_BYTES`, or
+whose aliases would expand it to more than :data:`MAX_NODES` values (a "billion laughs"
+document of a few hundred bytes), or whose aliases refer to themselves, is refused at once
+with the line, before anything walks the expanded data.
 """
 
 from __future__ import annotations
@@ -9,6 +12,12 @@ from __future__ import annotations
 import yaml
 
 from ..values import Value
+
+#: Largest YAML text loaded (the largest file of the built-in lens has 6 KB).
+MAX_BYTES = 1 << 20
+#: Most values (mappings, sequences, scalars and keys, aliases counted at each use) one
+#: document may expand to (the largest built-in file has 283).
+MAX_NODES = 50_000
 
 try:  # the C parser is ~10x faster; the Python one is the fallback
     _Loader = yaml.CSafeLoader
@@ -74,6 +83,54 @@ class YamlDocument(Value):
             pointer = pointer.rsplit("/", 1)[0]
 
 
+def safe_load(text: str):
+    """The data of a YAML text, loaded as :func:`load_yaml` loads it (safe tags, bounded)."""
+    return load_yaml(text).data
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root) -> None:
+    """Refuse a node graph whose aliases expand it past :data:`MAX_NODES` or loop on themselves.
+
+    An alias is the anchored node itself, shared: the size of every node is computed once
+    (post-order, no recursion), so the check costs the size of the text, not of the expansion.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            total = 1 + sum(size[id(c)] for c in _children(node))
+            size[key] = total
+            if total > MAX_NODES:
+                raise YamlSyntaxError(
+                    f"the aliases of this value expand the document to more than {MAX_NODES} "
+                    "values (a 'billion laughs' document): refused; repeat less through aliases",
+                    node.start_mark.line + 1,
+                )
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise YamlSyntaxError(
+                "an alias refers to the value that contains it (a recursive alias): refused",
+                node.start_mark.line + 1,
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in size)
+
+
 def _index_lines(node, pointer: str, lines: dict[str, int]) -> None:
     lines.setdefault(pointer, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -88,11 +145,16 @@ def _index_lines(node, pointer: str, lines: dict[str, int]) -> None:
 
 def load_yaml(text: str) -> YamlDocument:
     """Parse one YAML document safely; raise :class:`YamlSyntaxError` with the line."""
+    if len(text) > MAX_BYTES:
+        raise YamlSyntaxError(
+            f"the text has {len(text)} characters; YAML of at most {MAX_BYTES} is read", None
+        )
     loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(None, {})
+        _check_expansion(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

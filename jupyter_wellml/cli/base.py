@@ -79,7 +79,10 @@ class WellMLCommand(JupyterApp):
 
     def emit(self, text: str) -> None:
         if self.output:
-            Path(self.output).write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+            try:
+                Path(self.output).write_text(text if text.endswith("\n") else text + "\n", "utf-8")
+            except OSError as exc:
+                raise UsageProblem(f"cannot write {self.output}: {exc.strerror or exc}") from None
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()

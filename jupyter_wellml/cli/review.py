@@ -34,7 +34,7 @@ SKIP_DIRS = {
     ".tox",
     "site-packages",
 }
-ENGINE = f"{__version__}-1"  # bump the suffix when review output changes without a version change
+ENGINE = f"{__version__}-2"  # bump the suffix when review output changes without a version change
 
 
 def _help_formatter(prog: str) -> argparse.HelpFormatter:
@@ -276,7 +276,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     if isinstance(collected, int):
         return collected
     ordered, errors = collected
-    _write(_render(ordered, errors, args), args.output)
+    try:
+        _write(_render(ordered, errors, args), args.output)
+    except OSError as exc:  # -o into a missing folder, a full disk...
+        print(
+            f"jupyter wellml review: error: cannot write {args.output}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if errors:
         for e in errors:
             print(f"jupyter wellml review: error: {e['path']}: {e['message']}", file=sys.stderr)

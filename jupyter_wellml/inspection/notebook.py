@@ -17,6 +17,15 @@ from ..errors import NotebookError
 from ..values import Value
 
 PYTHON_NAMES = ("python", "python2", "python3", "ipython", "ipython3", "pyspark", "pysparkkernel")
+#: The newest nbformat major version this reader knows.
+NBFORMAT = 4
+#: Code a review inspects: at most this much source per cell, and in the whole notebook (the
+#: largest notebook of the public corpora has 47 KB of code). Beyond, the rest of a cell is
+#: not inspected and the review says so: reviewing stays bounded in time and memory (about
+#: 1 s and 120 MB per MB of code).
+MAX_CELL_SOURCE = 1 << 20
+MAX_NOTEBOOK_SOURCE = 2 << 20
+_DISPLAY_TYPES = ("display_data", "execute_result", "update_display_data", "pyout")
 
 
 class Cell(Value):
@@ -40,9 +49,13 @@ class Cell(Value):
 
 
 class Notebook(Value):
-    """A notebook as the review engine sees it."""
+    """A notebook as the review engine sees it.
 
-    __slots__ = ("cells", "data", "kernel_language", "path", "sha256")
+    ``problems`` lists what was wrong but did not stop the review (a malformed output, an
+    unknown nbformat, code over the size inspected), as review ``errors`` entries.
+    """
+
+    __slots__ = ("cells", "data", "kernel_language", "path", "problems", "sha256")
 
     def __init__(
         self,
@@ -51,12 +64,14 @@ class Notebook(Value):
         path: str | None,
         sha256: str,
         kernel_language: str | None,
+        problems: list[dict[str, Any]] | None = None,
     ) -> None:
         self.data = data
         self.cells = cells
         self.path = path
         self.sha256 = sha256
         self.kernel_language = kernel_language
+        self.problems = [] if problems is None else problems
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -100,9 +115,17 @@ def read_notebook(
         digest = sha256 or hashlib.sha256(raw).hexdigest()
         data = _parse(raw, path)
     _check_top_level(data, path)
-    cells = _cells(data, path)
+    problems: list[dict[str, Any]] = []
+    cells = _cells(data, path, problems)
+    _check_version(data, problems)
+    _bound_sources(cells, problems)
     return Notebook(
-        data=data, cells=cells, path=path, sha256=digest, kernel_language=_language(data)
+        data=data,
+        cells=cells,
+        path=path,
+        sha256=digest,
+        kernel_language=_language(data),
+        problems=problems,
     )
 
 
@@ -113,10 +136,20 @@ def load_notebook_json(file: str | os.PathLike) -> dict[str, Any]:
     :class:`NotebookError` says what is wrong (not JSON, no cells list, a bad cell) and where.
     """
     path = str(file)
-    data = _parse(_read_file(file, path), path)
+    return parse_notebook_json(_read_file(file, path), path)
+
+
+def parse_notebook_json(raw: bytes, path: str | None = None) -> dict[str, Any]:
+    """:func:`load_notebook_json` for bytes already read (``path`` names them in messages)."""
+    data = _parse(raw, path)
     _check_top_level(data, path)
     _cells(data, path)
     return data
+
+
+def read_bytes(file: str | os.PathLike) -> bytes:
+    """The bytes of a notebook file; :class:`NotebookError` says why they cannot be read."""
+    return _read_file(file, str(file))
 
 
 def _read_file(file: str | os.PathLike, path: str) -> bytes:
@@ -156,7 +189,7 @@ def _check_top_level(data: Any, path: str | None) -> None:
         )
 
 
-def _cells(data: dict, path: str | None) -> list[Cell]:
+def _cells(data: dict, path: str | None, problems: list | None = None) -> list[Cell]:
     raw_cells = data.get("cells")
     if raw_cells is None and isinstance(data.get("worksheets"), list):  # nbformat 3
         raw_cells = [
@@ -194,10 +227,112 @@ def _cells(data: dict, path: str | None) -> list[Cell]:
                 source=src,
                 id=c.get("id") if isinstance(c.get("id"), str) else None,
                 execution_count=ec if isinstance(ec, int) and not isinstance(ec, bool) else None,
-                outputs=[o for o in outputs or [] if isinstance(o, dict)],
+                outputs=_outputs(i, outputs or [], problems),
             )
         )
     return cells
+
+
+def _outputs(cell: int, outputs: list, problems: list | None) -> list[dict]:
+    """The outputs of a cell that have the shape nbformat gives them; each other one is left out
+    and described in ``problems`` (an output whose ``data`` is a string, a traceback of numbers...)."""
+    kept = []
+    for n, output in enumerate(outputs, start=1):
+        problem = output_problem(output)
+        if problem is None:
+            kept.append(output)
+        elif problems is not None:
+            problems.append(
+                {"cell": cell, "line": None, "message": f"output {n} is ignored: {problem}"}
+            )
+    return kept
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(t, str) for t in value)
+    )
+
+
+def output_problem(output: Any) -> str | None:
+    """What is wrong with the shape of one cell output, or None (nbformat 4, and 3's names)."""
+    if not isinstance(output, dict):
+        return f"it is a {type(output).__name__}, not an object"
+    otype = output.get("output_type")
+    if not isinstance(otype, str):
+        return f"its output_type is {otype!r:.40}, not a text"
+    if otype == "stream" and not _texts(output.get("text", "")):
+        return f"its text is a {type(output.get('text')).__name__}, not a text"
+    if otype in _DISPLAY_TYPES:
+        data = output.get("data", {})
+        if not isinstance(data, dict):
+            return f"its data is a {type(data).__name__}, not an object"
+        if not _texts(data.get("text/plain", "")):
+            return f"its text/plain is a {type(data.get('text/plain')).__name__}, not a text"
+    if otype in ("error", "pyerr"):
+        traceback = output.get("traceback", [])
+        if not isinstance(traceback, list) or not all(isinstance(t, str) for t in traceback):
+            return "its traceback is not a list of texts"
+    return None
+
+
+def _check_version(data: dict, problems: list) -> None:
+    major = data.get("nbformat")
+    if major is None:
+        return
+    if isinstance(major, bool) or not isinstance(major, int):
+        problems.append(
+            {
+                "cell": None,
+                "line": None,
+                "message": f"nbformat is {major!r:.40}, not a whole number; read as nbformat {NBFORMAT}",
+            }
+        )
+    elif major > NBFORMAT:
+        problems.append(
+            {
+                "cell": None,
+                "line": None,
+                "message": f"nbformat {major} is newer than this version of jupyter-wellml reads "
+                f"({NBFORMAT}); it was read as nbformat {NBFORMAT}, so parts may be missed",
+            }
+        )
+    elif major < 3:
+        problems.append(
+            {
+                "cell": None,
+                "line": None,
+                "message": f"nbformat {major} is older than this version reads (3 and 4); "
+                "parts may be missed",
+            }
+        )
+
+
+def _bound_sources(cells: list[Cell], problems: list) -> None:
+    """Cut code over :data:`MAX_CELL_SOURCE` per cell or :data:`MAX_NOTEBOOK_SOURCE` in all at
+    a line end, saying so: the rest is not inspected."""
+    left = MAX_NOTEBOOK_SOURCE
+    for cell in cells:
+        size = len(cell.source)
+        allowed = min(MAX_CELL_SOURCE, max(left, 0))
+        if size > allowed:
+            cut = cell.source.rfind("\n", 0, allowed + 1)
+            cell.source = cell.source[: max(cut, 0)]
+            limit = "per cell" if allowed == MAX_CELL_SOURCE else "in a notebook"
+            problems.append(
+                {
+                    "cell": cell.index,
+                    "line": None,
+                    "message": f"this cell has {_size(size)} of source; only "
+                    f"the first {_size(len(cell.source))} were inspected (at most "
+                    f"{_size(allowed if limit == 'per cell' else MAX_NOTEBOOK_SOURCE)} {limit})",
+                }
+            )
+        left -= len(cell.source)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MiB" if n >= 1000 * 1024 else f"{n / 1024:.0f} KiB"
 
 
 def _language(data: dict) -> str | None:
@@ -218,11 +353,15 @@ def _language(data: dict) -> str | None:
 
 
 def output_text(output: Mapping[str, Any]) -> str:
-    """The text of an output that a person can read (stream text, text/plain, error traceback)."""
+    """The text of an output that a person can read (stream text, text/plain, error traceback).
+
+    An output of the wrong shape has no text (never an error)."""
+    if output_problem(output) is not None:
+        return ""
     otype = output.get("output_type")
     if otype == "stream":
         text = output.get("text", "")
-    elif otype in ("display_data", "execute_result", "update_display_data"):
+    elif otype in _DISPLAY_TYPES:
         text = (output.get("data") or {}).get("text/plain", "")
     elif otype in ("error", "pyerr"):
         text = "\n".join(output.get("traceback") or [])

@@ -21,7 +21,7 @@ from .facts import FACT_KEYS, Facts, gather
 from .licenses import LicensePolicy
 from .notebook import Notebook, read_notebook
 from .phase import PhaseResult, infer_phase
-from .rules import Context, Hit, evaluate, render
+from .rules import Budget, Context, Hit, RuleTimeout, budget_error, evaluate_rule, render
 
 STATUSES = ("met", "gap", "unknown", "not_applicable")
 MAX_EVIDENCE = 20
@@ -177,6 +177,7 @@ def review(
     policy: LicensePolicy | None = None,
     phase: str | None = None,
     path: str | None = None,
+    rule_budget: float | None = None,
 ) -> Review:
     """Review a notebook against the catalog.
 
@@ -194,6 +195,10 @@ def review(
         A phase (id or user word) to review against instead of the recorded or inferred one.
     path
         The notebook's path when ``notebook`` is content, for the report.
+    rule_budget
+        Seconds all rules together may take (default :func:`.rules.default_budget`); a rule
+        that runs out makes its practice and the later ones ``unknown``, with an ``errors``
+        entry naming it.
 
     Raises
     ------
@@ -205,6 +210,7 @@ def review(
     if path and not nb.path:
         nb.path = path
     facts = gather(nb)
+    facts.errors[:0] = nb.problems  # what was malformed or too large, found while reading
     records = _canonical_records(_read_records(nb, facts), catalog)
     requested = None
     if phase:
@@ -228,6 +234,7 @@ def review(
         phases=phase_result.phases,
         environment=env_facts,
         cell_types={c.index: c.cell_type for c in nb.cells},
+        budget=Budget(rule_budget),
     )
     waived = {r.record.get("practice"): r for r in records if r.record.get("kind") == "waiver"}
     attested, expired = approvals(records)  # attestations and sign-offs; sign-offs that ran out
@@ -238,6 +245,9 @@ def review(
     ]
     if expired:
         findings = [_expired(f, expired.get(f.practice.id), cell_ids) for f in findings]
+    ran_out = budget_error(ctx.budget)
+    if ran_out:
+        facts.errors.append(ran_out)
     result = Review(nb, catalog, phase_result, facts, records, findings, environment)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
@@ -256,37 +266,14 @@ def _title(nb: Notebook) -> str | None:
 
 
 def _read_records(nb: Notebook, facts: Facts) -> list[FoundRecord]:
-    """The notebook's records; malformed ones become ``errors`` entries (never a crash)."""
+    """The notebook's records; malformed ones (and a ``metadata.wellml`` of the wrong shape)
+    become ``errors`` entries and are left out (never a crash)."""
     cells = [{"cell_type": c.cell_type, "id": c.id, "outputs": c.outputs} for c in nb.cells]
-    try:
-        found = notebook_records({"metadata": nb.metadata, "cells": cells})
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        facts.errors.append(
-            {
-                "cell": None,
-                "line": None,
-                "message": f"records (metadata.wellml or record outputs) are malformed: {exc}",
-            }
-        )
-        return []
-    kept = []
-    for r in found:
-        bad = [
-            k
-            for k in ("kind", "practice", "cell_id", "phase", "reason", "note")
-            if r.record.get(k) is not None and not isinstance(r.record.get(k), str)
-        ]
-        if bad:
-            facts.errors.append(
-                {
-                    "cell": r.cell,
-                    "line": None,
-                    "message": f"a {r.origin} record has a non-text {bad[0]!r}: it is ignored",
-                }
-            )
-            continue
-        kept.append(r)
-    return kept
+    problems: list[tuple[int | None, str]] = []
+    found = notebook_records({"metadata": nb.metadata, "cells": cells}, problems)
+    for cell, message in problems:
+        facts.errors.append({"cell": cell, "line": None, "message": message})
+    return found
 
 
 def _canonical_records(records: list[FoundRecord], catalog: Catalog) -> list[FoundRecord]:
@@ -345,7 +332,11 @@ def _evaluate(
     pointed: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
     met_rules: set[str] = set()
     for rule in practice.rules:
-        hits = evaluate(rule.matcher, ctx)
+        try:
+            hits = evaluate_rule(rule, ctx)
+        except RuleTimeout as exc:  # the review's time for rules is spent: say so, go on
+            timeout = evidence(None, str(exc), rule.id, "timeout")
+            return Finding(practice, "unknown", applies, [timeout])
         if hits is None:
             continue
         if rule.effect == "met":

@@ -169,6 +169,12 @@ class WellMLMagics(Magics):
                 raise UsageError(" ".join(str(exc).split())) from None
             built.append(result.record)
             notes.extend(result.notes)
+            if result.record.get("status") == "no_target" and values.get("measured") is not None:
+                _, problem = self.state.notebook_and_problem()
+                if problem:  # never a silent no_target because the file could not be read
+                    notes.append(
+                        f"{label}: no target is known for {result.record['name']}: {problem}"
+                    )
         from IPython.display import display
 
         display(mimebundle(built), raw=True)
@@ -229,11 +235,23 @@ class WellMLMagics(Magics):
                 f"%wellml review: --phase {phase!r} is not a lifecycle phase; use one of: "
                 f"{', '.join(catalog.phase_choices())}"
             )
-        nb, path, _ = self.state.merged()
+        nb, path, problem = self.state.merged()
         result = review(nb, catalog, phase=phase, path=path)
         view = review_view(result, show="all" if show_all else "gaps")
         display(view)
+        for note in ([problem] if problem else []) + set_aside(result):
+            print(f"note: {note}")
         return None
+
+
+def set_aside(result) -> list[str]:
+    """One line for each part of the notebook the review set aside (a malformed output or record,
+    code over the size inspected, a rule out of time), for a note under the review."""
+    return [
+        (f"cell {e['cell'] + 1}: " if isinstance(e.get("cell"), int) else "") + e["message"]
+        for e in result.facts.errors
+        if not e["message"].startswith("syntax error")
+    ]
 
 
 def _cell_items(data: Any, kind: str | None) -> list[tuple[str, dict[str, Any], str]]:

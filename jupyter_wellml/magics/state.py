@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..records import merged_notebook, natural_key, notebook_records, upsert
 from ..records.model import METADATA_VERSION
+
+#: A notebook that cannot be parsed is read again this many times, this many seconds apart:
+#: another program (an editor saving in place) may be writing it.
+SAVE_RETRIES = 5
+SAVE_WAIT = 0.1
 
 
 class KernelState:
@@ -28,6 +34,7 @@ class KernelState:
         self._catalog = None
         self._lock = threading.Lock()
         self._disk: tuple[tuple, dict[str, Any] | None, str | None] | None = None
+        self._good: tuple[str, dict[str, Any]] | None = None  # the last notebook read whole
 
     # ------------------------------------------------------------- catalog
     def catalog(self):
@@ -128,10 +135,25 @@ class KernelState:
 
         nb: dict[str, Any] | None = None
         problem = None
+        for attempt in range(SAVE_RETRIES + 1):
+            try:
+                nb = load_notebook_json(path)
+                problem = None
+                break
+            except NotebookError as exc:  # often a save still being written: read it again
+                problem = f"{path.name}: {exc.reason}"
+                if attempt < SAVE_RETRIES:
+                    time.sleep(SAVE_WAIT)
         try:
-            nb = load_notebook_json(path)
-        except NotebookError as exc:
-            problem = f"{path.name}: {exc.reason}"
+            st = path.stat()
+            stamp = (str(path), st.st_mtime_ns, st.st_size)
+        except OSError:
+            pass
+        if nb is not None:
+            self._good = (str(path), nb)
+        elif self._good is not None and self._good[0] == str(path):
+            nb = self._good[1]  # the last copy read whole, rather than nothing
+            problem = f"{problem} (using the copy read before)"
         self._disk = (stamp, nb, problem)
         return nb, problem
 

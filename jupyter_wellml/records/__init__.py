@@ -17,8 +17,12 @@ from .model import (
     natural_key,
     now,
     payload,
+    record_problem,
+    record_time,
+    time_key,
     validate,
     validate_payload,
+    version,
 )
 from .store import (
     FoundRecord,
@@ -27,6 +31,7 @@ from .store import (
     metadata_records,
     notebook_records,
     output_records,
+    store_problem,
     sync_notebook,
     upsert,
 )
@@ -58,9 +63,14 @@ __all__ = [
     "now",
     "output_records",
     "payload",
+    "record_problem",
+    "record_time",
     "source_kind",
+    "store_problem",
     "sync_notebook",
+    "time_key",
     "upsert",
     "validate",
     "validate_payload",
+    "version",
 ]

@@ -6,6 +6,8 @@ records; :mod:`.store` upserts them into ``metadata["wellml"]``.
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,9 +24,13 @@ KPI_OPS = (">=", "<=", ">", "<", "==")
 PII_VALUES = ("yes", "no", "unknown")
 
 #: Fields every record has that are bookkeeping, not content.
-BOOKKEEPING = frozenset({"id", "kind", "created", "updated", "author", "history", "cell_id"})
+BOOKKEEPING = frozenset({"id", "kind", "created", "updated", "author", "history", "cell_id", "rev"})
 #: Content fields derived from others; never a reason for a history entry on their own.
 DERIVED = frozenset({"status"})
+#: A record.v1 timestamp: date, time, optional fraction of a second, ``Z`` or an offset.
+TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$"
+)
 
 
 def now() -> str:
@@ -34,6 +40,72 @@ def now() -> str:
     return (
         _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     )
+
+
+_LAST_STAMP = [""]
+_STAMP_LOCK = threading.Lock()
+
+
+def record_time() -> str:
+    """The time a new record is made: UTC to the millisecond, and always later than the previous
+    one this process made, so two records made in the same millisecond still have an order
+    (the newest wins a merge, docs/records.md)."""
+    import datetime as _dt
+
+    with _STAMP_LOCK:
+        moment = _dt.datetime.now(_dt.timezone.utc)
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        if time_key(text) <= time_key(_LAST_STAMP[0]):
+            moment = _parse_utc(_LAST_STAMP[0]) + _dt.timedelta(milliseconds=1)
+            text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        _LAST_STAMP[0] = text
+        return text
+
+
+def _parse_utc(text: str):
+    import datetime as _dt
+
+    return _dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=_dt.timezone.utc)
+
+
+def time_key(value: Any) -> str:
+    """A text that sorts as the instant ``value`` (a record.v1 timestamp) names, whatever its
+    precision or offset: ``2026-01-01T10:00:00.5Z`` after ``2026-01-01T10:00:00Z``, and
+    ``12:00:00+02:00`` equal to ``10:00:00Z``. Anything else sorts first (``""``).
+
+    The sidebar computes the same text (labextension/src/records.ts), so both sides order
+    records alike.
+    """
+    if not isinstance(value, str):
+        return ""
+    m = TIMESTAMP.match(value)
+    if m is None:
+        return ""
+    year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
+    seconds = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    if m.group(9):
+        offset = int(m.group(10)) * 3600 + int(m.group(11)) * 60
+        seconds -= offset if m.group(9) == "+" else -offset
+    fraction = ((m.group(7) or "") + "000000000")[:9]
+    return f"{max(seconds, 0):013d}.{fraction}"
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days from 0000-03-01 to a proleptic Gregorian date (integer arithmetic only, so the
+    TypeScript twin gives the same number)."""
+    year -= 1 if month <= 2 else 0
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe
+
+
+def version(record: Mapping[str, Any]) -> tuple[str, str]:
+    """What orders two editions of one decision: the time the values were written, then (for
+    the same instant) the id of the record that wrote them; the larger wins a merge."""
+    rev = record.get("rev") or record.get("id")
+    return (time_key(record.get("updated")), rev if isinstance(rev, str) else "")
 
 
 def new_id() -> str:
@@ -53,7 +125,7 @@ def make_record(
     """A new, validated record of ``kind`` with ``fields`` (None values are dropped)."""
     if kind not in KINDS:
         raise RecordError(f"unknown record kind {kind!r}; use one of: {', '.join(KINDS)}")
-    ts = timestamp or now()
+    ts = timestamp or record_time()
     record: dict[str, Any] = {"id": new_id(), "kind": kind, "created": ts, "updated": ts}
     if author:
         record["author"] = author
@@ -108,13 +180,16 @@ def content(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def kpi_status(record: Mapping[str, Any]) -> str:
-    """met / within_tolerance / missed / unmeasured / no_target for a KPI record."""
-    if record.get("target") is None or record.get("op") is None:
+    """met / within_tolerance / missed / unmeasured / no_target for a KPI record.
+
+    A value of the wrong type (someone's hand edit) counts as absent: this never raises.
+    """
+    target, op = _real(record.get("target")), record.get("op")
+    if target is None or op not in KPI_OPS:
         return "no_target"
-    measured = record.get("measured")
+    measured = _real(record.get("measured"))
     if measured is None:
         return "unmeasured"
-    target, op = float(record["target"]), record["op"]
     checks = {
         ">=": measured >= target,
         "<=": measured <= target,
@@ -124,10 +199,65 @@ def kpi_status(record: Mapping[str, Any]) -> str:
     }
     if checks[op]:
         return "met"
-    tolerance = record.get("acceptable_error")
-    if tolerance is not None and abs(measured - target) <= float(tolerance) + 1e-12:
+    tolerance = _real(record.get("acceptable_error"))
+    if tolerance is not None and abs(measured - target) <= tolerance + 1e-12:
         return "within_tolerance"
     return "missed"
+
+
+def _real(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+#: Fields each kind needs, and the type their value must have for a record to be usable.
+_NEEDED: dict[str, tuple[str, ...]] = {
+    "phase": ("phase",),
+    "kpi": ("name",),
+    "data": ("uri",),
+    "explain": ("level",),
+    "waiver": ("practice", "reason", "note"),
+    "attest": ("practice", "note"),
+    "frame": ("question",),
+    "signoff": ("practice", "approver"),
+}
+_TEXT_FIELDS = ("id", "created", "updated", "author", "cell_id", "rev", "word", "unit", "expires")
+_NUMBER_FIELDS = ("target", "measured", "acceptable_error")
+
+
+def record_problem(record: Any) -> str | None:
+    """Why a record read from a notebook cannot be used (a field missing or of the wrong type),
+    or None. Lighter than :func:`validate`: fields this version does not know are fine."""
+    if not isinstance(record, Mapping):
+        return f"a record is a {type(record).__name__}, not an object"
+    kind = record.get("kind")
+    if kind not in KINDS:
+        return f"unknown record kind {kind!r}; use one of: {', '.join(KINDS)}"
+    for field in _NEEDED.get(kind, ()):
+        value = record.get(field)
+        if not isinstance(value, str) or not value.strip():
+            got = (
+                "nothing"
+                if field not in record
+                else ("null" if value is None else f"{type(value).__name__} {value!r:.40}")
+            )
+            return f"{kind} record: field {field} must be text, got {got}"
+    for field in _TEXT_FIELDS:
+        value = record.get(field)
+        if value is not None and not isinstance(value, str):
+            return f"{kind} record: field {field} must be text, got {type(value).__name__}"
+    if kind == "kpi":
+        for field in _NUMBER_FIELDS:
+            value = record.get(field)
+            if value is not None and _real(value) is None:
+                return f"kpi record: field {field} must be a number, got {value!r:.40}"
+        if record.get("op") is not None and record.get("op") not in KPI_OPS:
+            return f"kpi record: field op must be one of {', '.join(KPI_OPS)}, got {record.get('op')!r:.40}"
+    history = record.get("history")
+    if history is not None and not isinstance(history, list):
+        return f"{kind} record: field history must be a list"
+    return None
 
 
 def payload(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

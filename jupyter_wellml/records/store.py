@@ -4,10 +4,14 @@ Upsert rules (the sidebar implements the same ones in TypeScript, docs/records.m
 
 * a record whose natural key (KPI name, data URI, practice id, phase cell, the one
   explainability decision) is new is appended;
-* otherwise the stored record keeps its ``id`` and ``created``; fields that changed are
-  overwritten and their previous values go to ``history``; fields the incoming record does not
-  carry are kept; ``updated`` moves forward;
-* an incoming record not newer than the stored one changes nothing (so syncing twice is a no-op);
+* otherwise the newer edition wins: editions are ordered by the instant of their ``updated``
+  time, then (same instant) by the id of the record that wrote the values (``rev``, else ``id``);
+  an incoming record that is not newer than the stored one changes nothing, so an older output
+  never overwrites a newer value and syncing twice is a no-op;
+* a newer record overwrites the fields it carries with other values, and their previous values
+  go to ``history``; the stored record keeps its ``id`` and ``created``, takes the incoming
+  ``updated`` and records the winner's id in ``rev``; fields the incoming record does not carry
+  are kept;
 * keys of ``metadata["wellml"]`` that jupyter-wellml does not know are left untouched.
 """
 
@@ -27,7 +31,10 @@ from .model import (
     RECORD_MIME,
     kpi_status,
     natural_key,
+    record_problem,
+    time_key,
     validate,
+    version,
 )
 
 
@@ -83,10 +90,8 @@ def upsert(store: MutableMapping[str, Any], incoming: Mapping[str, Any]) -> str:
         new.setdefault("history", [])
         records.append(new)
         return "added"
-    if str(incoming.get("updated", "")) <= str(existing.get("updated", "")) and incoming.get(
-        "id"
-    ) in (existing.get("id"), None):
-        return "unchanged"
+    if version(incoming) <= version(existing):
+        return "unchanged"  # an older (or the same) edition: the stored values are newer
     previous = {
         k: copy.deepcopy(existing.get(k))
         for k, v in incoming.items()
@@ -105,35 +110,66 @@ def upsert(store: MutableMapping[str, Any], incoming: Mapping[str, Any]) -> str:
     for k in ("author", "cell_id"):
         if incoming.get(k):
             existing[k] = incoming[k]
-    if str(incoming.get("updated", "")) > str(existing.get("updated", "")):
+    if time_key(incoming.get("updated")) > time_key(existing.get("updated")):
         existing["updated"] = incoming["updated"]
+    rev = version(incoming)[1]
+    if rev and rev != existing.get("id"):
+        existing["rev"] = rev
+    else:
+        existing.pop("rev", None)
     if existing.get("kind") == "kpi":
         existing["status"] = kpi_status(existing)
     existing.setdefault("history", [])
     return "updated" if previous else "unchanged"
 
 
+def store_problem(metadata: Any) -> str | None:
+    """Why ``metadata["wellml"]`` cannot be read (a value of the wrong type), or None."""
+    if not isinstance(metadata, Mapping):
+        return None
+    store = metadata.get(METADATA_KEY)
+    if store is None:
+        return None
+    if not isinstance(store, Mapping):
+        return (
+            f"metadata.{METADATA_KEY} is a {type(store).__name__}, not an object: "
+            "its records are ignored"
+        )
+    records = store.get("records")
+    if records is not None and not isinstance(records, list):
+        return (
+            f"metadata.{METADATA_KEY}.records is a {type(records).__name__}, not a list: "
+            "its records are ignored"
+        )
+    return None
+
+
 def metadata_records(metadata: Mapping[str, Any]) -> list[dict[str, Any]]:
     store = metadata.get(METADATA_KEY)
     if not isinstance(store, Mapping):
         return []
-    return [r for r in store.get("records", ()) or () if isinstance(r, dict) and "kind" in r]
+    records = store.get("records", ())
+    if not isinstance(records, list):
+        return []
+    return [r for r in records if isinstance(r, dict) and "kind" in r]
 
 
 def output_records(cells: Iterable[Mapping[str, Any]]) -> list[FoundRecord]:
     """Records displayed by ``%wellml`` magics, found in the cells' outputs, in cell order."""
     found: list[FoundRecord] = []
     for index, cell in enumerate(cells):
-        if cell.get("cell_type") != "code":
+        if not isinstance(cell, Mapping) or cell.get("cell_type") != "code":
             continue
-        for output in cell.get("outputs") or ():
+        outputs = cell.get("outputs")
+        for output in outputs if isinstance(outputs, list) else ():
             data = output.get("data") if isinstance(output, Mapping) else None
             if not isinstance(data, Mapping) or RECORD_MIME not in data:
                 continue
             payload = data[RECORD_MIME]
             if not isinstance(payload, Mapping) or payload.get("schema") != PAYLOAD_SCHEMA:
                 continue
-            for record in payload.get("records") or ():
+            records = payload.get("records")
+            for record in records if isinstance(records, list) else ():
                 if isinstance(record, dict) and "kind" in record:
                     record = dict(record)
                     if (
@@ -147,22 +183,39 @@ def output_records(cells: Iterable[Mapping[str, Any]]) -> list[FoundRecord]:
     return found
 
 
-def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
-    """Every record of a notebook: the metadata's, then those of outputs not yet in the metadata."""
+def notebook_records(
+    nb: Mapping[str, Any], problems: list[tuple[int | None, str]] | None = None
+) -> list[FoundRecord]:
+    """Every record of a notebook: the metadata's and the outputs', merged by the upsert rules
+    (the newest edition of each decision wins, wherever it is).
+
+    With a ``problems`` list, records that cannot be used (:func:`.model.record_problem`) are
+    left out before merging and each is described there as ``(cell or None, message)``, as is a
+    ``metadata.wellml`` of the wrong type; without it they are kept as they are.
+    """
     cells = nb.get("cells") or []
     index_of = {
         c["id"]: i
         for i, c in enumerate(cells)
         if isinstance(c, Mapping) and isinstance(c.get("id"), str) and c["id"]
     }
+    metadata = nb.get("metadata") or {}
+    meta = metadata_records(metadata)
+    outputs = output_records(cells)
+    if problems is not None:
+        problem = store_problem(metadata)
+        if problem:
+            problems.append((None, problem))
+        meta = [r for r in meta if _usable(r, None, problems)]
+        outputs = [f for f in outputs if _usable(f.record, f.cell, problems)]
     merged: dict[str, Any] = {"records": []}
-    for r in metadata_records(nb.get("metadata") or {}):
+    for r in meta:
         upsert(merged, r)
-    for found in output_records(cells):
+    for found in outputs:
         upsert(merged, found.record)
-    output_cells = {natural_key(f.record): f.cell for f in output_records(cells)}
+    output_cells = {natural_key(f.record): f.cell for f in outputs}
     out = []
-    meta_keys = {natural_key(r) for r in metadata_records(nb.get("metadata") or {})}
+    meta_keys = {natural_key(r) for r in meta}
     for r in merged["records"]:
         key = natural_key(r)
         cell_id = r.get("cell_id")
@@ -172,6 +225,14 @@ def notebook_records(nb: Mapping[str, Any]) -> list[FoundRecord]:
         origin = "metadata" if key in meta_keys else "output"
         out.append(FoundRecord(r, origin, cell))
     return out
+
+
+def _usable(record: Any, cell: int | None, problems: list[tuple[int | None, str]]) -> bool:
+    problem = record_problem(record)
+    if problem:
+        place = "an output" if cell is not None else "metadata.wellml"
+        problems.append((cell, f"a record in {place} is ignored: {problem}"))
+    return problem is None
 
 
 def sync_notebook(nb: MutableMapping[str, Any]) -> dict[str, int]:

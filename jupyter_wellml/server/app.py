@@ -49,8 +49,9 @@ class WellMLExtension(ExtensionApp):
     probe_timeout = Float(
         10.0,
         help=(
-            "Seconds the environment probe may run in a kernel's interpreter before it is stopped "
-            "and the request answered with 504. Default: 10."
+            "Seconds the environment probe may run in a kernel's interpreter (or its launcher) "
+            "before its whole process group is killed and the request answered with 504; a "
+            "failed probe is answered so again for 30 s without a new attempt. Default: 10."
         ),
     ).tag(config=True)
 
@@ -64,6 +65,56 @@ class WellMLExtension(ExtensionApp):
 
     review_workers = Int(
         help="Processes that run reviews off the event loop. Default: the number of CPUs, at most 4.",
+    ).tag(config=True)
+
+    review_timeout = Float(
+        60.0,
+        help=(
+            "Seconds one review may run in a worker process. A worker still busy after that is "
+            "killed and replaced, and the request answered with 504 (the same notebook is "
+            "answered so for a minute without a new attempt). Default: 60."
+        ),
+    ).tag(config=True)
+
+    rule_budget = Float(
+        5.0,
+        help=(
+            "Seconds of processor time the lens rules of one review may take together. A rule "
+            "that runs out is named in the review's errors and its practice (and the later ones) "
+            "are unknown. Default: 5."
+        ),
+    ).tag(config=True)
+
+    worker_memory_mb = Int(
+        1024,
+        help=(
+            "Data memory (MB) a review worker may use; a review that needs more is answered "
+            "with 413 and the worker replaced. 0 sets no limit. Default: 1024."
+        ),
+    ).tag(config=True)
+
+    worker_max_reviews = Int(
+        5000,
+        help=(
+            "Reviews after which a worker process is replaced by a fresh one (it loses its "
+            "caches of unchanged cells, so not too often). 0: never. Default: 5000."
+        ),
+    ).tag(config=True)
+
+    worker_recycle_mb = Int(
+        512,
+        help=(
+            "A worker holding more than this resident memory (MB) after a review is replaced by "
+            "a fresh one. 0: never. Default: 512."
+        ),
+    ).tag(config=True)
+
+    cache_bytes = Int(
+        64 * 1024 * 1024,
+        help=(
+            "Bytes of review answers (and of environment probes) kept in memory, on top of the "
+            "cache_size entries limit. Default: 64 MB."
+        ),
     ).tag(config=True)
 
     @default("review_workers")
@@ -83,6 +134,12 @@ class WellMLExtension(ExtensionApp):
             cache_size=self.cache_size,
             workers=self.review_workers,
             log=self.log,
+            cache_bytes=self.cache_bytes,
+            review_timeout=self.review_timeout,
+            rule_budget=self.rule_budget,
+            worker_memory_mb=self.worker_memory_mb,
+            worker_max_reviews=self.worker_max_reviews,
+            worker_recycle_mb=self.worker_recycle_mb,
         )
         for issue in self.service.catalog.issues:
             self.log.warning("jupyter-wellml lens: %s", issue)

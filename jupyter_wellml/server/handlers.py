@@ -29,7 +29,7 @@ from jupyter_server.utils import ensure_async
 from tornado import web
 
 from ..errors import NotebookError, WellMLError
-from .service import ReviewService
+from .service import ReviewService, ReviewTimeout, WorkerDied, WorkerMemoryError
 
 AUTH_RESOURCE = "wellml"
 
@@ -47,6 +47,20 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
         await super().prepare()
         # servers started without ``_post_start`` (embedded, pytest-jupyter) start it here
         self.service.monitor.start()
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """JSON errors as jupyter-server writes them, with the message as it was written (its
+        ``log_message`` has every ``%`` doubled when the message was given without arguments)."""
+        exc = (kwargs.get("exc_info") or (None, None, None))[1]
+        if not isinstance(exc, web.HTTPError):
+            super().write_error(status_code, **kwargs)
+            return
+        from http.client import responses
+
+        message = exc.get_message() or responses.get(status_code, "Unknown HTTP Error")
+        self.set_header("Content-Type", "application/json")
+        self.log.warning("wrote error: %r", message)
+        self.finish(json.dumps({"message": message, "reason": exc.reason}))
 
     def write_json(self, body: bytes | dict, status: int = 200) -> None:
         self.set_status(status)
@@ -68,7 +82,7 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
 
     async def kernel_environment(self, kernel_id: str) -> dict[str, Any]:
         """Probe the environment of a running kernel with its own interpreter (cached)."""
-        from ..inspection.environment import ProbeError
+        from ..inspection.environment import ProbeError, kernel_command
 
         if not isinstance(kernel_id, str) or not kernel_id:
             raise web.HTTPError(400, "kernel_id must be a kernel id")
@@ -88,13 +102,10 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
             raise web.HTTPError(
                 422, f"kernel {kernel_id} has no command line to find its interpreter"
             )
-        python = argv[0]
-        if python in ("{python}", "python3", "python"):
-            import sys
-
-            python = sys.executable if python == "{python}" else python
+        env = getattr(spec, "env", None) or None
         try:
-            return await self.service.environment(python, env=getattr(spec, "env", None) or None)
+            command = kernel_command(argv, env)
+            return await self.service.environment(command, env=env)
         except ProbeError as exc:
             status = 504 if "longer than" in str(exc) else 502
             raise web.HTTPError(status, str(exc)) from None
@@ -104,13 +115,22 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
             body = await coro
         except NotebookError as exc:
             raise web.HTTPError(400, f"the notebook cannot be reviewed: {exc.reason}") from None
+        except ReviewTimeout:
+            raise web.HTTPError(
+                504,
+                f"the review took longer than {self.service.review_timeout:g} s "
+                "(WellMLExtension.review_timeout): its worker was stopped and replaced",
+            ) from None
+        except WorkerMemoryError as exc:
+            raise web.HTTPError(
+                413, f"{exc} (WellMLExtension.worker_memory_mb): the notebook is too large to review"
+            ) from None
+        except (BrokenProcessPool, WorkerDied):
+            raise web.HTTPError(
+                503, "the review worker stopped; it restarts with the next request"
+            ) from None
         except WellMLError as exc:
             raise web.HTTPError(400, str(exc)) from None
-        except BrokenProcessPool:
-            self.service.close_pool()
-            raise web.HTTPError(
-                503, "the review workers stopped; they restart with the next request"
-            ) from None
         except RecursionError:
             raise web.HTTPError(400, "the notebook is nested too deeply to inspect") from None
         except Exception as exc:  # an engine defect: say what failed, never a bare 500
@@ -169,20 +189,30 @@ class ReviewHandler(WellMLHandler):
                 413,
                 f"the request body has {int(length)} bytes; the limit is {self.limit} bytes (WellMLExtension.max_request_bytes)",
             )
-        self.request.connection.set_max_body_size(self.limit + 1)
+        # a body without Content-Length (chunked) is counted as it comes, and its excess read
+        # and dropped, so that it gets the 413 below rather than tornado's bare 400 (which it
+        # still gets past 4 times the limit)
+        chunked = length is None
+        self.request.connection.set_max_body_size(self.limit * (4 if chunked else 1) + 1)
 
     def data_received(self, chunk: bytes) -> None:
         self._received += len(chunk)
+        if self._received <= self.limit:
+            self._chunks.append(chunk)
+        else:
+            self._chunks.clear()  # over the limit: nothing more is kept
+
+    def _over_limit(self) -> None:
         if self._received > self.limit:
             raise web.HTTPError(
                 413,
                 f"the request body is over the limit of {self.limit} bytes (WellMLExtension.max_request_bytes)",
             )
-        self._chunks.append(chunk)
 
     @web.authenticated
     @authorized("read")
     async def post(self) -> None:
+        self._over_limit()
         body = b"".join(self._chunks)
         if not body.strip():
             raise web.HTTPError(400, 'the body is empty: send {"notebook": <nbformat JSON>}')

@@ -17,7 +17,16 @@ export const WAIVER_REASONS = [
 ] as const;
 
 /** Bookkeeping fields: never content, never a history entry of their own. */
-const BOOKKEEPING = new Set(['id', 'kind', 'created', 'updated', 'author', 'history', 'cell_id']);
+const BOOKKEEPING = new Set([
+  'id',
+  'kind',
+  'created',
+  'updated',
+  'author',
+  'history',
+  'cell_id',
+  'rev'
+]);
 /** Derived content (a KPI's status): recomputed, not a reason for history. */
 const DERIVED = new Set(['status']);
 
@@ -27,9 +36,57 @@ export interface IStore {
   [key: string]: unknown;
 }
 
-/** The current UTC time as record.v1 writes it: second precision, `Z`. */
+/** The current UTC time as record.v1 writes it: millisecond precision, `Z`. */
 export function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return new Date().toISOString();
+}
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** Days from 0000-03-01 to a proleptic Gregorian date, as model._days_from_civil. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe;
+}
+
+/**
+ * A text that sorts as the instant a record.v1 timestamp names, whatever its precision or
+ * offset; anything else sorts first (''). The same text as model.time_key in Python.
+ */
+export function timeKey(value: unknown): string {
+  if (typeof value !== 'string') {
+    return '';
+  }
+  const m = TIMESTAMP.exec(value);
+  if (m === null) {
+    return '';
+  }
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(i => Number(m[i]));
+  let seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  if (m[9]) {
+    const offset = Number(m[10]) * 3600 + Number(m[11]) * 60;
+    seconds -= m[9] === '+' ? offset : -offset;
+  }
+  const fraction = ((m[7] ?? '') + '000000000').slice(0, 9);
+  return `${String(Math.max(seconds, 0)).padStart(13, '0')}.${fraction}`;
+}
+
+/**
+ * What orders two editions of one decision (as model.version): the instant of `updated`, then
+ * the id of the record that wrote the values (`rev`, else `id`).
+ */
+export function version(record: { [k: string]: unknown }): [string, string] {
+  const rev = record.rev || record.id;
+  return [timeKey(record.updated), typeof rev === 'string' ? rev : ''];
+}
+
+function newer(a: [string, string], b: [string, string]): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }
 
 export function newId(): string {
@@ -61,19 +118,26 @@ export function naturalKey(record: { [k: string]: unknown }): string {
   return JSON.stringify(parts);
 }
 
-/** met / within_tolerance / missed / unmeasured / no_target, as model.kpi_status. */
+/** A finite JSON number, or null (a value of the wrong type counts as absent). */
+function real(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+const KPI_OPS = ['>=', '<=', '>', '<', '=='];
+
+/**
+ * met / within_tolerance / missed / unmeasured / no_target, as model.kpi_status: a target,
+ * measurement or tolerance of the wrong type counts as absent.
+ */
 export function kpiStatus(record: { [k: string]: unknown }): string {
-  if (record.target === undefined || record.target === null) {
+  const target = real(record.target);
+  if (target === null || !KPI_OPS.includes(record.op as string)) {
     return 'no_target';
   }
-  if (record.op === undefined || record.op === null) {
-    return 'no_target';
-  }
-  const measured = record.measured as number | null | undefined;
-  if (measured === undefined || measured === null) {
+  const measured = real(record.measured);
+  if (measured === null) {
     return 'unmeasured';
   }
-  const target = Number(record.target);
   const checks: { [op: string]: boolean } = {
     '>=': measured >= target,
     '<=': measured <= target,
@@ -84,12 +148,8 @@ export function kpiStatus(record: { [k: string]: unknown }): string {
   if (checks[String(record.op)]) {
     return 'met';
   }
-  const tolerance = record.acceptable_error;
-  if (
-    tolerance !== undefined &&
-    tolerance !== null &&
-    Math.abs(measured - target) <= Number(tolerance) + 1e-12
-  ) {
+  const tolerance = real(record.acceptable_error);
+  if (tolerance !== null && Math.abs(measured - target) <= tolerance + 1e-12) {
     return 'within_tolerance';
   }
   return 'missed';
@@ -126,11 +186,12 @@ function clone<T>(value: T): T {
  * Merge `incoming` into `store.records` (mutated); answers 'added', 'updated' or 'unchanged'.
  *
  * 1. a new natural key is appended, with an empty history;
- * 2. otherwise the stored record keeps id and created; each changed content field is overwritten
- *    and the old values go into one history entry; fields the incoming record lacks are kept;
- * 3. author and cell_id take the incoming values, updated moves forward, a KPI's status is
- *    recomputed;
- * 4. an incoming record with the stored id (or none) and not newer changes nothing.
+ * 2. otherwise the newer edition wins (`version`: the instant of `updated`, then the id that
+ *    wrote the values): an incoming record that is not newer changes nothing;
+ * 3. a newer one overwrites each content field it carries with another value, the old values
+ *    going into one history entry; fields it lacks are kept; the stored record keeps id and
+ *    created, takes author, cell_id and updated, notes the winner's id in `rev`, and a KPI's
+ *    status is recomputed.
  */
 export function upsert(store: IStore, incoming: IRecord): 'added' | 'updated' | 'unchanged' {
   if (!Array.isArray(store.records)) {
@@ -149,12 +210,8 @@ export function upsert(store: IStore, incoming: IRecord): 'added' | 'updated' | 
     records.push(added);
     return 'added';
   }
-  const incomingUpdated = String(incoming.updated ?? '');
-  const existingUpdated = String(existing.updated ?? '');
-  if (
-    incomingUpdated <= existingUpdated &&
-    (incoming.id === undefined || incoming.id === null || incoming.id === existing.id)
-  ) {
+  const incomingVersion = version(incoming);
+  if (!newer(incomingVersion, version(existing))) {
     return 'unchanged';
   }
   const previous: { [k: string]: unknown } = {};
@@ -184,8 +241,14 @@ export function upsert(store: IStore, incoming: IRecord): 'added' | 'updated' | 
       existing[k] = incoming[k];
     }
   }
-  if (incomingUpdated > existingUpdated) {
+  if (timeKey(incoming.updated) > timeKey(existing.updated)) {
     existing.updated = incoming.updated;
+  }
+  const rev = incomingVersion[1];
+  if (rev && rev !== existing.id) {
+    existing.rev = rev;
+  } else {
+    delete existing.rev;
   }
   if (existing.kind === 'kpi') {
     existing.status = kpiStatus(existing);

@@ -79,9 +79,6 @@ def _record(rng: random.Random) -> dict:
 
 
 def test_typescript_upsert_matches_python():
-    node = shutil.which("node")
-    if node is None or not LIB.exists():
-        pytest.fail(f"needs node and the built {LIB} (cd labextension && jlpm build)")
     rng = random.Random(20261129)
     cases = []
     for _ in range(400):
@@ -95,6 +92,54 @@ def test_typescript_upsert_matches_python():
         store = copy.deepcopy(case["store"])
         outcomes = [upsert(store, copy.deepcopy(r)) for r in case["incoming"]]
         expected.append({"store": store, "outcomes": outcomes})
+    got = _run_node(cases)
+    assert len(got) == len(expected)
+    for i, (g, e) in enumerate(zip(got, expected)):
+        assert g == json.loads(json.dumps(e)), f"case {i}: {json.dumps(cases[i])}"
+    # the sequences exercised every outcome
+    seen = {o for e in expected for o in e["outcomes"]}
+    assert seen == {"added", "updated", "unchanged"}
+
+
+# ---------------------------------------------------------------- the merge rule: newest wins
+MERGE_TIMES = [
+    "2026-11-21T10:00:00Z",
+    "2026-11-21T10:00:00.000Z",  # the same instant written with a fraction
+    "2026-11-21T10:00:00.5Z",
+    "2026-11-21T10:00:00.250Z",
+    "2026-11-21T12:00:00.250+02:00",  # 10:00:00.250Z again, with an offset
+    "2026-11-21T09:59:59.999999Z",
+    "2026-11-21T10:00:01-00:30",
+    "1999-12-31T23:59:59Z",
+    "not a time",
+]
+
+
+def _edition(rng: random.Random, n: int) -> dict:
+    """A complete KPI edition, as the magics write them: ties in time are common."""
+    record = {
+        "id": rng.choice(["aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc", f"e{n:011d}"]),
+        "kind": "kpi",
+        "created": "2026-11-21T09:00:00Z",
+        "updated": rng.choice(MERGE_TIMES),
+        "name": "accuracy",
+        "op": ">=",
+        "target": 0.9,
+        "measured": rng.choice([0.85, 0.91, 0.95, 1, "high", None]),
+    }
+    if rng.random() < 0.1:
+        del record["id"]
+    if rng.random() < 0.1:
+        record["op"] = rng.choice(["~", None])
+    if rng.random() < 0.1:
+        record["rev"] = rng.choice(["dddddddddddd", "aaaaaaaaaaaa"])
+    return record
+
+
+def _run_node(cases: list[dict]) -> list[dict]:
+    node = shutil.which("node")
+    if node is None or not LIB.exists():
+        pytest.fail(f"needs node and the built {LIB} (cd labextension && jlpm build)")
     done = subprocess.run(
         [node, "-e", RUNNER, LIB.as_uri()],
         input=json.dumps(cases),
@@ -103,10 +148,49 @@ def test_typescript_upsert_matches_python():
         timeout=120,
         check=True,
     )
-    got = json.loads(done.stdout)
-    assert len(got) == len(expected)
+    return json.loads(done.stdout)
+
+
+def test_typescript_merge_keeps_the_newest_edition_like_python():
+    """Editions with equal instants written differently, fractions, offsets, id ties, ``rev``
+    and values of the wrong type: both sides keep the same (newest) values, and merging the
+    same editions again changes nothing in either."""
+    from jupyter_wellml.records import version
+
+    rng = random.Random(20261201)
+    cases, expected = [], []
+    for _ in range(300):
+        editions = [_edition(rng, n) for n in range(rng.randint(1, 6))]
+        incoming = editions + [copy.deepcopy(e) for e in rng.sample(editions, len(editions))]
+        cases.append({"store": {"version": 1, "records": []}, "incoming": incoming})
+        store = {"version": 1, "records": []}
+        outcomes = [upsert(store, copy.deepcopy(r)) for r in incoming]
+        expected.append({"store": store, "outcomes": outcomes})
+        # Python: the second pass over the same editions changes nothing
+        assert set(outcomes[len(editions) :]) == {"unchanged"}
+        (merged,) = store["records"]
+        newest = max(editions, key=version)
+        if version(newest) > version(editions[0]):
+            assert merged["measured"] == newest["measured"], (editions, merged)
+    got = _run_node(cases)
     for i, (g, e) in enumerate(zip(got, expected)):
         assert g == json.loads(json.dumps(e)), f"case {i}: {json.dumps(cases[i])}"
-    # the sequences exercised every outcome
-    seen = {o for e in expected for o in e["outcomes"]}
-    assert seen == {"added", "updated", "unchanged"}
+
+
+def test_time_keys_agree_between_python_and_typescript():
+    from jupyter_wellml.records import time_key
+
+    node = shutil.which("node")
+    if node is None or not LIB.exists():
+        pytest.fail(f"needs node and the built {LIB} (cd labextension && jlpm build)")
+    values = [*MERGE_TIMES, "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.123456789Z", None, 5]
+    script = (
+        "import(process.argv[1]).then(m => process.stdout.write(JSON.stringify("
+        f"{json.dumps(values)}.map(m.timeKey))))"
+    )
+    done = subprocess.run(
+        [node, "-e", script, LIB.as_uri()], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(done.stdout) == [time_key(v) for v in values]
+    assert time_key("2026-11-21T12:00:00.250+02:00") == time_key("2026-11-21T10:00:00.25Z")
+    assert time_key("2026-11-21T10:00:00Z") < time_key("2026-11-21T10:00:00.001Z")
