@@ -261,6 +261,12 @@ def test_rerunning_never_duplicates(shell):
 
 
 # ---------------------------------------------------------------- bad input
+# nine aliases of nine aliases ... of nine strings: 9**9 values once expanded
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")
+)
+
+
 BAD = [
     ("%wellml", ["give a subcommand", "phase, kpi, data"]),
     ("%wellml cook", ["unknown subcommand 'cook'", "phase, kpi, data, explain"]),
@@ -294,6 +300,8 @@ BAD = [
     ("%wellml help nothing", ["no subcommand 'nothing'", "phase, kpi"]),
     ("%%wellml\n# nothing yet\n", ["the cell is empty"]),
     ("%%wellml\nkpi: [name: x\n", ["not valid YAML", "line"]),
+    # a billion laughs is refused at once, not expanded
+    ("%%wellml\n" + LAUGHS, ["not valid YAML", "line"]),
     ("%%wellml\nkpi: {name: acc, tgt: 0.9}\n", ["unknown field 'tgt'", "op, target"]),
     ("%%wellml\nnotes: {a: 1}\n", ["unknown kind 'notes'", "kpi"]),
     ("%%wellml kpi extra\n- {name: a}\n", ["at most one KIND"]),

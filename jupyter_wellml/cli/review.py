@@ -180,9 +180,7 @@ class _Cache:
         self.prefix = f"{ENGINE}|{fingerprint}|{options}|"
 
     def key(self, content: bytes) -> str:
-        import hashlib
-
-        return hashlib.sha256(self.prefix.encode() + content).hexdigest()[:40]
+        return cache_key(self.prefix, content)
 
     def get(self, key: str) -> dict[str, Any] | None:
         if not self.enabled:
@@ -204,6 +202,12 @@ class _Cache:
             os.replace(tmp, os.path.join(self.dir, f"{key}.json"))
         except OSError:
             pass
+
+
+def cache_key(prefix: str, content: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(prefix.encode() + content).hexdigest()[:40]
 
 
 # ------------------------------------------------------------------------- workers
@@ -237,6 +241,20 @@ def _init_worker(
 
 
 def _review_one(
+    path: str, phase: str | None, prefix: str
+) -> tuple[str, dict[str, Any] | None, str | None, str | None]:
+    """Read and review one notebook: (path, review, problem, cache key of the bytes read).
+    The notebook is read here, in the worker, so a run over many notebooks holds one at a time."""
+    try:
+        with open(path, "rb") as fh:
+            content = fh.read()
+    except OSError as exc:
+        return path, None, f"cannot read: {exc.strerror or exc}", None
+    key = cache_key(prefix, content)
+    return (*_review_content(path, content, phase), key)
+
+
+def _review_content(
     path: str, content: bytes, phase: str | None
 ) -> tuple[str, dict[str, Any] | None, str | None]:
     from ..errors import WellMLError
@@ -355,29 +373,31 @@ def collect(args: argparse.Namespace, parser: argparse.ArgumentParser):
     )
     cache = _Cache(not args.no_cache, args.fingerprint, options)
     reviews: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[str, bytes, str]] = []
+    todo: list[str] = []
     for path in paths:
-        try:
-            with open(path, "rb") as fh:
-                content = fh.read()
-        except OSError as exc:
-            errors.append({"path": path, "message": f"cannot read: {exc.strerror or exc}"})
-            continue
-        key = cache.key(content)
-        cached = cache.get(key)
+        cached = None
+        if cache.enabled:
+            try:
+                with open(path, "rb") as fh:
+                    cached = cache.get(cache.key(fh.read()))
+            except OSError as exc:
+                errors.append({"path": path, "message": f"cannot read: {exc.strerror or exc}"})
+                continue
         if cached is not None:
             cached["notebook"]["path"] = path
             cached["notebook"]["name"] = os.path.basename(path)
             reviews[path] = cached
         else:
-            todo.append((path, content, key))
+            todo.append(path)
     if todo:
-        for path, result, problem in _review_all(todo, args, data_dirs, environment, phase_word):
+        reviewed = _review_all(todo, args, data_dirs, environment, phase_word, cache.prefix)
+        for path, result, problem, key in reviewed:
             if result is None:
                 errors.append({"path": path, "message": problem or "could not be reviewed"})
                 continue
             reviews[path] = result
-            cache.put(next(k for p, _, k in todo if p == path), result)
+            if key is not None:
+                cache.put(key, result)
     ordered = [reviews[p] for p in paths if p in reviews]
     if not ordered and not errors:
         errors.append({"path": " ".join(args.paths), "message": "no notebooks (*.ipynb) found"})
@@ -391,8 +411,8 @@ def _today() -> str:
 
 
 def _review_all(
-    todo, args, data_dirs, environment, phase
-) -> Iterator[tuple[str, dict | None, str | None]]:
+    todo, args, data_dirs, environment, phase, prefix
+) -> Iterator[tuple[str, dict | None, str | None, str | None]]:
     show = args.progress == "always" or (
         args.progress == "auto" and sys.stderr.isatty() and len(todo) > 1
     )
@@ -412,8 +432,8 @@ def _review_all(
     try:
         if args.jobs == 1 or len(todo) == 1:
             _init_worker(*init)
-            for path, content, _ in todo:
-                yield _review_one(path, content, phase)
+            for path in todo:
+                yield _review_one(path, phase, prefix)
                 if bar is not None:
                     bar.update()
             return
@@ -422,7 +442,7 @@ def _review_all(
         with ProcessPoolExecutor(
             max_workers=min(args.jobs, len(todo)), initializer=_init_worker, initargs=init
         ) as pool:
-            futures = [pool.submit(_review_one, path, content, phase) for path, content, _ in todo]
+            futures = [pool.submit(_review_one, path, phase, prefix) for path in todo]
             for fut in as_completed(futures):
                 yield fut.result()
                 if bar is not None:

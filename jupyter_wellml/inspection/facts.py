@@ -89,7 +89,11 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
         if found.error is not None:
             line, message = found.error
             facts.errors.append(
-                {"cell": cell.index, "line": line, "message": f"syntax error: {message}"}
+                {
+                    "cell": cell.index,
+                    "line": line,
+                    "message": f"syntax error: {message}; the cell's code was not inspected",
+                }
             )
         for line, word in found.phase_lines:
             # a `%wellml phase` line in a cell that never ran is written, not recorded

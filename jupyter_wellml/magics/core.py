@@ -200,15 +200,13 @@ class WellMLMagics(Magics):
                     f"%%wellml: the line takes at most one KIND, one of: "
                     f"{', '.join(sorted(set(KIND_WORDS.values())))} (got {' '.join(words)!r})"
                 )
-        import yaml
+        from ..catalog.yamlsource import YamlSyntaxError, safe_load
 
         try:
-            data = yaml.safe_load(body)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or "syntax error"
-            raise UsageError(f"%%wellml: the cell is not valid YAML{where}: {problem}") from None
+            data = safe_load(body)
+        except YamlSyntaxError as exc:
+            where = f" at line {exc.line}" if exc.line else ""
+            raise UsageError(f"%%wellml: the cell is not valid YAML{where}: {exc}") from None
         items = _cell_items(data, kind)
         self._record(items)
 

@@ -21,7 +21,7 @@ def render_text(
             lines.append(f"{path}: note: {r['notebook']['reason']}")
         for e in r["errors"]:
             loc = where(path, e)
-            lines.append(f"{loc}: note: {e['message']} (cell skipped)")
+            lines.append(f"{loc}: note: {e['message']}")
         for p in gaps(r, at_least):
             for e in gap_evidence(p)[:5]:
                 lines.append(f"{where(path, e)}: {p['id']} [{p['lens_risk']}] {e['message']}")
