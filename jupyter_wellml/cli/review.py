@@ -32,7 +32,7 @@ SKIP_DIRS = {
     ".tox",
     "site-packages",
 }
-ENGINE = f"{__version__}-1"  # bump the suffix when review output changes without a version change
+ENGINE = f"{__version__}-2"  # bump the suffix when review output changes without a version change
 
 
 def _help_formatter(prog: str) -> argparse.HelpFormatter:
@@ -227,6 +227,7 @@ def _review_one(
 ) -> tuple[str, dict[str, Any] | None, str | None]:
     from ..errors import WellMLError
     from ..inspection import review
+    from ..report.verdict import with_verdict
 
     try:
         result = review(
@@ -237,7 +238,7 @@ def _review_one(
             phase=phase,
             path=path,
         )
-        return path, result.to_json(), None
+        return path, with_verdict(result.to_json(), _STATE["catalog"]), None
     except WellMLError as exc:
         return path, None, getattr(exc, "reason", None) or str(exc)
     except RecursionError:

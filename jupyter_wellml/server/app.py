@@ -62,6 +62,15 @@ class WellMLExtension(ExtensionApp):
         ),
     ).tag(config=True)
 
+    author = Unicode(
+        "",
+        help=(
+            "The author the sidebar writes into records. Default: '' (the server identity's "
+            "display name or user name; for a token user without identity, the user running "
+            "the server, or $WELLML_AUTHOR)."
+        ),
+    ).tag(config=True)
+
     review_workers = Int(
         help="Processes that run reviews off the event loop. Default: the number of CPUs, at most 4.",
     ).tag(config=True)
@@ -87,7 +96,11 @@ class WellMLExtension(ExtensionApp):
         for issue in self.service.catalog.issues:
             self.log.warning("jupyter-wellml lens: %s", issue)
         self.settings.update(
-            {"wellml_service": self.service, "wellml_max_request_bytes": self.max_request_bytes}
+            {
+                "wellml_service": self.service,
+                "wellml_max_request_bytes": self.max_request_bytes,
+                "wellml_author": self.author,
+            }
         )
         self.service.warm()
         self.log.info(
