@@ -62,6 +62,15 @@ class WellMLExtension(ExtensionApp):
         ),
     ).tag(config=True)
 
+    notebooks_held_bytes = Int(
+        64 * 1024 * 1024,
+        help=(
+            "How many bytes of recently reviewed notebooks the server keeps, so the sidebar can "
+            "send only the cells that changed; a delta against a notebook no longer held is "
+            "answered 409 and sent whole. 0 turns incremental reviews off. Default: 64 MiB."
+        ),
+    ).tag(config=True)
+
     author = Unicode(
         "",
         help=(
@@ -92,6 +101,7 @@ class WellMLExtension(ExtensionApp):
             cache_size=self.cache_size,
             workers=self.review_workers,
             log=self.log,
+            notebook_store_bytes=self.notebooks_held_bytes,
         )
         for issue in self.service.catalog.issues:
             self.log.warning("jupyter-wellml lens: %s", issue)

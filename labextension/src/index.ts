@@ -46,8 +46,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       rendermime,
       serverSettings: app.serviceManager.serverSettings,
       trans,
-      version: VERSION,
-      author: () => app.serviceManager.user?.identity?.username ?? null
+      version: VERSION
     });
     app.shell.add(sidebar, 'left', { rank: 650, type: 'Well-Architected ML' });
     restorer?.add(sidebar, SIDEBAR_ID);
@@ -71,7 +70,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
             openOnNotebookOpen = settings.get('openOnNotebookOpen').composite as boolean;
             sidebar.configure({
               debounce: settings.get('debounce').composite as number,
-              showAllPhases: settings.get('showAllPhases').composite as boolean
+              showAllPhases: settings.get('showAllPhases').composite as boolean,
+              author: ((settings.get('author').composite as string) ?? '').trim()
             });
           };
           apply();
@@ -93,7 +93,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.refresh, {
       label: trans.__('Review the Notebook Against the ML Lens'),
       isEnabled: hasNotebook,
-      execute: () => sidebar.refresh(0)
+      execute: () => sidebar.refresh()
     });
     app.commands.addCommand(CommandIDs.toggleAllPhases, {
       label: trans.__('Show Practices of All Phases'),
