@@ -122,5 +122,7 @@ export function ownPhaseIds(ctx: IViewContext): string[] {
       ids.add(r.phase);
     }
   }
-  return [...ids];
+  // in the lifecycle's order
+  const order = (ctx.model.lens?.phases ?? []).map(p => p.id);
+  return [...ids].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
