@@ -29,8 +29,8 @@ STATE_CLASS = {
     "out_of_phase": "other",
 }
 STYLE = """<style>
-.jp-wellml-review{--wm-gap:#b3261e;--wm-answer:#8a4b00;--wm-met:#1a7f37;--wm-muted:#57606a}
-[data-jp-theme-light='false'] .jp-wellml-review{--wm-gap:#ff8a80;--wm-answer:#f5c16c;
+.jp-wellml-review{--wm-gap:#b3261e;--wm-answer:#8a4b00;--wm-met:#116329;--wm-muted:#57606a}
+[data-jp-theme-light='false'] .jp-wellml-review{--wm-gap:#ffa198;--wm-answer:#f5c16c;
 --wm-met:#7ee2a8;--wm-muted:#b0b8c1}
 .jp-wellml-review .wm-gap{color:var(--wm-gap)}.jp-wellml-review .wm-answer{color:var(--wm-answer)}
 .jp-wellml-review .wm-met{color:var(--wm-met)}.jp-wellml-review .wm-muted{color:var(--wm-muted)}

@@ -157,7 +157,9 @@ def expand_practice(page: Page, practice_id: str):
     row = page.locator(f'{SIDEBAR} [data-practice-id="{practice_id}"]')
     if not row.count():
         open_folds(page)
-    row.locator(".jp-wellml-row").click()
+    button = row.locator(".jp-wellml-row")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
     expect(row.locator(".jp-wellml-detail")).to_be_visible()
     return row
 
