@@ -67,6 +67,11 @@ export function fetchLens(transport: ITransport): Promise<ILens> {
   return requestAPI<ILens>(transport, 'lens');
 }
 
+/** GET /api/wellml/review?path=: the review of the notebook as saved on the server. */
+export function getSavedReview(transport: ITransport, path: string): Promise<IReview> {
+  return requestAPI<IReview>(transport, `review?path=${encodeURIComponent(path)}`);
+}
+
 export interface IReviewQuery {
   path?: string;
   phase?: string | null;

@@ -54,7 +54,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let openOnNotebookOpen = false;
     const follow = () => sidebar.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect(follow);
-    tracker.widgetAdded.connect(() => {
+    tracker.widgetAdded.connect((_, panel) => {
+      // the saved file's review, asked while the notebook loads
+      void sidebar.model.prefetch(panel.context.path);
       if (openOnNotebookOpen) {
         app.shell.activateById(SIDEBAR_ID);
       }

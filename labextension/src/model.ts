@@ -15,7 +15,14 @@
  *   shared upsert rules (records.ts); removing keeps the record and its history; the last write
  *   can be undone.
  */
-import { ITransport, WellMLRequestError, fetchInfo, fetchLens, postReview } from './api';
+import {
+  ITransport,
+  WellMLRequestError,
+  fetchInfo,
+  fetchLens,
+  getSavedReview,
+  postReview
+} from './api';
 import { METADATA_KEY, makeRecord, newId, now, recordProblem, storeFrom, upsert } from './records';
 import type { IInfo, ILens, IRecord, IReview, IVerdictPractice, State } from './types';
 
@@ -196,14 +203,52 @@ export class SidebarModel {
     this.schedule(0);
   }
 
+  /**
+   * A notebook is being opened: show the review of its saved file as soon as the server has it,
+   * while the notebook still loads (the review of the live notebook replaces it).
+   */
+  async preview(path: string): Promise<void> {
+    this._previewPath = path;
+    const review = await this.prefetch(path);
+    if (!review) {
+      return; // not saved yet, or not readable: the live review will tell
+    }
+    const doc = this._doc;
+    if (
+      this._previewPath !== path ||
+      (doc && doc.path !== path) ||
+      this.renderedSeq > this._docSeq
+    ) {
+      return; // another notebook, or the live review is already shown
+    }
+    this._preview = { path, review };
+    this.review = review;
+    this.ownPhase = review.phase;
+    this._emit();
+  }
+
+  /** Ask for the saved file's review of `path` now (a notebook is being opened). */
+  prefetch(path: string): Promise<IReview | null> {
+    let found = this._prefetched.get(path);
+    if (!found) {
+      found = getSavedReview(this._opts.transport, path).catch(() => null);
+      this._prefetched.set(path, found);
+      // asked again at the next open: the file may have changed
+      void found.then(() => setTimeout(() => this._prefetched.delete(path), 5000));
+    }
+    return found;
+  }
+
   /** Follow another document (or none): its first review is of the whole notebook. */
   setDocument(doc: IDocument | null): void {
     if (doc === this._doc) {
       return;
     }
     this._doc = doc;
-    this.review = null;
-    this.ownPhase = null;
+    this._docSeq = this.seq;
+    const preview = doc && this._preview?.path === doc.path ? this._preview.review : null;
+    this.review = preview;
+    this.ownPhase = preview?.phase ?? null;
     this.error = null;
     this.viewPhase = null;
     this.announcement = '';
@@ -552,6 +597,10 @@ export class SidebarModel {
   }
 
   private _doc: IDocument | null = null;
+  private _docSeq = 0;
+  private _previewPath: string | null = null;
+  private _preview: { path: string; review: IReview } | null = null;
+  private _prefetched = new Map<string, Promise<IReview | null>>();
   private _listeners = new Set<(what: 'state' | 'asked') => void>();
   private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private _inFlight = 0;

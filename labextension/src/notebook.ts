@@ -42,6 +42,9 @@ export function slimCell(cell: any): any {
 export class NotebookDocument implements IDocument {
   constructor(readonly panel: NotebookPanel) {}
 
+  /** The cell models by id, as of the last cellIds(). */
+  private _byId = new Map<string, ICellModel>();
+
   get path(): string {
     return this.panel.context.path;
   }
@@ -53,25 +56,24 @@ export class NotebookDocument implements IDocument {
   cellIds(): string[] {
     const cells = this.panel.model?.cells;
     const ids: string[] = [];
+    this._byId.clear();
     if (cells) {
       for (let i = 0; i < cells.length; i++) {
-        ids.push(cells.get(i).id);
+        const cell = cells.get(i);
+        ids.push(cell.id);
+        this._byId.set(cell.id, cell);
       }
     }
     return ids;
   }
 
   cellJSON(id: string): unknown {
-    const cells = this.panel.model?.cells;
-    if (cells) {
-      for (let i = 0; i < cells.length; i++) {
-        const cell = cells.get(i);
-        if (cell.id === id) {
-          return slimCell(cell.toJSON());
-        }
-      }
+    let cell = this._byId.get(id);
+    if (!cell || cell.isDisposed) {
+      this.cellIds(); // cells changed since the ids were read
+      cell = this._byId.get(id);
     }
-    return null;
+    return cell ? slimCell(cell.toJSON()) : null;
   }
 
   metadata(): { [key: string]: unknown } {

@@ -143,6 +143,8 @@ export class WellMLSidebar extends SidePanel {
       this._disconnect = () => undefined;
       return;
     }
+    // the saved file's review first, while the notebook loads
+    void this.model.preview(panel.context.path);
     let stopFollow = () => undefined as void;
     const onKernel = () => this.model.schedule(0);
     const stopCapture = captureRecords(panel, error => this._notify(String(error), error));
@@ -204,6 +206,14 @@ export class WellMLSidebar extends SidePanel {
   private _render(): void {
     const model = this.model;
     const root = this._body.node;
+    // a new review that shows the same as the last one (an edit in a comment): no redraw
+    const signature = this._signature();
+    if (signature !== null && signature === this._drawn) {
+      this.node.dataset.reviewSeq = String(model.seq);
+      this.node.dataset.renderedSeq = String(model.renderedSeq);
+      return;
+    }
+    this._drawn = signature;
     const focused = document.activeElement as HTMLElement | null;
     const focusKey = root.contains(focused) ? focused?.dataset.focusKey : undefined;
     root.replaceChildren(this._draw());
@@ -217,6 +227,30 @@ export class WellMLSidebar extends SidePanel {
     }
     this.node.dataset.reviewSeq = String(model.seq);
     this.node.dataset.renderedSeq = String(model.renderedSeq);
+  }
+
+  /** What the panel would draw, in a few words; null when it cannot tell (draw anyway). */
+  private _signature(): string | null {
+    const m = this.model;
+    const review = m.review;
+    if (!review || m.error || m.fatal || !this._panel) {
+      return null;
+    }
+    const expanded = review.practices.filter(p => m.expanded.has(p.id)).map(p => p.evidence);
+    return JSON.stringify([
+      this._panel.context.path,
+      review.verdict,
+      review.records,
+      review.phase,
+      m.ownPhase,
+      m.viewPhase,
+      m.filter,
+      [...m.expanded],
+      [...m.open],
+      m.undoable,
+      m.warning,
+      expanded
+    ]);
   }
 
   private _draw(): DocumentFragment {
@@ -411,6 +445,7 @@ export class WellMLSidebar extends SidePanel {
   private _config: ISidebarConfig = { debounce: 150, showAllPhases: false, author: '' };
   private _panel: NotebookPanel | null = null;
   private _renderQueued = false;
+  private _drawn: string | null = null;
   private _announced = '';
   private _lastNotified = '';
   private _lensFor: unknown = null;
