@@ -85,9 +85,10 @@ def read_notebook(
     """
     if isinstance(source, Mapping):
         data = dict(source)
-        digest = sha256 or hashlib.sha256(
-            json.dumps(data, sort_keys=True, default=str).encode()
-        ).hexdigest()
+        digest = (
+            sha256
+            or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        )
     else:
         if isinstance(source, (str, os.PathLike)) and not (
             isinstance(source, str) and source.lstrip().startswith("{")

@@ -40,11 +40,11 @@ class KernelState:
             return self._catalog
 
     def warm_up(self) -> None:
-        """Load the catalog and the record schema's validator (run in a background thread)."""
+        """Load the record schema's validator and the catalog (run in a background thread)."""
         try:
             from ..catalog import schema
 
-            schema.validator("record.v1")
+            schema._compiled("record.v1")
             self.catalog()
         except Exception:  # a broken lens is reported when a magic needs it, not here
             pass

@@ -103,9 +103,7 @@ class ReviewView(W.VBox):
             rows = [e for e in entries if e["state"] == state]
             if rows:
                 inner = "".join(_row(e, findings[e["id"]]) for e in rows)
-                parts.append(
-                    f"<details><summary>{title} ({len(rows)})</summary>{inner}</details>"
-                )
+                parts.append(f"<details><summary>{title} ({len(rows)})</summary>{inner}</details>")
         if not parts:
             parts.append("<i>Nothing to show with this filter.</i>")
         self.body.value = "".join(parts)
