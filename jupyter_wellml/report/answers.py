@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 #: ``<license>``, ``<yes|no>``, ``<why it does not apply>``: lower-case words in angle brackets
@@ -46,38 +47,56 @@ def question(practice: Any) -> str:
     return QUESTIONS.get(kind, QUESTIONS["attest"])
 
 
-def suggested_magic(practice: Any, review: Mapping[str, Any]) -> str | None:
+def suggested_magic(
+    practice: Any, review: Mapping[str, Any], memo: dict | None = None
+) -> str | None:
     """The ``%wellml`` line(s) to answer ``practice``, prefilled from ``review`` (review.v1).
 
     None when the practice has no magic in the lens. Several data sources give several lines.
+    ``memo`` (one dict per review) keeps lines that several practices share.
     """
     template = getattr(practice, "magic", None)
     kind = _subcommand(template)
     if kind is None:
         return None
-    facts = review.get("facts") or {}
-    recorded = [r.get("record", {}) for r in review.get("records") or []]
+    memo = {} if memo is None else memo
+    if kind in ("data", "kpi", "explain"):
+        key = (kind, _flags(template), "--measured" in _words(template))
+        if key not in memo:
+            memo[key] = _shared_line(kind, template, review)
+        return memo[key]
     pid = practice.id
     if kind == "attest":
         return f'%wellml attest {pid} "<how it is in place, and where that is written>"'
     if kind == "waive":
         return f'%wellml waive {pid} --reason {_WAIVER_REASONS} "<why it does not apply>"'
-    if kind == "data":
-        return "\n".join(_data_lines(template, facts, recorded))
-    if kind == "kpi":
-        return _kpi_line(template, facts, recorded)
-    if kind == "explain":
-        methods = _values(facts.get("explainability"), "method")
-        method = methods[0] if methods else "<method>"
-        return (
-            f"%wellml explain --level <global|local|both|none> --method {_quote(method)} "
-            '--audience "<who reads the explanations>" --rationale "<why this level>"'
-        )
     if kind == "phase":
         return "%wellml phase <phase>"
     return None
 
 
+def _shared_line(kind: str, template: str, review: Mapping[str, Any]) -> str:
+    """A data, KPI or explainability line: the same for every practice of the review."""
+    facts = review.get("facts") or {}
+    recorded = [r.get("record", {}) for r in review.get("records") or []]
+    if kind == "data":
+        return "\n".join(_data_lines(template, facts, recorded))
+    if kind == "kpi":
+        return _kpi_line(template, facts, recorded)
+    methods = _values(facts.get("explainability"), "method")
+    method = methods[0] if methods else "<method>"
+    return (
+        f"%wellml explain --level <global|local|both|none> --method {_quote(method)} "
+        '--audience "<who reads the explanations>" --rationale "<why this level>"'
+    )
+
+
+@lru_cache(maxsize=512)
+def _flags(template: str) -> frozenset[str]:
+    return frozenset(w for w in _words(template) if w.startswith("--"))
+
+
+@lru_cache(maxsize=512)
 def _subcommand(template: str | None) -> str | None:
     if not template:
         return None
@@ -87,11 +106,12 @@ def _subcommand(template: str | None) -> str | None:
     return words[1]
 
 
-def _words(template: str) -> list[str]:
+@lru_cache(maxsize=512)
+def _words(template: str) -> tuple[str, ...]:
     try:
-        return shlex.split(template)
+        return tuple(shlex.split(template))
     except ValueError:
-        return template.split()
+        return tuple(template.split())
 
 
 def _values(items: Sequence[Mapping[str, Any]] | None, key: str) -> list[str]:
@@ -108,7 +128,7 @@ def _quote(text: str) -> str:
 
 
 def _data_lines(template: str, facts: Mapping[str, Any], recorded: list[Mapping]) -> list[str]:
-    flags = {w for w in _words(template) if w.startswith("--")}
+    flags = _flags(template)
     done = {str(r.get("uri", "")).rstrip("/") for r in recorded if r.get("kind") == "data"}
     uris: list[str] = []
     for source in facts.get("data_sources") or ():

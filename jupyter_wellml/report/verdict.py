@@ -144,6 +144,7 @@ def verdict(review: Mapping[str, Any], catalog: Any = None) -> dict[str, Any]:
     pillar_rank = {pid: i for i, pid in enumerate(pillar_ids)}
 
     entries = []
+    memo: dict = {}  # magic lines several practices share
     for i, p in enumerate(review["practices"]):
         state, basis = state_of(p)
         entry: dict[str, Any] = {
@@ -159,7 +160,7 @@ def verdict(review: Mapping[str, Any], catalog: Any = None) -> dict[str, Any]:
             entry["not_reviewed"] = True
         lens = catalog.get(p["id"]) if catalog is not None else None
         if state in ("to_answer", "gap", "unknown") and lens is not None:
-            magic = suggested_magic(lens, review)
+            magic = suggested_magic(lens, review, memo)
             if magic:
                 entry["magic"] = magic
         if state == "to_answer":

@@ -109,13 +109,20 @@ def _review_job(
     """
     import orjson
 
-    from ..inspection import review
-    from ..inspection.notebook import read_notebook
-
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise WellMLError(f"the body is not valid JSON: {exc}") from None
+    return _review_data(data, digest, path, phase, environment)
+
+
+def _review_data(
+    data: Any, digest: str, path: str | None, phase: str | None, environment: dict | None
+) -> bytes:
+    """A parsed request body (``{"notebook": ...}``) → review JSON (bytes)."""
+    from ..inspection import review
+    from ..inspection.notebook import read_notebook
+
     notebook = data.get("notebook") if isinstance(data, dict) else None
     if not isinstance(notebook, dict):
         raise WellMLError("the body needs a 'notebook' object (the notebook in nbformat JSON)")
@@ -256,10 +263,10 @@ def _review_delta_job(
     if not isinstance(change, dict):
         raise WellMLError('the body must be a JSON object: {"cells": {...}, "order": [...]}')
     base = orjson.loads(base_body)
-    notebook = apply_delta(base["notebook"], change)
-    body = orjson.dumps({"notebook": notebook})
+    data = {"notebook": apply_delta(base["notebook"], change)}
+    body = orjson.dumps(data)
     digest = hashlib.sha256(body).hexdigest()
-    return _review_job(body, digest, path, phase, environment), digest, body
+    return _review_data(data, digest, path, phase, environment), digest, body
 
 
 # --------------------------------------------------------------------------- the service
