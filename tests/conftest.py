@@ -26,7 +26,8 @@ def _shared() -> Path:
 
 
 SHARED = _shared()
-CORPUS = SHARED / "corpus" / "sagemaker-examples"
+CORPORA = SHARED / "corpus"
+CORPUS = CORPORA / "sagemaker-examples"
 WA_LENSES = SHARED / "corpus" / "wa-lenses"
 
 
@@ -76,3 +77,9 @@ def jp_server_config(jp_server_config):
 
 def corpus_notebooks() -> list[Path]:
     return sorted(CORPUS.rglob("*.ipynb")) if CORPUS.is_dir() else []
+
+
+def all_corpus_notebooks() -> list[Path]:
+    """Every notebook of every corpus in the shared folder (SageMaker, Azure ML, Vertex AI,
+    Hugging Face collections)."""
+    return sorted(CORPORA.rglob("*.ipynb")) if CORPORA.is_dir() else []

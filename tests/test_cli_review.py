@@ -1,6 +1,7 @@
 """``jupyter wellml review`` as a real process: formats, exit codes, folders, --output, --jobs,
 bad paths. Fixture notebooks: tests/fixtures/notebooks/cli (risky.ipynb has high and medium
-gaps, sub/unpinned.ipynb only a medium one, sub/plain.ipynb none, sub/r_kernel.ipynb is R)."""
+gaps, sub/unpinned.ipynb only a medium one, sub/plain.ipynb none, sub/r_kernel.ipynb is R,
+sub/julia_kernel.ipynb is in a language the engine does not read)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ RISKY = CLI / "risky.ipynb"
 UNPINNED = CLI / "sub" / "unpinned.ipynb"
 PLAIN = CLI / "sub" / "plain.ipynb"
 R_KERNEL = CLI / "sub" / "r_kernel.ipynb"
+JULIA_KERNEL = CLI / "sub" / "julia_kernel.ipynb"
 EXE = Path(sys.executable).parent / "jupyter-wellml"
 SCHEMA = json.loads((ROOT / "jupyter_wellml" / "schemas" / "review.v1.json").read_text())
 TEXT_LINE = re.compile(
@@ -76,18 +78,30 @@ def test_folders_are_searched_recursively_and_json_lists_every_review():
     doc = json.loads(done.stdout)
     assert doc["schema"] == "wellml-reviews/v1" and doc["errors"] == []
     paths = sorted(r["notebook"]["path"] for r in doc["reviews"])
-    assert paths == sorted(str(p) for p in (RISKY, UNPINNED, PLAIN, R_KERNEL))
+    assert paths == sorted(str(p) for p in (RISKY, UNPINNED, PLAIN, R_KERNEL, JULIA_KERNEL))
     for r in doc["reviews"]:
         validate(r)
     r_review = next(r for r in doc["reviews"] if r["notebook"]["path"] == str(R_KERNEL))
-    assert r_review["notebook"]["inspected"] is False and r_review["errors"] == []
+    assert r_review["notebook"]["inspected"] is True and r_review["errors"] == []
+    assert [i["module"] for i in r_review["facts"]["imports"]] == ["ggplot2"]
+    julia = next(r for r in doc["reviews"] if r["notebook"]["path"] == str(JULIA_KERNEL))
+    assert julia["notebook"]["inspected"] is False and julia["errors"] == []
 
 
-def test_r_notebook_is_a_note_in_text_not_an_error():
-    done = run(str(R_KERNEL))
-    assert done.returncode == 0
-    assert "note: the kernel language is 'r'" in done.stdout
+def test_r_notebook_is_read_as_r_not_python():
+    done = run(str(R_KERNEL), "--format", "json", "--fail-on", "never")
+    doc = json.loads(done.stdout)
+    assert doc["notebook"]["inspected"] is True and doc["errors"] == []
     assert "syntax error" not in done.stdout
+
+
+def test_a_notebook_the_engine_cannot_read_is_not_a_silent_pass():
+    done = run(str(JULIA_KERNEL))
+    assert done.returncode == 1, done.stderr
+    assert "not reviewed" in done.stderr and "'julia'" in done.stderr
+    passed = run(str(JULIA_KERNEL), "--not-inspected", "pass")
+    assert passed.returncode == 0 and "not reviewed" in passed.stderr
+    assert run(str(JULIA_KERNEL), "--fail-on", "never").returncode == 0
 
 
 @pytest.mark.parametrize(

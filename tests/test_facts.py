@@ -103,7 +103,9 @@ def test_quick_magic_rewrite_equals_transformer_manager():
 def test_help_syntax_and_continued_magics_use_ipython_itself():
     f = facts_of("import shap\nshap.TreeExplainer?\n!pip install \\\n    lime==0.2")
     assert f.errors == []
-    assert where(f.of("explainability"), method="shap")
+    assert where(f.of("import"), module="shap", line=1)
+    # asking for help computes nothing, and an import alone is not an explanation
+    assert f.of("explainability") == []
     assert where(f.of("pip_install"), name="lime", pin="exact", line=3)
 
 
@@ -124,20 +126,22 @@ def test_bash_cell_magic_body_is_shell():
     assert where(f.of("data_source"), uri="s3://bkt/in.csv", kind="s3")
 
 
-def test_non_python_kernel_is_not_inspected_and_has_no_syntax_errors(wellml_catalog):
-    nb = notebook("library(ggplot2)\nx <- c(1, 2)\nprint(x)", language="R")
+def test_a_kernel_language_the_engine_does_not_read_is_not_inspected(wellml_catalog):
+    nb = notebook('using CSV\ndf = CSV.read("data/train.csv", DataFrame)', language="julia")
     doc = review(nb, wellml_catalog).to_json()
     assert doc["notebook"]["inspected"] is False
-    assert "'r'" in doc["notebook"]["reason"] and "only Python" in doc["notebook"]["reason"]
+    assert "'julia'" in doc["notebook"]["reason"] and "Python and R" in doc["notebook"]["reason"]
     assert doc["errors"] == []
     assert all(doc["facts"][k] == [] for k in ("data_sources", "metrics", "pip_installs"))
 
 
-def test_ir_kernel_name_without_language_is_r():
-    nb = notebook("x <- 1")
+def test_ir_kernel_name_without_language_is_r_and_read_as_r():
+    nb = notebook('x <- read.csv("data/x.csv")')
     nb["metadata"] = {"kernelspec": {"name": "ir", "display_name": "R"}}
     assert read_notebook(nb).kernel_language == "r"
-    assert gather(read_notebook(nb)).inspected is False
+    facts = gather(read_notebook(nb))
+    assert facts.inspected is True and facts.errors == []
+    assert where(facts.of("data_source"), uri="data/x.csv", kind="local", line=1)
 
 
 # --------------------------------------------------------------------------- installs

@@ -25,7 +25,7 @@ NOTEBOOK = {
             "metadata": {},
             "execution_count": None,
             "outputs": [],
-            "source": "import shap\nimport pandas as pd\ndf = pd.read_csv('s3://bucket/train.csv')\nmodel.fit(X, y)",
+            "source": "import shap\nimport pandas as pd\ndf = pd.read_csv('s3://bucket/train.csv')\nmodel.fit(X, y)\nshap.TreeExplainer(model)",
         },
     ],
     "metadata": {

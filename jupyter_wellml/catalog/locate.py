@@ -125,15 +125,19 @@ def lens_files(d: os.PathLike | str) -> list[str]:
 
 
 def fingerprint(dirs: Sequence[os.PathLike | str]) -> str:
-    """A key that changes when any lens file, schema or the package version changes."""
+    """A key that changes when any lens file, schema, engine module or the package version
+    changes (sizes and modification times: no file is read)."""
     from .. import __version__
 
     h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}".encode())
-    schema_dir = os.path.join(_PACKAGE, "schemas")
-    for name in sorted(os.listdir(schema_dir)):
-        if name.endswith(".json"):
-            st = os.stat(os.path.join(schema_dir, name))
-            h.update(f"{name}|{st.st_size}|{st.st_mtime_ns}".encode())
+    # the schemas, and the engine's own tables and code (the fact vocabulary, the signature
+    # tables, the rules): a changed detection is never hidden behind a cached review
+    for sub in ("schemas", "inspection", "catalog"):
+        folder = os.path.join(_PACKAGE, sub)
+        for name in sorted(os.listdir(folder)):
+            if name.endswith((".json", ".py")):
+                st = os.stat(os.path.join(folder, name))
+                h.update(f"{sub}/{name}|{st.st_size}|{st.st_mtime_ns}".encode())
     for d in dirs:
         for f in lens_files(d):
             st = os.stat(f)

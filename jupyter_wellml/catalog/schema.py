@@ -17,9 +17,19 @@ SCHEMAS = ("lens.v1", "practice.v1", "record.v1", "review.v1", "environment.v1",
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """The schema ``name`` (for example ``"practice.v1"``) as a dict."""
+    """The schema ``name`` (for example ``"practice.v1"``) as a dict.
+
+    The practice schema's ``fact_kind`` enum is the fact vocabulary
+    (:data:`.vocabulary.FACTS`), whatever the file holds: the file's copy is for editors, and
+    tests/test_vocabulary.py keeps it equal.
+    """
     text = (SCHEMA_DIR / f"{name}.json").read_text("utf-8")
-    return json.loads(text)
+    schema = json.loads(text)
+    if name == "practice.v1":
+        from .vocabulary import FACTS
+
+        schema["$defs"]["fact_kind"]["enum"] = list(FACTS)
+    return schema
 
 
 def _jsonschema():

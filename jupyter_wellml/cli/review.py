@@ -1,7 +1,9 @@
 """``jupyter wellml review PATH...``: review notebooks headless, for CI and pre-commit.
 
-Exit codes: 0 no gap at or above ``--fail-on``; 1 such a gap exists; 2 a usage error or a file
-that could not be reviewed (the others are still reviewed and reported).
+Exit codes: 0 no gap at or above ``--fail-on``; 1 such a gap exists, or a notebook's code could not
+be inspected (its kernel language is neither Python nor R; ``--not-inspected pass`` lets it pass
+with a note); 2 a usage error or a file that could not be reviewed (the others are still reviewed
+and reported).
 
 This module parses its own arguments with :mod:`argparse` and imports the review engine only
 when a notebook must really be reviewed: ``jupyter-wellml review`` starts without traitlets,
@@ -84,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("high", "medium", "never"),
         default="high",
         help="exit 1 when a gap of this risk or higher exists (default: high)",
+    )
+    parser.add_argument(
+        "--not-inspected",
+        choices=("fail", "pass"),
+        default="fail",
+        help="a notebook whose kernel language is not inspected (neither Python nor R) counts "
+        "as a failure for --fail-on (default), or passes with a note",
     )
     parser.add_argument(
         "--jobs",
@@ -238,11 +247,15 @@ def _review_one(
             phase=phase,
             path=path,
         )
-        return path, with_verdict(result.to_json(), _STATE["catalog"]), None
+        doc = with_verdict(result.to_json(), _STATE["catalog"])
+        json.dumps(doc, allow_nan=False)  # what cannot be written is an error now, not later
+        return path, doc, None
     except WellMLError as exc:
         return path, None, getattr(exc, "reason", None) or str(exc)
     except RecursionError:
         return path, None, "the notebook is nested too deeply to inspect"
+    except Exception as exc:  # an engine defect: this notebook is listed under errors, the run goes on
+        return path, None, f"the review failed inside jupyter-wellml ({type(exc).__name__}: {exc})"
 
 
 # ------------------------------------------------------------------------- main
@@ -321,10 +334,19 @@ def run(argv: Sequence[str] | None = None) -> int:
         for e in errors:
             print(f"jupyter wellml review: error: {e['path']}: {e['message']}", file=sys.stderr)
         return EXIT_USAGE
+    unread = [r for r in ordered if not r["notebook"].get("inspected", True)]
+    for r in unread:
+        print(
+            f"jupyter wellml review: note: {r['notebook']['path']}: not reviewed: "
+            f"{r['notebook'].get('reason') or 'its code was not inspected'}",
+            file=sys.stderr,
+        )
     if args.fail_on != "never":
         from ..report.common import gaps
 
         if any(gaps(r, args.fail_on) for r in ordered):
+            return EXIT_FINDINGS
+        if unread and args.not_inspected == "fail":
             return EXIT_FINDINGS
     return EXIT_OK
 

@@ -12,24 +12,19 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from ..catalog.vocabulary import REVIEW_KEYS, TRAINING_KINDS
 from ..values import Frozen, Value
 from . import signatures as sig
 from .installs import classify, installs_in_args, installs_in_command
+from .lines import line_facts, looks_like_sql, sql_facts
 from .notebook import Notebook, output_text
-from .pyscan import NOT_LITERAL, Call, CellScan, Scanner
-from .source import CellCode, analyse_cell
+from .pyscan import ABSENT, CONST_REF, NOT_LITERAL, Call, CellScan, Scanner
+from .rfacts import r_cell_facts
+from .shell import command_facts, expand, is_code_file
+from .source import SQL_MAGICS, CellCode, analyse_cell
 
-#: Fact kinds and the key each has in the review's ``facts`` object.
-FACT_KEYS = {
-    "import": "imports",
-    "data_source": "data_sources",
-    "metric": "metrics",
-    "seed": "seeds",
-    "pip_install": "pip_installs",
-    "secret": "secrets",
-    "artifact": "artifacts",
-    "absolute_path": "absolute_paths",
-}
+#: Fact kinds and the key each has in the review's ``facts`` object (the vocabulary's).
+FACT_KEYS = REVIEW_KEYS
 TOOLING_PACKAGES = frozenset({"pip", "setuptools", "wheel"})
 _ABS_PATH = re.compile(
     r"^(?:/(?!tmp/|tmp$|opt/ml|opt/program|opt/conda|usr/|etc/|dev/|proc/|sys/|bin/|lib|sbin/|var/run|invocations|ping)[\w.@~+-]+(?:/[\w.@~+ -]*)+|[A-Za-z]:\\[^\"'<>|?*\n]+|~/[\w.@+-][^\s\"']*)$"
@@ -39,15 +34,48 @@ _VERSIONED_PATH = re.compile(
     r"|(?<![a-z])v\d+(?:[._]\d+)*(?![a-z])|\d{8}|\d{4}-\d{2}-\d{2}|[0-9a-f]{12,}",
     re.I,
 )
-_SHELL_DATA = re.compile(
-    r"(?:aws\s+s3\s+(?:cp|sync|mv)|gsutil\s+(?:-m\s+)?cp|wget|curl|azcopy\s+copy)\s+(.*)"
-)
-_URI_TOKEN = re.compile(r"""((?:s3|gs|https?|ftp|hdfs|abfss?|wasbs?)://[^\s'"`)]+)""")
 OBJECTIVE_TYPES = ("Maximize", "Minimize")
 #: paths that name a trained model, read to deploy or inspect it: not data sets
 _MODEL_FILE = re.compile(r"model", re.I)
 _DATA_EXTENSIONS = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".txt", ".libsvm", ".xlsx")
 _WELLML_PHASE = re.compile(r"^\s*%?wellml\s+phase\s+(?P<word>[\w -]+?)\s*(?:#.*)?$")
+
+
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+#: containers in a fact are cut to this many items (a fact is evidence, not a copy of the data)
+PLAIN_ITEMS = 64
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """``value`` as JSON data: what is not a literal (:data:`~.pyscan.NOT_LITERAL`, bytes,
+    ``...``, objects) becomes ``None``; tuples become lists; dict keys become text; containers
+    are cut to :data:`PLAIN_ITEMS` items and nest at most four deep."""
+    t = type(value)
+    if t in _PLAIN_TYPES:
+        return value
+    if t is float:
+        return value if value - value == 0 else None  # inf and nan have no JSON form
+    if depth >= 4:
+        return None
+    if t is list or t is tuple:
+        return [plain(v, depth + 1) for v in value[:PLAIN_ITEMS]]
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if len(out) >= PLAIN_ITEMS:
+                break
+            if type(k) in _PLAIN_TYPES or type(k) is float:
+                out[str(k)] = plain(v, depth + 1)
+        return out
+    return None
+
+
+def plain_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A fact's fields as JSON data (see :func:`plain`); the common all-plain case is returned as is."""
+    for v in fields.values():
+        if type(v) not in _PLAIN_TYPES:
+            return {k: plain(v) for k, v in fields.items()}
+    return fields
 
 
 class Facts(Value):
@@ -122,12 +150,12 @@ class Facts(Value):
         return grouped
 
     def add(self, fact: str, cell: int | None, line: int | None, /, **fields: Any) -> None:
-        self.items.setdefault(fact, []).append({"cell": cell, "line": line, **fields})
+        self.items.setdefault(fact, []).append({"cell": cell, "line": line, **plain_fields(fields)})
 
     @property
     def trains_model(self) -> bool:
         """Training calls, and tuning or AutoML jobs (they train models too)."""
-        return any(self.items.get(k) for k in ("training", "tuning", "automl"))
+        return any(self.items.get(k) for k in TRAINING_KINDS)
 
     def snippet(self, cell: int | None, line: int | None) -> str | None:
         if cell is None or line is None:
@@ -229,18 +257,30 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
     for cell in nb.cells:
         facts.cell_lines[cell.index] = cell.source.split("\n")
     if not nb.is_python:
-        facts.inspected = False
-        facts.reason = (
-            f"the kernel language is {nb.kernel_language!r}: only Python code is inspected"
-        )
-        _execution_order(nb, facts)
+        if nb.kernel_language in R_NAMES:
+            _r_notebook(nb, facts)
+        else:
+            facts.inspected = False
+            facts.reason = (
+                f"the kernel language is {nb.kernel_language!r}: only Python and R code are "
+                "inspected, so this notebook's code was not reviewed"
+            )
+            _execution_order(nb, facts)
+        if secrets:
+            _secret_facts(nb, facts)
+        _dedupe(facts)
         return facts
     scanner = Scanner()
     done: list[tuple[int, _CellFacts]] = []
     for cell in nb.cells:
         if cell.cell_type != "code" or not cell.source.strip():
             continue
-        found = _cell_facts(scanner, cell.source, cell.index)
+        try:
+            found = _cell_facts(scanner, cell.source, cell.index)
+        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+            # an engine limit or defect on odd code: this cell is not read, the others are
+            facts.errors.append({"cell": cell.index, "line": None, "message": _not_inspected(exc)})
+            continue
         done.append((cell.index, found))
         if found.error is not None:
             line, message = found.error
@@ -262,11 +302,41 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
         _replay(found.paths, index, facts)
     _artifact_versions(facts)
     _endpoint_targets(facts)
+    _feature_pipelines(facts)
+    _metric_objects(facts)
     _execution_order(nb, facts)
     if secrets:
         _secret_facts(nb, facts)
     _dedupe(facts)
     return facts
+
+
+#: kernel languages read as R
+R_NAMES = frozenset({"r"})
+
+
+def _r_notebook(nb: Notebook, facts: Facts) -> None:
+    """An R notebook: every code cell through the R reader (no per-cell cache: R notebooks are
+    rare and the reader is fast)."""
+    consts: dict[str, Any] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        try:
+            r_cell_facts(cell.source, cell.index, consts, facts.add, _data_source)
+        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+            facts.errors.append({"cell": cell.index, "line": None, "message": _not_inspected(exc)})
+    _execution_order(nb, facts)
+
+
+def _not_inspected(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the cell is nested too deeply to inspect; it was skipped"
+    if isinstance(exc, MemoryError):
+        return "the cell is too large to inspect; it was skipped"
+    return (
+        f"the cell could not be inspected ({type(exc).__name__}: {str(exc)[:160]}); it was skipped"
+    )
 
 
 FactLog = tuple[tuple[str, "int | None", dict[str, Any]], ...]  # (kind, line, fields)
@@ -306,7 +376,7 @@ class _Recorder:
         self.phase_lines: list[tuple[int, int, str]] = []
 
     def add(self, fact: str, cell: int | None, line: int | None, /, **fields: Any) -> None:
-        self.log.append((fact, line, fields))
+        self.log.append((fact, line, plain_fields(fields)))
 
     def take(self) -> FactLog:
         out, self.log = tuple(self.log), []
@@ -339,8 +409,12 @@ def _cell_facts(scanner: Scanner, source: str, cell: int) -> _CellFacts:
     scan = scanner.scan(code.nodes, cell, code.offset) if code.nodes is not None else None
     error = code.error if code.nodes is None and code.language == "python" else None
     rec = _Recorder()
-    _magic_facts(cell, code, rec)  # type: ignore[arg-type]
+    lookup = _ConstLookup(scanner, scan)
+    _magic_facts(cell, code, rec, lookup)  # type: ignore[arg-type]
+    _text_facts(source, code, rec)  # type: ignore[arg-type]
     magic = rec.take()
+    if scan is not None and lookup.read:
+        scan = scan.with_reads(lookup.read)
     logs: list[FactLog] = [(), (), ()]
     if scan is not None:
         _import_facts(scan.imports, rec)  # type: ignore[arg-type]
@@ -348,6 +422,7 @@ def _cell_facts(scanner: Scanner, source: str, cell: int) -> _CellFacts:
         _call_facts(list(scan.calls), rec)  # type: ignore[arg-type]
         logs[1] = rec.take()
         _path_facts(scan.strings, rec)  # type: ignore[arg-type]
+        _assigned_facts(scan.assigned, rec)  # type: ignore[arg-type]
         logs[2] = rec.take()
     found = _CellFacts(
         scan,
@@ -396,7 +471,7 @@ def _replay(log: FactLog, cell: int, facts: Facts) -> None:
 
 
 # --------------------------------------------------------------------------- magics and shell
-def _magic_facts(cell: int, code: CellCode, facts: Facts) -> None:
+def _magic_facts(cell: int, code: CellCode, facts: Facts, lookup: _ConstLookup) -> None:
     if code.writefile:
         facts.add("writefile", cell, 1, path=code.writefile)
     for m in code.magics:
@@ -421,25 +496,43 @@ def _magic_facts(cell: int, code: CellCode, facts: Facts) -> None:
             if info["name"] in TOOLING_PACKAGES:
                 continue
             facts.add("pip_install", cell, m.line, tool=tool, form=form, **info)
-        sm = _SHELL_DATA.search(command)
-        if sm:
-            uris = _URI_TOKEN.findall(sm.group(1))
-            if (
-                uris
-                and ("cp" in command or "sync" in command or "mv" in command)
-                and not command.strip().startswith("aws s3 cp .")
-            ):
-                uri = uris[0]
-                # `aws s3 cp LOCAL s3://...` uploads: only a source first counts as a read
-                first = sm.group(1).split()
-                if first and _URI_TOKEN.match(first[0].strip("'\"")):
-                    facts.add(
-                        "data_source", cell, m.line, uri=uri, kind=sig.uri_kind(uri), via=m.name
-                    )
-            elif uris:
-                facts.add(
-                    "data_source", cell, m.line, uri=uris[0], kind=sig.uri_kind(uris[0]), via=m.name
-                )
+        if m.kind == "shell" or form == "shell":
+            if m.form != "cell_shell":  # IPython expands $name and {name} in `!` lines only
+                command = expand(command, lookup)
+            for kind, fields in command_facts(command):
+                facts.add(kind, cell, m.line, **fields)
+
+
+class _ConstLookup:
+    """Looks up the notebook's string constants for shell lines, noting which it read (the
+    cell's facts then depend on them, like the scan's own reads)."""
+
+    def __init__(self, scanner: Scanner, scan: CellScan | None) -> None:
+        self.consts = scanner.index.consts
+        self.own = {k for k, _ in scan.writes[1]} if scan is not None else set()
+        self.read: dict[str, Any] = {}
+
+    def __call__(self, name: str) -> Any:
+        value = dict.get(self.consts, name)
+        if name not in self.own:
+            self.read[name] = dict.get(self.consts, name, ABSENT)
+        return value
+
+
+def _text_facts(source: str, code: CellCode, facts: Facts) -> None:
+    """Facts in the cell's text: seeds in parameter dicts and command lines, training-history
+    metrics, feature importances (Python cells), and SQL bodies (``%%bigquery``...)."""
+    if code.language == "python":
+        for kind, line, fields in line_facts(source):
+            facts.add(kind, None, line, **fields)
+    elif code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name in SQL_MAGICS:
+        body = source.partition("\n")[2]
+        for kind, line, fields in sql_facts(body, 2):
+            facts.add(kind, None, line, **fields)
+    elif code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name == "R":
+        # rpy2's `%%R`: the body is R; a blank first line keeps the cell's line numbers
+        body = "\n" + source.partition("\n")[2]
+        r_cell_facts(body, 0, {}, facts.add, _data_source)
 
 
 # --------------------------------------------------------------------------- imports and calls
@@ -463,11 +556,18 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
         entries, service_call = _dispatch(name)
         for kind, fields in entries:
             values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
+            if "_kind" in values:
+                kind = values.pop("_kind")
+                if kind is None:
+                    continue
             if kind == "data_source" and not _data_source(call, values):
                 continue
-            if kind == "metric" and not isinstance(values.get("name"), str):
-                continue  # a metric named by a computed value
+            if kind == "metric":
+                _metrics(call, values.pop("name", None), facts, **values)
+                continue
             facts.add(kind, call.cell, call.line, **values)
+            if kind == "pretrained_model":
+                _hub_model(call, facts)
         if call.args and service_call:
             service = call.args[0] if isinstance(call.args[0], str) else call.kw("service_name")
             if isinstance(service, str) and service in sig.SERVICES:
@@ -475,13 +575,15 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                 facts.add(kind, call.cell, call.line, **fields)
         if name.startswith(("subprocess.", "os.system")):
             _subprocess_installs(call, facts)
-        if name.startswith("sagemaker.") and name.endswith(".fit"):
-            _fit_inputs(call, facts)
+        if name.startswith("sagemaker.") and name.endswith((".fit", ".transform")):
+            _job_inputs(call, facts)
         for kw, value in call.keywords.items():
             if kw in sig.METRIC_KEYWORDS:
-                for metric in value if isinstance(value, list) else [value]:
-                    if isinstance(metric, str) and metric:
-                        facts.add("metric", call.cell, call.line, name=metric, api=name)
+                _metrics(call, value, facts, api=name)
+            elif kw == "metric_definitions" and not (call.ref(kw) or "").startswith(CONST_REF):
+                _metrics(call, _defined_metrics(value), facts, api=name)
+            elif kw == "metrics" and _metrics_keyword_call(name):
+                _metrics(call, value if value is not NOT_LITERAL else call.ref(kw), facts, api=name)
             if (
                 kw in keywords
                 and value not in sig.OFF_VALUES
@@ -499,17 +601,82 @@ def _call_facts(calls: list[Call], facts: Facts) -> None:
                     api=name,
                 )
             elif type(value) is dict:
-                _dict_keys(call, value, facts, depth=0)
+                _dict_keys(call, value, facts, depth=0, keyword=kw)
             elif type(value) is list:  # ProductionVariants=[{...}], InputDataConfig=[{...}]
                 for item in value[:16]:
                     if type(item) is dict:
-                        _dict_keys(call, item, facts, depth=1)
+                        _dict_keys(call, item, facts, depth=1, keyword=kw)
+                if kw in ("args", "arguments") and not (call.ref(kw) or "").startswith(CONST_REF):
+                    for uri in _argument_uris(value):
+                        facts.add(
+                            "data_source",
+                            call.cell,
+                            call.line,
+                            uri=uri,
+                            kind=sig.uri_kind(uri),
+                            via=f"{name}:{kw}",
+                        )
         _instance_fact(call, facts)
 
 
-def _fit_inputs(call: Call, facts: Facts) -> None:
-    """The channels of a SageMaker job given as URIs (``est.fit({"train": "s3://..."})``)."""
-    inputs = call.args[0] if call.args else call.kw("inputs")
+@lru_cache(maxsize=1)
+def _metrics_keyword_globs():
+    return sig.compile_globs(sig.METRICS_KEYWORD_CALLS)
+
+
+def _metrics_keyword_call(name: str) -> bool:
+    return _metrics_keyword_globs().match(name)
+
+
+def _metrics(call: Call, names: Any, facts: Facts, **fields: Any) -> None:
+    """One ``metric`` fact per name: a text, a list of texts, the keys of a dict (a tuning
+    job's ``metric_spec``), or a reference to a metric object (``metrics=error_rate``)."""
+    if isinstance(names, dict):
+        names = list(names)
+    elif not isinstance(names, list):
+        names = [names]
+    fields.setdefault("api", call.name)
+    seen = set()
+    for metric in names[:16]:
+        if isinstance(metric, str) and metric and "{" not in metric and metric not in seen:
+            seen.add(metric)
+            # `tf.keras.metrics.AUC` -> AUC; "evaluate-metric/mase" (a hub namespace) -> mase
+            short = metric.rsplit("/", 1)[-1] if "/" in metric else metric.rsplit(".", 1)[-1]
+            facts.add("metric", call.cell, call.line, name=short, **fields)
+
+
+_LOCAL_MODEL = re.compile(
+    r"^(?:\.{1,2}/|/|~|[A-Za-z]:\\)|(?:^|/)(?:output|outputs|model|models|checkpoint[-\w]*)/?$"
+)
+
+
+def _hub_model(call: Call, facts: Facts) -> None:
+    """A pre-trained model fetched by its hub id is an input of the notebook (a ``model_hub``
+    read); a model loaded from a local folder is a ``local`` one."""
+    ident = sig.hub_id(call)
+    if ident is False:
+        return
+    if isinstance(ident, str) and ident:
+        kind = "local" if _LOCAL_MODEL.search(ident) else sig.uri_kind(ident)
+        if kind == "local" and not _LOCAL_MODEL.search(ident):
+            kind = "model_hub"
+        facts.add("data_source", call.cell, call.line, uri=ident, kind=kind, via=call.name)
+    else:
+        facts.add(
+            "data_source", call.cell, call.line, uri="(computed)", kind="model_hub", via=call.name
+        )
+
+
+def _job_inputs(call: Call, facts: Facts) -> None:
+    """What a SageMaker job reads: the channels of ``fit`` (``est.fit({"train": "s3://..."})``,
+    or channels built elsewhere) and the data of a batch ``transform``."""
+    key = "data" if call.name.endswith(".transform") else "inputs"
+    if call.args:
+        inputs, ref = call.args[0], call.ref(0)
+    elif key in call.keywords:
+        inputs, ref = call.keywords[key], call.ref(key)
+    else:
+        return  # `fit()` with no data: a job that reads nothing (or its defaults)
     uris = [inputs] if isinstance(inputs, str) else []
     if isinstance(inputs, dict):
         uris = [v for v in inputs.values() if isinstance(v, str)]
@@ -517,15 +684,29 @@ def _fit_inputs(call: Call, facts: Facts) -> None:
         facts.add(
             "data_source", call.cell, call.line, via=call.name, uri=uri, kind=sig.uri_kind(uri)
         )
+    if not uris and inputs is not None:
+        kind = "local" if (ref or "").endswith("FileSystemInput") else "s3"
+        facts.add("data_source", call.cell, call.line, via=call.name, uri="(computed)", kind=kind)
+
+
+#: first arguments that hold data in memory, not a location to read from
+_IN_MEMORY = ("io.StringIO", "io.BytesIO", "json.dumps", "StringIO", "BytesIO")
 
 
 def _data_source(call: Call, values: dict[str, Any]) -> bool:
     """Fill ``uri`` and ``kind`` of a data-source fact; False when the call is not a read."""
     name = call.name
-    if name in ("open", "io.open"):
+    if values.get("kind") == "none":
+        return False
+    if name in ("open", "io.open") or name.endswith(("GFile", ".open")):
         mode = call.args[1] if len(call.args) > 1 else call.kw("mode", "r")
         if not isinstance(mode, str) or any(ch in mode for ch in "wax+"):
             return False
+    if name.startswith("azureml.") and ("download" in name or name.endswith(".get_file")):
+        return False  # a run's own output files, fetched back: not an input
+    ref = call.ref(0)
+    if ref and ref.endswith(_IN_MEMORY):
+        return False
     uri = values.get("uri")
     if isinstance(uri, dict):  # TrainingInput-style {"train": "s3://..."} passed positionally
         uri = next((v for v in uri.values() if isinstance(v, str)), None)
@@ -534,17 +715,41 @@ def _data_source(call: Call, values: dict[str, Any]) -> bool:
     if uri is None or uri is NOT_LITERAL or not isinstance(uri, str):
         values["uri"] = "(computed)"
         values.setdefault("kind", "s3" if name in sig.S3_READERS else "unknown")
-        return True
+        return name != "xgboost.DMatrix"  # a DMatrix made of arrays in memory reads nothing
     base = uri.rstrip("/").rsplit("/", 1)[-1]
+    if base.endswith(".out"):
+        return False  # a batch transform's output (`x.csv.out`), read back: not an input
     if _MODEL_FILE.search(base) and not base.lower().endswith(_DATA_EXTENSIONS):
         return False  # `open("model/xgb-model.tar.gz", "rb")`: a model artifact, not data
+    if is_code_file(base):
+        return False  # `open("train.py")`, `open("env.yml")`: code and configuration
     values["uri"] = uri
     values.setdefault("kind", sig.uri_kind(uri))
     return True
 
 
-def _dict_keys(call: Call, value: dict, facts: Facts, depth: int) -> None:
-    """Keys of literal dicts passed to a call (boto3-style ``ResourceConfig={...}``, hyperparameters)."""
+#: dictionary keys naming what a job or container fetches from a hub
+_HUB_KEYS = {
+    "HF_MODEL_ID": "model_hub",
+    "MODEL_ID": "model_hub",
+    "HF_MODEL_NAME": "model_hub",
+}
+#: keys of a job's hyperparameters or environment that name a hub model or data set
+_JOB_HUB_KEYS = {
+    "model_name": "model_hub",
+    "model_name_or_path": "model_hub",
+    "model_id": "model_hub",
+    "pretrained_model_name_or_path": "model_hub",
+    "model_checkpoint": "model_hub",
+    "base_model": "model_hub",
+    "dataset_name": "dataset",
+    "dataset_id": "dataset",
+}
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
+
+
+def _dict_keys(call: Call, value: dict, facts: Facts, depth: int, keyword: str = "") -> None:
+    """Keys of literal dicts passed to calls (boto3-style ``ResourceConfig={...}``, hyperparameters)."""
     for key, inner in value.items():
         if key in sig.KEYWORDS and inner not in sig.OFF_VALUES:
             kind, fields = sig.KEYWORDS[key]
@@ -563,11 +768,15 @@ def _dict_keys(call: Call, value: dict, facts: Facts, depth: int) -> None:
                 gpu=sig._instance_family(inner) in ("gpu", "local_gpu"),
             )
         elif (
-            key in ("seed", "random_state", "random_seed")
-            and isinstance(inner, (int, str))
-            and str(inner).isdigit()
+            (key in _HUB_KEYS or (key in _JOB_HUB_KEYS and keyword in _JOB_KEYWORDS))
+            and isinstance(inner, str)
+            and _HUB_ID.match(inner)
+            and not (call.ref(keyword) or "").startswith(CONST_REF)  # counted where assigned
         ):
-            facts.add("seed", call.cell, call.line, library="other", value=inner, api=call.name)
+            kind = _HUB_KEYS.get(key) or _JOB_HUB_KEYS[key]
+            facts.add(
+                "data_source", call.cell, call.line, uri=inner, kind=kind, via=f"{call.name}:{key}"
+            )
         elif (key in ("eval_metric", "objective_metric_name") and isinstance(inner, str)) or (
             key == "MetricName" and isinstance(inner, str) and value.get("Type") in OBJECTIVE_TYPES
         ):
@@ -578,11 +787,15 @@ def _dict_keys(call: Call, value: dict, facts: Facts, depth: int) -> None:
             if isinstance(inner.get("MetricName"), str):
                 facts.add("metric", call.cell, call.line, name=inner["MetricName"])
         elif type(inner) is dict and depth < 3:
-            _dict_keys(call, inner, facts, depth + 1)
+            _dict_keys(call, inner, facts, depth + 1, keyword)
         elif type(inner) is list and depth < 3:
             for item in inner[:16]:
                 if type(item) is dict:
-                    _dict_keys(call, item, facts, depth + 1)
+                    _dict_keys(call, item, facts, depth + 1, keyword)
+
+
+#: keywords whose dicts are a job's settings (its hyperparameters, its container's environment)
+_JOB_KEYWORDS = frozenset({"hyperparameters", "env", "environment", "environment_variables"})
 
 
 def _purpose(name: str) -> str:
@@ -668,6 +881,9 @@ def _training_loops(calls: list[Call], facts: Facts) -> None:
 def _path_facts(strings, facts: Facts) -> None:
     for lit in strings:
         v = lit.value
+        if len(v) > 20 and looks_like_sql(v):
+            for kind, line, fields in sql_facts(v, lit.line):
+                facts.add(kind, lit.cell, line, **fields)
         if (
             (v[0] in "/~" or (len(v) > 2 and v[1] == ":"))
             and "\n" not in v
@@ -675,6 +891,159 @@ def _path_facts(strings, facts: Facts) -> None:
             and _ABS_PATH.match(v)
         ):
             facts.add("absolute_path", lit.cell, lit.line, path=v)
+
+
+#: keys of a job's hyperparameters (beside a model id, they show the dict configures training)
+_TRAINING_KEYS = frozenset(
+    {
+        "epochs",
+        "num_train_epochs",
+        "epoch",
+        "learning_rate",
+        "lr",
+        "batch_size",
+        "train_batch_size",
+        "per_device_train_batch_size",
+        "max_steps",
+        "train_steps",
+        "HF_TASK",
+        "do_train",
+        "max_seq_length",
+        "warmup_steps",
+    }
+)
+
+
+#: a job's command-line option that hands it data: ``--train-data=gs://...``, ``--dataset-url``
+_DATA_OPTION = re.compile(
+    r"^--?[\w-]*(?:data|train|test|valid|eval|input|file|csv|label|corpus)[\w-]*[= ]"
+    r"((?:gs|s3|s3a|abfss?|wasbs?|https?)://\S+)$",
+    re.I,
+)
+
+
+def _argument_uris(args: list) -> list[str]:
+    """Storage URIs a job is given as data options (``["--data-url=gs://b/train.csv"]``, or
+    ``["--train", "s3://b/train"]``)."""
+    found = []
+    for i, item in enumerate(args[:64]):
+        if not isinstance(item, str):
+            continue
+        m = _DATA_OPTION.match(item)
+        if m:
+            found.append(m.group(1))
+        elif (
+            i > 0
+            and isinstance(args[i - 1], str)
+            and "=" not in args[i - 1]  # `--data-url gs://...`: a bare option, then its value
+            and _DATA_OPTION.match(f"{args[i - 1]}={item}")
+        ):
+            found.append(item)
+    return found
+
+
+def _defined_metrics(value: Any) -> list[str]:
+    """Metric names of SageMaker metric definitions (``[{"Name": ..., "Regex": ...}]``, also
+    under a tuning objective's ``"metrics"``): the evaluation ones, not throughput or epochs."""
+    if isinstance(value, dict):
+        value = value.get("metrics")
+    if not isinstance(value, list):
+        return []
+    names = [d.get("Name") for d in value[:32] if isinstance(d, dict) and "Regex" in d]
+    return [n for n in names if isinstance(n, str) and sig.METRIC_WORDS.search(n)]
+
+
+#: keys of settings dicts that name the metric a job optimises or reports
+_METRIC_KEYS = (
+    "metric",
+    "primary_metric",
+    "eval_metric",
+    "objective_metric_name",
+    "metric_for_best_model",
+    "metric_name",
+    "primary_metric_name",
+)
+
+
+def _assigned_facts(assigned, facts: Facts) -> None:
+    """Literal dicts and lists assigned to a name: a container's environment naming a hub model
+    (``hub = {"HF_MODEL_ID": ...}``), a job's hyperparameters naming a model or data set, a
+    job's settings naming its metric (``automl_settings = {"primary_metric": ...}``), metric
+    definitions, and command-line options that hand a job its data."""
+    for _target, value, cell, line in assigned:
+        for metric in _defined_metrics(value):
+            facts.add("metric", cell, line, name=metric, api="metric definitions")
+        if type(value) is dict:
+            for key in _METRIC_KEYS:
+                if isinstance(value.get(key), str) and value[key]:
+                    facts.add("metric", cell, line, name=value[key], api=f"settings:{key}")
+            methods = value.get("methods")
+            if isinstance(methods, dict) and ("shap" in methods or "pdp" in methods):
+                # a SageMaker Clarify analysis configuration, run through a processing job
+                facts.add(
+                    "explainability", cell, line, method="clarify_shap", api="analysis config"
+                )
+        if type(value) is list:
+            for uri in _argument_uris(value):
+                facts.add(
+                    "data_source", cell, line, uri=uri, kind=sig.uri_kind(uri), via="arguments"
+                )
+            continue
+        if type(value) is not dict:
+            continue
+        training = not _TRAINING_KEYS.isdisjoint(value)
+        for key, inner in value.items():
+            kind = _HUB_KEYS.get(key) or (_JOB_HUB_KEYS.get(key) if training else None)
+            if kind and isinstance(inner, str) and _HUB_ID.match(inner):
+                facts.add("data_source", cell, line, uri=inner, kind=kind, via=f"dict:{key}")
+
+
+#: Spark ML learners: a Spark pipeline that fits none of them only transforms features
+_SPARK_LEARNERS = (
+    "pyspark.ml.classification.",
+    "pyspark.ml.regression.",
+    "pyspark.ml.clustering.",
+    "pyspark.ml.recommendation.",
+    "pyspark.ml.fpm.",
+    "sparkxgb",
+    "xgboost.spark.",
+    "synapse.ml.",
+)
+
+
+def _metric_objects(facts: Facts) -> None:
+    """``metric = evaluate.load("rouge")`` then ``metric.compute(...)``: the computation is of
+    the metric the notebook loaded (when it loads one only)."""
+    metrics = facts.items.get("metric")
+    if not metrics:
+        return
+    loaded = {m["name"] for m in metrics if m.get("api") in _METRIC_LOADERS}
+    if len(loaded) != 1:
+        return
+    (name,) = loaded
+    for m in metrics:
+        if m.get("name") == "compute":
+            m["name"] = name
+
+
+_METRIC_LOADERS = ("evaluate.load", "datasets.load_metric", "datasets.load.load_metric")
+
+
+def _feature_pipelines(facts: Facts) -> None:
+    """``pyspark.ml.Pipeline(stages=[indexer, encoder, assembler]).fit(df)`` fits feature
+    transformers, not a model: it is training only when the notebook builds a Spark learner."""
+    training = facts.items.get("training")
+    if not training or not any(
+        str(t.get("api", "")).startswith("pyspark.ml.Pipeline") for t in training
+    ):
+        return
+    if any(c.name.startswith(_SPARK_LEARNERS) for c in facts.calls):
+        return
+    kept = [t for t in training if not str(t.get("api", "")).startswith("pyspark.ml.Pipeline")]
+    if kept:
+        facts.items["training"] = kept
+    else:
+        del facts.items["training"]
 
 
 def _endpoint_targets(facts: Facts) -> None:
@@ -786,8 +1155,15 @@ def _secret_facts(nb: Notebook, facts: Facts) -> None:
         for text, hits in found.items():
             _SECRETS_CACHE[text] = tuple(hits)
     for cell, where, text in texts:
-        for line, kind in _SECRETS_CACHE.get(text, ()):
-            facts.add("secret", cell, line, kind=kind, where=where)
+        hits = _SECRETS_CACHE.get(text, ())
+        if not hits:
+            continue
+        from .secrets import credible
+
+        lines = text.split("\n")
+        for line, kind in hits:
+            if credible(kind, where, lines[line - 1] if line <= len(lines) else ""):
+                facts.add("secret", cell, line, kind=kind, where=where)
 
 
 #: kinds whose duplicates are told apart by a few fields (other kinds: by all but via/api)

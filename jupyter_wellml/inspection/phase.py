@@ -9,38 +9,16 @@ the reason a person can check ("training call in cell 12").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from ..catalog.vocabulary import PHASE_EVIDENCE
 from ..records import FoundRecord
 from ..values import Frozen
 from .facts import Facts
 
-#: fact kind → (phase, weight, words for the reason)
-EVIDENCE: dict[str, tuple[str, float, str]] = {
-    "data_source": ("data_processing", 0.5, "data read"),
-    "profiling": ("data_processing", 0.5, "data profiling"),
-    "data_validation": ("data_processing", 2, "data validation"),
-    "feature_store": ("data_processing", 2, "feature store use"),
-    "labeling": ("data_processing", 3, "labeling job"),
-    "processing": ("data_processing", 2, "data processing job"),
-    "data_catalog": ("data_processing", 1, "data catalog use"),
-    "training": ("model_development", 4, "training call"),
-    "tuning": ("model_development", 4, "hyperparameter tuning"),
-    "automl": ("model_development", 4, "AutoML job"),
-    "metric": ("model_development", 1, "evaluation metric"),
-    "explainability": ("model_development", 1, "explainability method"),
-    "bias_check": ("model_development", 1, "bias check"),
-    "checkpoint": ("model_development", 0.5, "checkpointing"),
-    "early_stopping": ("model_development", 0.5, "early stopping"),
-    "deployment": ("deployment", 3, "deployment call"),
-    "deployment_strategy": ("deployment", 2, "deployment strategy"),
-    "autoscaling": ("deployment", 2, "endpoint autoscaling"),
-    "model_optimization": ("deployment", 1, "model optimization for inference"),
-    "inference_validation": ("deployment", 1, "inference input validation"),
-    "endpoint_invocation": ("deployment", 1, "endpoint invoked"),
-    "monitoring": ("monitoring", 4, "monitoring setup"),
-    "human_review": ("monitoring", 2, "human review loop"),
-}
+#: fact kind → (phase, weight, words for the reason), from the fact vocabulary
+EVIDENCE: dict[str, tuple[str, float, str]] = PHASE_EVIDENCE
 
 
 REPEAT_BONUS = 0.1  # each further fact of a kind adds 10% of its weight ...
@@ -114,6 +92,68 @@ class PhaseResult(Frozen):
         }
 
 
+#: the title's say on the phase: less than one training call (4) or deployment (3), enough to
+#: decide between phases the code supports about equally ("Deploy ..." that trains first)
+TITLE_WEIGHT = 2.0
+#: phase words too general to tell a phase by in a title ("model", "data" are everywhere)
+_GENERIC_TITLE_WORDS = frozenset(
+    {
+        "model",
+        "data",
+        "development",
+        "processing",
+        "design",
+        "problem",
+        "production",
+        "operations",
+        "release",
+        "scope",
+        "planning",
+        "goal",
+        "goals",
+        "requirements",
+        "business",
+        "objective",
+        "features",
+        "experiment",
+        "experiments",
+        "prep",
+        "serve",
+    }
+)
+
+
+def title_phase(title: str | None, catalog) -> tuple[str, str] | None:
+    """The phase a notebook's title names (``"Deploy a model with ..."`` → deployment), with the
+    word that says so; None when it names none or several equally."""
+    if not title:
+        return None
+    text = " " + re.sub(r"[^a-z0-9]+", " ", title.lower()) + " "
+    tokens = text.split()
+    counts: dict[str, tuple[int, str]] = {}
+    for phase in catalog.phases:
+        found = []
+        for word in getattr(phase, "words", ()) or ():
+            w = word.lower()
+            if w in _GENERIC_TITLE_WORDS or len(w) < 3:
+                continue
+            if " " in w:
+                hit = f" {w} " in text
+            else:
+                hit = any(t == w or (len(w) >= 5 and t.startswith(w)) for t in tokens)
+            if hit:
+                found.append(w)
+        if found:
+            counts[phase.id] = (len(found), found[0])
+    if not counts:
+        return None
+    top = max(n for n, _ in counts.values())
+    best = [p for p, (n, _) in counts.items() if n == top]
+    if len(best) != 1:
+        return None
+    return best[0], counts[best[0]][1]
+
+
 def infer_phase(
     n_cells: int,
     facts: Facts,
@@ -121,8 +161,10 @@ def infer_phase(
     catalog,
     *,
     requested: str | None = None,
+    title: str | None = None,
 ) -> PhaseResult:
-    """The notebook's phase and its regions. ``requested`` (a phase id) overrides everything."""
+    """The notebook's phase and its regions. ``requested`` (a phase id) overrides everything;
+    ``title`` (the notebook's first heading) adds its say when no phase is recorded."""
     if n_cells == 0:
         n_cells = 1
     if requested:
@@ -148,7 +190,7 @@ def infer_phase(
     scores: dict[str, float] = {}
     first_reason: dict[str, tuple[float, str]] = {}
     for kind, (phase, weight, words) in EVIDENCE.items():
-        found = facts.of(kind)
+        found = [f for f in facts.of(kind) if _weight(kind, f, weight) > 0]
         if found:
             bonus = 1 + REPEAT_BONUS * min(len(found) - 1, MAX_REPEATS)
             kind_weight = max(_weight(kind, f, weight) for f in found)
@@ -163,6 +205,12 @@ def infer_phase(
                 best = first_reason.get(phase)
                 if best is None or candidate[0] > best[0]:
                     first_reason[phase] = candidate
+    named = title_phase(title, catalog)
+    if named:
+        phase, word = named
+        scores[phase] = scores.get(phase, 0.0) + TITLE_WEIGHT
+        if phase not in first_reason:
+            first_reason[phase] = (TITLE_WEIGHT, f"the title says {word!r}")
     if not scores:
         reason = "no code shows a lifecycle phase; record one with %wellml phase"
         return PhaseResult(None, "none", 0.0, reason, tuple(regions))
@@ -185,6 +233,8 @@ MONITORING_WEIGHTS = {"data_capture": 1.0, "metrics": 2.0, "alarm": 2.0}
 def _weight(kind: str, fact, weight: float) -> float:
     if kind == "monitoring":
         return MONITORING_WEIGHTS.get(fact.get("kind"), weight)
+    if kind == "pipeline" and fact.get("tool") == "sklearn":
+        return 0.0  # a scikit-learn Pipeline chains preprocessing: not an ML workflow
     return weight
 
 

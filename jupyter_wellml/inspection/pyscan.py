@@ -14,7 +14,35 @@ from typing import Any
 
 from ..values import Frozen, Value
 
-NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "<expr>"})()
+
+class NotLiteral:
+    """The value of an expression that is not a literal: one instance, :data:`NOT_LITERAL`.
+
+    It stands for "computed at run time" inside the scanner only; facts turn it into ``None``
+    (:func:`jupyter_wellml.inspection.facts.plain`), so it never reaches a review. It pickles as
+    the module's singleton, so scans cross process boundaries intact.
+    """
+
+    __slots__ = ()
+    _instance: NotLiteral | None = None
+
+    def __new__(cls) -> NotLiteral:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<expr>"
+
+    def __reduce__(self) -> str:
+        return "NOT_LITERAL"
+
+
+NOT_LITERAL: Any = NotLiteral()
+#: marks a name bound to what a call returned (an instance), in the scanner's name table
+INSTANCE = "()"
+#: constant types a literal may hold (bytes, ``...`` and complex numbers are not literals here)
+LITERAL_CONSTANTS = (str, int, float, bool, type(None))
 
 
 class Import(Value):
@@ -33,7 +61,7 @@ class Import(Value):
 
 
 class Call(Value):
-    __slots__ = ("args", "cell", "keywords", "line", "name", "star_kwargs")
+    __slots__ = ("args", "cell", "keywords", "line", "name", "refs", "star_kwargs")
 
     def __init__(
         self,
@@ -43,6 +71,7 @@ class Call(Value):
         args: list[Any],
         keywords: dict[str, Any],
         star_kwargs: bool = False,
+        refs: dict[int | str, str] | None = None,
     ) -> None:
         self.name = name  # qualified, or ".attr" when the receiver is unknown
         self.cell = cell
@@ -50,6 +79,13 @@ class Call(Value):
         self.args = args  # literal values of the first positional arguments (NOT_LITERAL otherwise)
         self.keywords = keywords  # keyword → literal value (NOT_LITERAL when not a literal)
         self.star_kwargs = star_kwargs
+        # what a non-literal argument refers to, by position or keyword: the qualified name of
+        # the call that made it (``cfg = AutoMLConfig(...)``; ``submit(cfg)`` → ``...AutoMLConfig``)
+        # or of a module attribute, else the dotted name as written (``metrics=error_rate``)
+        self.refs = refs
+
+    def ref(self, key: int | str) -> str | None:
+        return self.refs.get(key) if self.refs else None
 
     @property
     def last(self) -> str:
@@ -151,6 +187,32 @@ class CellScan(Frozen):
             assigned=assigned,
         )
 
+    def with_reads(self, consts: dict[str, Any]) -> CellScan:
+        """This scan, depending also on these constants (read by the cell's shell lines)."""
+        return CellScan(
+            self.cell,
+            _merge_reads(self.reads, consts),
+            self.writes,
+            self.imports,
+            self.calls,
+            self.strings,
+            self.assigned,
+        )
+
+
+#: the ref of an argument whose literal value came from a constant assigned earlier
+CONST_REF = "const:"
+
+
+def _const_ref(node: ast.AST) -> str | None:
+    return CONST_REF + node.id if type(node) is ast.Name else None
+
+
+def _merge_reads(reads: tuple, extra: dict[str, Any]) -> tuple:
+    names, consts = reads
+    known = {k for k, _ in consts}
+    return names, (*consts, *((k, v) for k, v in extra.items() if k not in known))
+
 
 def same_value(a: Any, b: Any) -> bool:
     """Equal and of the same types throughout (``1`` is not ``True``; ``[1]`` is not ``(1,)``)."""
@@ -166,6 +228,8 @@ def same_value(a: Any, b: Any) -> bool:
 
 
 _KEEP = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)
+#: argument nodes whose origin a :class:`Call` remembers in ``refs``
+_REF_NODES = frozenset({ast.Name, ast.Attribute, ast.Call, ast.Subscript})
 
 
 def interesting_nodes(tree: ast.Module) -> tuple[tuple[type, ast.AST], ...]:
@@ -282,7 +346,7 @@ class Scanner:
                 scan.writes,
                 tuple(Import(i.module, i.name, i.alias, cell, i.line) for i in scan.imports),
                 tuple(
-                    Call(c.name, cell, c.line, c.args, c.keywords, c.star_kwargs)
+                    Call(c.name, cell, c.line, c.args, c.keywords, c.star_kwargs, c.refs)
                     for c in scan.calls
                 ),
                 tuple(Literal(x.value, cell, x.line) for x in scan.strings),
@@ -311,12 +375,12 @@ class Scanner:
             if vt is ast.Call:
                 q = self.qualname(value.func)
                 if q and not q.startswith("."):
-                    names[name] = q
+                    names[name] = q + INSTANCE  # what the call made: calling it is `q.__call__`
                 else:
                     names.pop(name, None)
                 consts.pop(name, None)
             elif vt in (ast.Name, ast.Attribute):
-                q = self.qualname(value)
+                q = names.get(value.id) if vt is ast.Name else self.qualname(value)
                 if q and not q.startswith("."):
                     names[name] = q
                 else:
@@ -343,21 +407,50 @@ class Scanner:
         ):
             return
         literal = self.literal
-        args = [literal(a) for a in node.args[:4]]
+        args = []
+        refs: dict[int | str, str] | None = None
+        for i, a in enumerate(node.args[:4]):
+            value = literal(a)
+            args.append(value)
+            if type(a) in _REF_NODES:
+                ref = self._ref(a) if value is NOT_LITERAL else _const_ref(a)
+                if ref:
+                    refs = refs or {}
+                    refs[i] = ref
         keywords: dict[str, Any] = {}
         star = False
         for kw in node.keywords:
             if kw.arg is None:
                 star = True
-            else:
-                keywords[kw.arg] = literal(kw.value)
-        self.index.calls.append(Call(name, cell, node.lineno + off, args, keywords, star))
+                continue
+            value = keywords[kw.arg] = literal(kw.value)
+            if type(kw.value) in _REF_NODES:
+                ref = self._ref(kw.value) if value is NOT_LITERAL else _const_ref(kw.value)
+                if ref:
+                    refs = refs or {}
+                    refs[kw.arg] = ref
+        self.index.calls.append(Call(name, cell, node.lineno + off, args, keywords, star, refs))
+
+    def _ref(self, node: ast.AST) -> str | None:
+        """What an argument refers to: the qualified name of its origin, or the dotted name."""
+        q = self._receiver(node)
+        if q:
+            return q
+        parts = []
+        while type(node) is ast.Attribute and len(parts) < 4:
+            parts.append(node.attr)
+            node = node.value
+        if type(node) is ast.Name:
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        return None
 
     # ------------------------------------------------------------------ resolution
     def qualname(self, node: ast.AST) -> str | None:
         t = type(node)
         if t is ast.Name:
-            return self.index.names.get(node.id, node.id)
+            q = self.index.names.get(node.id, node.id)
+            return f"{q[:-2]}.__call__" if q.endswith(INSTANCE) else q
         if t is ast.Attribute:
             base = self._receiver(node.value)
             if base:
@@ -378,7 +471,8 @@ class Scanner:
     def _receiver(self, node: ast.AST) -> str | None:
         t = type(node)
         if t is ast.Name:
-            return self.index.names.get(node.id)
+            q = self.index.names.get(node.id)
+            return q[:-2] if q and q.endswith(INSTANCE) else q
         if t is ast.Attribute:
             base = self._receiver(node.value)
             return f"{base}.{node.attr}" if base else None
@@ -430,7 +524,10 @@ class Scanner:
         """The value of a literal expression, strings with ``{name}`` for unknown parts; else NOT_LITERAL."""
         t = type(node)
         if t is ast.Constant:
-            return node.value
+            v = node.value
+            if type(v) is float and v - v != 0:  # inf and nan (1e999): no JSON for them
+                return NOT_LITERAL
+            return v if isinstance(v, LITERAL_CONSTANTS) else NOT_LITERAL
         if t is ast.Name:
             return self.index.consts.get(node.id, NOT_LITERAL)
         if t is ast.JoinedStr:

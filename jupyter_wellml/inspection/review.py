@@ -24,8 +24,6 @@ from .rules import Context, Hit, evaluate, render
 
 STATUSES = ("met", "gap", "unknown", "not_applicable")
 MAX_EVIDENCE = 20
-#: facts kept out of the review JSON (too many to be useful there; rules still see them)
-UNLISTED = frozenset({"shell"})
 
 
 class Finding(Value):
@@ -142,19 +140,10 @@ class Review(Value):
             "kernel_language": self.notebook.kernel_language,
             "trains_model": self.facts.trains_model,
         }
-        for key in (
-            "data_sources",
-            "metrics",
-            "explainability",
-            "seeds",
-            "pip_installs",
-            "secrets",
-        ):
-            out[key] = []
-        for kind, items in self.facts.items.items():
-            if kind in UNLISTED:
-                continue
-            out[FACT_KEYS.get(kind, kind)] = [dict(i) for i in items]
+        items = self.facts.items
+        for kind, key in FACT_KEYS.items():  # every listed kind, in vocabulary order
+            found = items.get(kind)
+            out[key] = [dict(i) for i in found] if found else []
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -235,7 +224,9 @@ def review(
                 f"unknown phase {phase!r}; use one of: {', '.join(catalog.phase_choices())}"
             )
         requested = found.id
-    phase_result = infer_phase(len(nb.cells), facts, records, catalog, requested=requested)
+    phase_result = infer_phase(
+        len(nb.cells), facts, records, catalog, requested=requested, title=_title(nb)
+    )
     env_facts = (
         environment_facts(environment, policy, facts.of("pip_install")) if environment else {}
     )
@@ -271,6 +262,18 @@ def withdrawn(record: Mapping[str, Any]) -> bool:
     ``updated`` time (recording it again moves ``updated`` on and puts it back in force)."""
     removed = record.get("removed")
     return isinstance(removed, str) and removed >= str(record.get("updated") or "")
+
+
+def _title(nb: Notebook) -> str | None:
+    """The notebook's title: the first Markdown heading among its first cells."""
+    for cell in nb.cells[:6]:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.split("\n")[:20]:
+            stripped = line.strip()
+            if stripped.startswith("#"):
+                return stripped.lstrip("#").strip()[:200] or None
+    return None
 
 
 def _read_records(nb: Notebook, facts: Facts) -> list[FoundRecord]:

@@ -41,8 +41,18 @@ _PLACEHOLDER = (
 )
 
 
-SPEC_FORMAT = 1
+SPEC_FORMAT = 2
 MAX_LINE = 4000
+#: detect-secrets plugins that report what is not a credential (an IP address is not a secret)
+NOT_CREDENTIALS = frozenset({"IPPublicDetector"})
+#: our plugins (:mod:`.secret_plugins`): credentials detect-secrets has no detector for
+OUR_PLUGINS = (
+    "HuggingFaceTokenDetector",
+    "GoogleApiKeyDetector",
+    "GoogleOAuthClientSecretDetector",
+    "DatabricksTokenDetector",
+    "AnthropicKeyDetector",
+)
 
 
 #: detect-secrets' keyword-less heuristics report any random-looking string; a string on a line
@@ -70,6 +80,40 @@ def _identifier_not_secret(kind: str, line: str) -> bool:
     if kind == "Telegram Bot Token":
         return bool(_rx(_ARN).search(line))
     return False
+
+
+INDIRECT_REFERENCE = "detect_secrets.filters.heuristic.is_indirect_reference"
+
+
+def _indirect(line: str) -> bool:
+    from detect_secrets.filters.heuristic import is_indirect_reference
+
+    return is_indirect_reference(line)
+
+
+def _embedded(value: str | None, line: str) -> bool:
+    """An access-key-shaped run inside a longer run of letters and digits (a DNA sequence, a
+    hash): detect-secrets' AWS pattern has no word boundaries, real key ids stand alone."""
+    if not value:
+        return False
+    at = line.find(value)
+    while at != -1:
+        before = line[at - 1] if at > 0 else ""
+        after = line[at + len(value)] if at + len(value) < len(line) else ""
+        if not (before.isalnum() or after.isalnum()):
+            return False
+        at = line.find(value, at + 1)
+    return True
+
+
+def credible(kind: str, where: str, line: str) -> bool:
+    """Is a finding a credential worth reporting? Random-looking strings that only the entropy
+    heuristics flag are run ids, hashes and base64 images in outputs, and in code they count
+    only on a line that speaks of credentials (``api_secret = "..."``); detectors of a key's
+    format or of a secret keyword always count."""
+    if kind not in _ENTROPY_TYPES:
+        return True
+    return where == "code" and bool(_rx(_CREDENTIAL_WORDS).search(line))
 
 
 class Secret(Frozen):
@@ -199,15 +243,24 @@ class SecretScanner:
         from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
         from detect_secrets.settings import cache_bust, configure_settings_from_baseline
 
-        # every plugin, default filters; configured once for this process (what `default_settings` does)
+        # every plugin but the ones that report what is not a credential, plus ours; default
+        # filters; configured once for this process (what `default_settings` does)
         cache_bust()
-        configure_settings_from_baseline(
-            {
-                "plugins_used": [
-                    {"name": c.__name__} for c in get_mapping_from_secret_type_to_class().values()
-                ]
-            }
-        )
+        from . import secret_plugins
+
+        ours = [{"name": name, "path": f"file://{secret_plugins.__file__}"} for name in OUR_PLUGINS]
+        configure_settings_from_baseline({"plugins_used": ours})
+        theirs = [
+            {"name": c.__name__}
+            for c in get_mapping_from_secret_type_to_class().values()
+            if c.__name__ not in NOT_CREDENTIALS and c.__name__ not in OUR_PLUGINS
+        ]
+        cache_bust()
+        settings = configure_settings_from_baseline({"plugins_used": theirs + ours})
+        # `x = f(...)` lines are "indirect references" to detect-secrets, whatever the secret:
+        # right for a keyword match (`password = get_password()`), wrong for a key of a known
+        # format passed to a call (`Github("ghp_...")`); it is applied to keyword matches only
+        settings.disable_filters(INDIRECT_REFERENCE)
         self.prefilter = _Prefilter(_Prefilter.spec_from_plugins())
         try:
             from detect_secrets.core.scan import _process_line_based_plugins
@@ -233,6 +286,12 @@ class SecretScanner:
             if is_placeholder(s.secret_value):
                 continue
             if _identifier_not_secret(s.type, text_of.get(s.line_number, "")):
+                continue
+            if s.type == "Secret Keyword" and _indirect(text_of.get(s.line_number, "")):
+                continue
+            if s.type == "AWS Access Key" and _embedded(
+                s.secret_value, text_of.get(s.line_number, "")
+            ):
                 continue
             key = (s.type, s.line_number)
             if key not in seen:

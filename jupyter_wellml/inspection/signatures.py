@@ -89,6 +89,15 @@ READERS = (
     "*.read.load",
     "*.read.text",
     "*.read.orc",
+    "*.read.*.csv",
+    "*.read.*.parquet",
+    "*.read.*.json",
+    "*.read.*.load",
+    "*.read.*.text",
+    "*.read.*.orc",
+    "*.read.*.table",
+    "tensorflow.io.read_file",
+    "*.load_table_from_uri",
     "*.read_csv",
     "*.read_parquet",
     "*.read_json",
@@ -104,10 +113,30 @@ READERS = (
     "datasets.load_from_disk",
     "torchvision.datasets.ImageFolder",
     "torchvision.datasets.DatasetFolder",
+    "gzip.open",
+    "bz2.open",
+    "lzma.open",
+    "tensorflow.io.gfile.GFile",
+    "tensorflow.gfile.GFile",
+    "tensorflow.data.TextLineDataset",
+    "tensorflow.data.experimental.CsvDataset",
+    "xgboost.DMatrix",
+    "langchain*.document_loaders.*Loader",
+    "langchain_community.document_loaders.*",
+    "llama_index.*SimpleDirectoryReader",
+    "scipy.io.loadmat",
+    "h5py.File",
 )
 #: Folder readers of DATASETS' namespaces: the user's own files, not bundled data sets
 LOCAL_FOLDER_DATASETS = ("torchvision.datasets.ImageFolder", "torchvision.datasets.DatasetFolder")
 DATASETS = (
+    "azureml.opendatasets.*",
+    "keras.datasets.*.get_word_index",
+    "tensorflow.keras.datasets.*.get_word_index",
+    "shap.datasets.*",
+    "fastai.*.untar_data",
+    "tensorflow_datasets.builder",
+    "torch_geometric.datasets.*",
     "sklearn.datasets.load_*",
     "sklearn.datasets.fetch_*",
     "sklearn.datasets.make_*",
@@ -135,6 +164,12 @@ DATABASES = (
 )
 WAREHOUSES = (
     "pandas.read_gbq",
+    "google.cloud.bigquery.Client.list_rows",
+    "google.cloud.bigquery.Client.query_and_wait",
+    "google.cloud.bigquery_storage*.BigQueryReadClient.*",
+    "tensorflow_io.bigquery.BigQueryClient.read_session",
+    "bigframes.pandas.read_gbq*",
+    "*.read_gbq",
     "awswrangler.athena.*",
     "awswrangler.redshift.*",
     "redshift_connector.connect",
@@ -143,11 +178,61 @@ WAREHOUSES = (
     "google.cloud.bigquery.Client.query",
     "*.start_query_execution",
 )
+#: Azure ML data sets and data references: the data is read through Azure ML (kind ``azure``)
+AZURE_DATASETS = (
+    "azureml.core.Dataset.Tabular.from_*",
+    "azureml.core.Dataset.File.from_files",
+    "azureml.core.dataset.Dataset.Tabular.from_*",
+    "azureml.core.dataset.Dataset.File.from_files",
+    "azureml.data.dataset_factory.*DatasetFactory.from_*",
+    "azureml.core.Dataset.get_by_name",
+    "azureml.core.Dataset.get_by_id",
+    "azureml.core.dataset.Dataset.get_by_name",
+    "azureml.core.dataset.Dataset.get_by_id",
+    "azureml.data.datapath.DataPath",
+    "azureml.data.data_reference.DataReference",
+    "azureml.core.Datastore.get.path",
+    "azure.ai.ml.Input",
+    "azure.ai.ml.MLClient.data.get",
+    "mltable.from_*",
+)
+#: Vertex AI managed data sets made from storage or BigQuery (``gcs_source=``/``bq_source=``)
+VERTEX_DATASETS = (
+    "google_cloud_pipeline_components.*DatasetCreateOp",
+    "google_cloud_pipeline_components.*dataset_create*",
+    "vertexai.*.tune_model",
+    "vertexai.*sft.train",
+    "vertexai.*TuningEvaluationSpec",
+    "vertexai.*.evaluate",
+    "google.cloud.aiplatform.*Dataset.create",
+    "google.cloud.aiplatform.*Dataset.import_data",
+    "vertexai.*Dataset.create",
+)
 FEATURE_STORE_READS = (
     "sagemaker.feature_store.*.athena_query",
     "*.as_dataframe",
     "*.get_record",
     "*.batch_get_record",
+    "feast.FeatureStore.get_historical_features",
+    "feast.FeatureStore.get_online_features",
+    "google.cloud.aiplatform.*Featurestore*.read",
+    "google.cloud.aiplatform.*EntityType.read",
+    "google.cloud.aiplatform.*FeatureView.read",
+    "*.fetch_feature_values",
+)
+#: consumers of streams: data coming in, not a feature store
+STREAMS = (
+    "kafka.KafkaConsumer",
+    "confluent_kafka.Consumer",
+    "aiokafka.AIOKafkaConsumer",
+    "*.get_records",
+    "*.get_shard_iterator",
+    "*.subscribe_to_shard",
+    "amazon_kclpy.*",
+    "pyspark.sql.SparkSession.readStream.*",
+    "*.readStream.*",
+    "*.start_replication_task",
+    "*.create_replication_task",
 )
 DOWNLOADS = (
     "*.download_file",
@@ -161,10 +246,21 @@ DOWNLOADS = (
     "gdown.download",
     "tensorflow.keras.utils.get_file",
     "keras.utils.get_file",
+    "torchvision.datasets.utils.download_url",
+    "huggingface_hub.hf_hub_download",
+    "huggingface_hub.snapshot_download",
+    "google.cloud.storage.Blob.download_to_filename",
+    "google.cloud.storage.Client.bucket.blob.download_to_filename",
+    "*.blob.download_to_filename",
+    "*.download_as_string",
+    "*.download_as_bytes",
+    "*.download_as_text",
 )
 
 # --------------------------------------------------------------------------- the call table
 SKLEARN_PREPROCESSING = (
+    "pyspark.ml.feature.*",
+    "sklearn.compose.ColumnTransformer*",
     "sklearn.preprocessing.*",
     "sklearn.feature_extraction.*",
     "sklearn.impute.*",
@@ -254,6 +350,146 @@ def _endpoint_config_target(call: Call) -> str:
     return "realtime"
 
 
+#: keyword arguments that name what a cloud job or managed data set reads, and its kind when
+#: the value is not a literal URI (``gcs_source=[IMPORT_FILE]``, ``bigquery_source=...``)
+SOURCE_KEYWORDS = {
+    "gcs_source": "gcs",
+    "gcs_source_uris": "gcs",
+    "gcs_uri": "gcs",
+    "bq_source": "warehouse",
+    "bigquery_source": "warehouse",
+    "bigquery_uri": "warehouse",
+    "bq_uri": "warehouse",
+    "InputLocation": "s3",
+    "input_location": "s3",
+    "training_data": None,
+    "train_dataset": None,
+    "validation_dataset": None,
+    "evaluation_data": None,
+    "ground_truth_data": None,
+    "model_garden_source_model_name": "model_hub",
+    "data": None,  # Transformer.transform(data=...)
+}
+
+
+def source_of(call: Call) -> tuple[str, Any]:
+    """(kind, uri) of what a job or managed data set reads, from its source keyword."""
+    for key, kind in SOURCE_KEYWORDS.items():
+        if key not in call.keywords:
+            continue
+        value = call.keywords[key]
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str)), NOT_LITERAL)
+        if isinstance(value, str):
+            found = uri_kind(value)
+            if value.startswith("bq://"):
+                return "warehouse", value
+            # a template (`f"{BUCKET_URI}/x.csv"`) or an id: the keyword says what it is
+            return (kind if kind and found == "local" else found), value
+        return (kind or ("s3" if call.name.startswith("sagemaker.") else "unknown")), None
+    return "none", None  # no source given: not a read (a job on a registered data set)
+
+
+def _read_source(call: Call) -> Any:
+    return source_of(call)[1]
+
+
+def _read_kind(call: Call) -> str:
+    return source_of(call)[0]
+
+
+def submitted_kind(call: Call) -> str | None:
+    """The fact kind of an Azure ML ``Experiment.submit(config)`` or ``jobs.create_or_update(job)``,
+    from what the configuration was made by: an AutoML config trains through AutoML, a
+    HyperDrive or sweep configuration tunes, a pipeline is a pipeline run (no fact here), and a
+    script run, estimator or command job trains. ``None``: not a training kind."""
+    ref = (call.ref(0) or call.ref("config") or call.ref("job") or "").lower()
+    if "pipeline" in ref:
+        return None
+    if "automl" in ref:
+        return "automl"
+    if "hyperdrive" in ref or "sweep" in ref:
+        return "tuning"
+    if ref.startswith("azure.ai.ml.entities") and "job" not in ref:
+        return None  # compute, environments, data assets
+    return "training"
+
+
+#: words of evaluation metrics: a value logged through a general logging call (Azure ML's
+#: ``run.log``, ``wandb.log``) is a metric when its name says so (``alpha`` or ``framework``
+#: logged the same way are parameters)
+METRIC_WORDS = re.compile(
+    r"acc|loss|auc|f1|precision|recall|rmse|mse|mae|mape|r2|error|score|bleu|rouge|wer\b|cer\b"
+    r"|iou|\bmap\b|ndcg|perplexity|reward|logloss|entropy|corr|dice|jaccard|exact_match|mcc"
+    r"|kappa|top_?\d|hit_?rate|roc|pr_curve|confusion|mean_average",
+    re.I,
+)
+#: logging calls that log parameters and metrics alike
+_GENERAL_LOGS = (".log", ".log_list", ".log_row", ".log_table", "wandb.log")
+
+
+def _logged_metric(call: Call) -> Any:
+    """The name of a metric logged to a tracker: ``log_metric("rmse", v)``, ``name=``, or the
+    keys of ``log_metrics({...})`` / ``wandb.log({...})``."""
+    value = arg(0, "name", "key", "metric_name", "hyperparameter_metric_tag", "metrics")(call)
+    names = [k for k in value if isinstance(k, str)] if isinstance(value, dict) else [value]
+    names = [n for n in names if isinstance(n, str)]
+    if call.name.endswith(_GENERAL_LOGS):
+        names = [n for n in names if METRIC_WORDS.search(n)]
+    return names or None
+
+
+#: calls that load a pre-trained model by its id, and where the id is (position, keywords);
+#: ``pipeline(task, model)`` names the model second
+_HUB_ARGS = {
+    "transformers.pipeline": (1, ("model",)),
+    "timm.create_model": (0, ("model_name",)),
+    "torch.hub.load": (0, ("repo_or_dir",)),
+    "sentence_transformers.SentenceTransformer": (0, ("model_name_or_path",)),
+}
+
+
+def hub_id(call: Call) -> Any:
+    """The hub id of the model a call loads: a text, ``None`` when computed, ``False`` when the
+    call loads no model from a hub (``timm.create_model(..., pretrained=False)``, a pipeline
+    with the task's default model, a model retrieved without an id)."""
+    name = call.name
+    if name.startswith(("vertexai.", "google.cloud.aiplatform.")):
+        return False  # a model hosted behind Google's API: called, not fetched
+    if name.endswith(("Config.from_pretrained", "GenerationConfig.from_pretrained")):
+        return False  # a model's configuration only, not its weights
+    position, keys = _HUB_ARGS.get(name, (0, ("pretrained_model_name_or_path", "model_id")))
+    if name == "timm.create_model" and call.kw("pretrained") is not True:
+        return False
+    if name.startswith("sagemaker."):
+        position, keys = 99, ("model_id",)  # JumpStart: the model_id keyword
+    if name.startswith(("tensorflow_hub.", "keras.applications", "tensorflow.keras.applications")):
+        position, keys = 0, ("handle",)
+    value = arg(position, *keys)(call)
+    if value is None:
+        given = any(k in call.keywords for k in keys) or position < len(call.args)
+        return None if given else False
+    return value if isinstance(value, str) else None
+
+
+def _shap_collection(call: Call) -> bool:
+    name = arg(0, "name")(call)
+    return isinstance(name, str) and name in ("average_shap", "full_shap", "feature_importance")
+
+
+def _metric_names(*keys: str) -> Callable[[Call], Any]:
+    """Metric names given as a string, a list of strings, or the keys of a dict."""
+
+    def get(call: Call) -> Any:
+        for k in keys:
+            v = call.keywords.get(k)
+            if isinstance(v, (str, list, dict)):
+                return v
+        return None
+
+    return get
+
+
 #: (name globs, fact kind, fields, unless-globs)
 CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     # ---- data
@@ -275,6 +511,40 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         LOCAL_FOLDER_DATASETS,
     ),
     (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}, ()),
+    (
+        AZURE_DATASETS,
+        "data_source",
+        {
+            "via": api,
+            "kind": "azure",
+            "uri": arg(0, "path", "path_on_datastore", "name", "id", "uri", "url"),
+        },
+        ("*.to_pandas_dataframe", "*.as_named_input", "*.as_mount", "*.as_download"),
+    ),
+    (VERTEX_DATASETS, "data_source", {"via": api, "kind": _read_kind, "uri": _read_source}, ()),
+    (
+        (
+            "google.cloud.aiplatform.*Model.batch_predict",
+            "google.cloud.aiplatform.*.batch_predict",
+            "*.batch_predict",
+            "google.cloud.aiplatform.Model.evaluate",
+            "google.cloud.aiplatform.*Model*.evaluate",
+            "*.invoke_endpoint_async",
+            "vertexai.*MonitoringInput",
+            "google.cloud.aiplatform.*BatchPredictionJob.create",
+            "google.cloud.aiplatform.Model.upload",
+        ),
+        "data_source",
+        {"via": api, "kind": _read_kind, "uri": _read_source},
+        (),
+    ),
+    (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}, ()),
+    (
+        ("kfp.dsl.importer", "kfp.v2.dsl.importer"),
+        "data_source",
+        {"via": api, "uri": arg(0, "artifact_uri")},
+        (),
+    ),
     (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}, ()),
     (
         FEATURE_STORE_READS,
@@ -282,7 +552,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"via": api, "kind": "feature_store", "uri": lambda c: c.name},
         (),
     ),
-    (DOWNLOADS, "data_source", {"via": api, "uri": lambda c: _download_uri(c)}, ()),
+    (
+        DOWNLOADS,
+        "data_source",
+        {
+            "_kind": lambda c: "data_source" if _from_storage(c) else None,
+            "via": api,
+            "uri": lambda c: _download_uri(c),
+        },
+        (),
+    ),
     # ---- training, tuning, automl
     (
         SAGEMAKER_TRAINING,
@@ -297,7 +576,19 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         (*SKLEARN_PREPROCESSING, "sagemaker.*"),
     ),
     (
-        ("xgboost.train", "lightgbm.train", "xgboost.cv", "lightgbm.cv", "catboost.train"),
+        (
+            "xgboost.train",
+            "lightgbm.train",
+            "xgboost.cv",
+            "lightgbm.cv",
+            "catboost.train",
+            "catboost.cv",
+            "xgboost.dask.train",
+            "xgboost.spark.*.fit",
+            "sklearn.model_selection.cross_val_score",
+            "sklearn.model_selection.cross_validate",
+            "sklearn.model_selection.cross_val_predict",
+        ),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0], "managed": False},
         (),
@@ -325,6 +616,58 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     ),
     (
         (
+            "sagemaker.*ModelTrainer.train",
+            "sagemaker.modules.*.train",
+            "sagemaker.train.*.train",
+        ),
+        "training",
+        {"api": api, "framework": "sagemaker", "managed": True},
+        (),
+    ),
+    (
+        (
+            "google.cloud.aiplatform.*TrainingJob.run",
+            "google.cloud.aiplatform.*TrainingJob.submit",
+            "google.cloud.aiplatform.CustomJob.run",
+            "google.cloud.aiplatform.CustomJob.submit",
+            "google.cloud.aiplatform.CustomJob.from_local_script.run",
+            "google.cloud.aiplatform.CustomJob.from_local_script.submit",
+            "google.cloud.aiplatform.jobs.CustomJob.run",
+            "google.cloud.aiplatform.jobs.CustomJob.submit",
+            "google.cloud.aiplatform*.JobServiceClient.create_custom_job",
+            "google.cloud.aiplatform*.PipelineServiceClient.create_training_pipeline",
+            "*.create_custom_job",
+            "*.create_training_pipeline",
+            "vertexai.*.tune_model",
+            "vertexai.*sft.train",
+            "vertexai.*.sft.preview_train",
+            "vertexai.*distillation.*train",
+            "google_cloud_pipeline_components.*CustomTrainingJobOp",
+            "google_cloud_pipeline_components.*Custom*TrainingJobRunOp",
+            "google_cloud_pipeline_components.*create_custom_training_job_*",
+        ),
+        "training",
+        {"api": api, "framework": "vertex_ai", "managed": True},
+        ("google.cloud.aiplatform.AutoML*",),
+    ),
+    (
+        (
+            "azureml.core.*Experiment.submit",
+            "azureml.core.experiment.Experiment.submit",
+            "azure.ai.ml.MLClient.jobs.create_or_update",
+        ),
+        "training",
+        {"_kind": submitted_kind, "api": api, "framework": "azureml", "managed": True},
+        (),
+    ),
+    (
+        ("*.fine_tune", "*.fit_one_cycle", "*.fit_flat_cos", "*.fit_sgdr"),
+        "training",
+        {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
+        (),
+    ),
+    (
+        (
             "sklearn.model_selection.GridSearchCV",
             "sklearn.model_selection.RandomizedSearchCV",
             "sklearn.model_selection.HalvingGridSearchCV",
@@ -340,6 +683,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "keras_tuner.*",
             "kerastuner.*",
             "*.create_hyper_parameter_tuning_job",
+            "google.cloud.aiplatform.HyperparameterTuningJob.run",
+            "google.cloud.aiplatform.HyperparameterTuningJob.submit",
+            "google.cloud.aiplatform.jobs.HyperparameterTuningJob.run",
+            "*.create_hyperparameter_tuning_job",
+            "google_cloud_pipeline_components.*HyperparameterTuningJobRunOp",
         ),
         "tuning",
         {
@@ -364,6 +712,10 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "tpot.*",
             "h2o.automl.*",
             "pycaret.*.setup",
+            "google.cloud.aiplatform.AutoML*TrainingJob.run",
+            "google.cloud.aiplatform.AutoML*TrainingJob.submit",
+            "google_cloud_pipeline_components.*AutoML*Op",
+            "google_cloud_pipeline_components.*automl.*",
         ),
         "automl",
         {"api": api},
@@ -399,7 +751,189 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"name": last_segment},
         (),
     ),
-    (("*.evaluate",), "metric", {"name": "evaluate"}, ("*.evaluation*", "sagemaker.*")),
+    (
+        ("*.evaluate",),
+        "metric",
+        {"name": "evaluate"},
+        ("*.evaluation*", "sagemaker.*"),
+    ),
+    (
+        ("pyspark.ml.evaluation.*Evaluator", "pyspark.ml.evaluation.*Evaluator.evaluate"),
+        "metric",
+        {"name": lambda c: arg(99, "metricName")(c) or "evaluate"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.model_metrics.ModelMetrics",
+            "sagemaker.model_metrics.MetricsSource",
+            "sagemaker.MetricsSource",
+            "sagemaker.ModelMetrics",
+        ),
+        "metric",
+        {"name": "model_metrics"},
+        (),
+    ),
+    (
+        (
+            "*.import_model_evaluation",
+            "google.cloud.aiplatform.gapic.ModelEvaluation",
+            "google_cloud_pipeline_components.*ModelEvaluation*Op",
+            "google_cloud_pipeline_components.*evaluation.*",
+        ),
+        "metric",
+        {"name": "model_evaluation"},
+        ("*GetVertexModelOp",),
+    ),
+    (
+        (
+            "azureml.automl.runtime.shared.score.scoring.*",
+            "azureml.train.automl.run.AutoMLRun.get_best_child",
+        ),
+        "metric",
+        {"name": "primary_metric"},
+        (),
+    ),
+    (
+        (
+            "google.cloud.aiplatform.vizier.*MetricInformation",
+            "transformers.keras_callbacks.KerasMetricCallback",
+        ),
+        "metric",
+        {"name": lambda c: arg(99, "name")(c) or c.last},
+        (),
+    ),
+    (
+        ("datasets.load_metric", "datasets.load.load_metric"),
+        "metric",
+        {"name": lambda c: arg(0, "path")(c) or "load_metric"},
+        (),
+    ),
+    (
+        (
+            "evaluate.load.compute",
+            "evaluate.load.add_batch",
+            "datasets.load_metric.compute",
+            "datasets.load_metric.add_batch",
+            "evaluate.combine.compute",
+        ),
+        "metric",
+        {"name": "compute"},
+        (),
+    ),
+    (
+        (
+            "mlflow.log_metric",
+            "mlflow.log_metrics",
+            "mlflow.MlflowClient.log_metric",
+            "mlflow.tracking.MlflowClient.log_metric",
+            "wandb.log",
+            "wandb.*.log",
+            "azureml.core.Run.log",
+            "azureml.core.Run.get_context.log",
+            "azureml.core.run.Run.get_context.log",
+            "azureml.core.Run.log_list",
+            "azureml.core.Run.log_row",
+            "azureml.core.Run.log_table",
+            "azureml.core.Experiment.start_logging.log",
+            "azureml.core.Experiment.start_logging.log_list",
+            "sagemaker.experiments.*.log_metric",
+            "sagemaker.experiments.*.log_metrics",
+            "sagemaker.experiments.*.log_precision_recall",
+            "sagemaker.experiments.*.log_roc_curve",
+            "sagemaker.experiments.*.log_confusion_matrix",
+            "google.cloud.aiplatform.log_metrics",
+            "google.cloud.aiplatform.log_classification_metrics",
+            "google.cloud.aiplatform.log_time_series_metrics",
+            "hypertune.HyperTune.report_hyperparameter_tuning_metric",
+            "kfp.*.Metrics.log_metric",
+            "*.log_metric",
+            "*.log_metrics",
+        ),
+        "metric",
+        {"name": _logged_metric},
+        ("*.log_metric_data", "boto3.*", "*Trainer.log_metrics", "*.trainer.log_metrics"),
+    ),
+    (
+        (
+            "azureml.core.Run.get_metrics",
+            "azureml.core.*Experiment.submit.get_metrics",
+            "azureml.core.run.Run.get_metrics",
+            "*.get_metrics",
+            "mlflow.MlflowClient.get_metric_history",
+            "mlflow.tracking.MlflowClient.get_metric_history",
+        ),
+        "metric",
+        {"name": "get_metrics"},
+        (),
+    ),
+    (("mlflow.autolog", "mlflow.*.autolog"), "metric", {"name": "autolog"}, ()),
+    (
+        (
+            "seqeval.metrics.*",
+            "nltk.translate.bleu_score.*",
+            "rouge_score.*",
+            "sacrebleu.*",
+            "jiwer.*",
+            "pycocotools.cocoeval.COCOeval",
+            "sentence_transformers.evaluation.*",
+        ),
+        "metric",
+        {"name": last_segment},
+        (),
+    ),
+    (
+        (
+            "sagemaker.analytics.HyperparameterTuningJobAnalytics",
+            "sagemaker.HyperparameterTuningJobAnalytics",
+            "sagemaker.tuner.HyperparameterTuner.analytics",
+            "sagemaker.*HyperparameterTuner.analytics",
+            "*.evals_result",
+        ),
+        "metric",
+        {"name": lambda c: "evals_result" if c.last == "evals_result" else "tuning_job_analytics"},
+        (),
+    ),
+    (("*.evaluation_loop", "*.prediction_loop"), "metric", {"name": lambda c: c.last}, ()),
+    (
+        (
+            "*.list_model_evaluations",
+            "*.get_model_evaluation",
+            "google.cloud.aiplatform.model_evaluation.*",
+        ),
+        "metric",
+        {"name": "model_evaluation"},
+        (),
+    ),
+    (
+        ("sagemaker.analytics.TrainingJobAnalytics", "sagemaker.TrainingJobAnalytics"),
+        "metric",
+        {"name": lambda c: arg(1, "metric_names")(c) or "training_job_analytics"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.clarify.*.run_bias",
+            "sagemaker.clarify.*.run_pre_training_bias",
+            "sagemaker.clarify.*.run_post_training_bias",
+            "*.run_bias",
+            "*.run_pre_training_bias",
+            "*.run_post_training_bias",
+        ),
+        "metric",
+        {"name": "bias"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.model_monitor.ModelQualityMonitor",
+            "sagemaker.model_monitor.ModelQualityMonitor.suggest_baseline",
+            "*.create_model_quality_job_definition",
+        ),
+        "metric",
+        {"name": "model_quality"},
+        (),
+    ),
     (
         (
             "sklearn.model_selection.cross_val_score",
@@ -413,9 +947,87 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     # ---- explainability and bias
     (("shap.*",), "explainability", {"method": "shap"}, ()),
     (("lime.*",), "explainability", {"method": "lime"}, ()),
-    (("captum.*",), "explainability", {"method": "captum"}, ()),
+    (("captum.*",), "explainability", {"method": "captum"}, ("captum.attr.visualization.*",)),
     (("eli5.*",), "explainability", {"method": "eli5"}, ()),
-    (("interpret.*",), "explainability", {"method": "interpret"}, ()),
+    (
+        (
+            "tf_explain.*",
+            "pytorch_grad_cam.*",
+            "innvestigate.*",
+            "omnixai.*",
+            "explainerdashboard.*",
+            "treeinterpreter.*",
+            "dalex.*",
+            "anchor.*",
+            "shapash.*",
+            "pdpbox.*",
+            "transformers_interpret.*",
+            "interpret_text.*",
+            "lofo.*",
+            "explainable_ai_sdk.*",
+            "xgboost.*.get_score",
+            "*.get_booster.get_score",
+            "h2o.*.explain",
+            "h2o.*.varimp*",
+            "*.varimp_plot",
+            "responsibleai.*.explainer.*",
+        ),
+        "explainability",
+        {"method": lambda c: c.name.split(".")[0].replace("_", "") if "." in c.name else "other"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.model_monitor.ModelExplainabilityMonitor.suggest_baseline",
+            "sagemaker.model_monitor.ExplainabilityAnalysisConfig",
+        ),
+        "explainability",
+        {"method": "clarify_shap"},
+        (),
+    ),
+    (
+        (
+            "interpret.*",
+            "interpret_community.*",
+            "azureml.interpret.*",
+            "azureml.train.automl.runtime.automl_explain_utilities.*",
+            "raiwidgets.ExplanationDashboard",
+            "raiwidgets.ResponsibleAIDashboard",
+            "responsibleai.RAIInsights.explainer.add",
+        ),
+        "explainability",
+        {"method": "interpret"},
+        (),
+    ),
+    (
+        (
+            "google.cloud.aiplatform.explain.*",
+            "google.cloud.aiplatform*.ExplanationMetadata",
+            "google.cloud.aiplatform*.ExplanationParameters",
+            "google.cloud.aiplatform*.ExplanationSpec",
+            "google.cloud.aiplatform*.types.ExplanationMetadata",
+            "google.cloud.aiplatform*.types.ExplanationParameters",
+            "google.cloud.aiplatform*.types.ExplanationSpec",
+            "google.cloud.aiplatform.Endpoint.explain",
+            "google.cloud.aiplatform.*Endpoint*.explain",
+            "google.cloud.aiplatform.*.deploy.explain",
+            "vertexai.*.explain",
+            "google.cloud.aiplatform.model_monitoring.ExplanationConfig",
+            "google.cloud.aiplatform.model_monitoring.*Attribution*",
+        ),
+        "explainability",
+        {"method": "vertex_xai"},
+        (),
+    ),
+    (
+        ("sagemaker.debugger.CollectionConfig", "smdebug.*CollectionConfig"),
+        "explainability",
+        {
+            "_kind": lambda c: "explainability" if _shap_collection(c) else None,
+            "method": "clarify_shap",
+        },
+        (),
+    ),
     (("alibi.explainers.*",), "explainability", {"method": "alibi"}, ()),
     (("dice_ml.*",), "explainability", {"method": "dice"}, ()),
     (
@@ -447,7 +1059,13 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         (),
     ),
     (
-        ("sagemaker.clarify.SHAPConfig", "*.run_explainability", "sagemaker.clarify.PDPConfig"),
+        (
+            "sagemaker.clarify.SHAPConfig",
+            "*.run_explainability",
+            "sagemaker.clarify.PDPConfig",
+            "sagemaker.*.SHAPConfig",
+            "sagemaker.*.ModelExplainabilityCheckConfig",
+        ),
         "explainability",
         {"method": "clarify_shap"},
         (),
@@ -494,6 +1112,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "seed",
         {"library": "tensorflow"},
+        (),
+    ),
+    (
+        ("jax.random.PRNGKey", "jax.random.key", "flax.*PRNGKey"),
+        "seed",
+        {"library": "other"},
         (),
     ),
     (
@@ -591,6 +1215,40 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     ),
     # ---- deployment
     (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}, ()),
+    (
+        (
+            "google.cloud.aiplatform.*.batch_predict",
+            "google.cloud.aiplatform.BatchPredictionJob.create",
+            "google.cloud.aiplatform.jobs.BatchPredictionJob.create",
+            "*.create_batch_prediction_job",
+            "azureml.pipeline.steps.ParallelRunStep",
+            "azureml.pipeline.steps.ParallelRunConfig",
+            "azure.ai.ml.MLClient.batch_endpoints.*",
+            "azure.ai.ml.MLClient.batch_deployments.*",
+            "google_cloud_pipeline_components.*ModelBatchPredictOp",
+        ),
+        "deployment",
+        {"api": api, "target": "batch"},
+        (),
+    ),
+    (
+        (
+            "google.cloud.aiplatform.Endpoint.create",
+            "google.cloud.aiplatform.Model.upload",
+            "google.cloud.aiplatform.PrivateEndpoint.create",
+            "google_cloud_pipeline_components.*EndpointCreateOp",
+            "google_cloud_pipeline_components.*ModelDeployOp",
+            "azureml.core.webservice.*Webservice.deploy_configuration",
+            "azureml.core.model.InferenceConfig",
+            "azure.ai.ml.MLClient.online_endpoints.*",
+            "azure.ai.ml.MLClient.online_deployments.*",
+            "azure.ai.ml.MLClient.begin_create_or_update",
+            "*.create_endpoint_async",
+        ),
+        "deployment",
+        {"api": api, "target": "realtime"},
+        ("*.get", "*.list", "*.delete"),
+    ),
     (
         ("*.create_endpoint_config",),
         "deployment",
@@ -756,6 +1414,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     ),
     (
         (
+            "google.cloud.aiplatform.ModelDeploymentMonitoringJob.*",
+            "google.cloud.aiplatform.model_monitoring.*",
+            "vertexai.*ml_monitoring.*ModelMonitor*",
+            "vertexai.*ml_monitoring.spec.*Spec",
+            "vertexai.*ml_monitoring.spec.*Config",
+            "azureml.datadrift.*",
             "evidently.*",
             "alibi_detect.*",
             "nannyml.*",
@@ -831,6 +1495,27 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         (),
     ),
     (("kfp.*",), "pipeline", {"tool": "kubeflow"}, ()),
+    (
+        (
+            "azureml.pipeline.core.Pipeline",
+            "azureml.pipeline.core.PublishedPipeline*",
+            "azureml.pipeline.core.PipelineEndpoint*",
+            "azureml.pipeline.steps.*",
+            "azure.ai.ml.dsl.pipeline",
+        ),
+        "pipeline",
+        {"tool": "azureml"},
+        (),
+    ),
+    (
+        (
+            "google.cloud.aiplatform.PipelineJob",
+            "google.cloud.aiplatform.pipeline_jobs.PipelineJob",
+        ),
+        "pipeline",
+        {"tool": "kubeflow"},
+        (),
+    ),
     (("prefect.flow", "prefect.Flow"), "pipeline", {"tool": "prefect"}, ()),
     (
         ("dagster.job", "dagster.pipeline", "dagster.Definitions"),
@@ -1050,6 +1735,17 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     (
         (
             "*.invoke_endpoint",
+            "*.invoke_model",
+            "*.invoke_model_with_response_stream",
+            "google.cloud.aiplatform.Endpoint.predict",
+            "google.cloud.aiplatform.*Endpoint*.predict",
+            "google.cloud.aiplatform*.PredictionServiceClient.predict",
+            "vertexai.*.generate_content",
+            "vertexai.*.get_embeddings",
+            "vertexai.*Model.predict",
+            "vertexai.*Model.from_pretrained.predict",
+            "azureml.core.webservice.*Webservice.run",
+            "azure.ai.ml.MLClient.online_endpoints.invoke",
             "*.invoke_endpoint_async",
             "*.invoke_endpoint_with_response_stream",
         ),
@@ -1067,7 +1763,10 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     (
         (
             "*.from_pretrained",
-            "sagemaker.jumpstart.*",
+            "sagemaker.jumpstart.*Model",
+            "sagemaker.jumpstart.*Estimator",
+            "sagemaker.jumpstart.*.JumpStartModel",
+            "sagemaker.jumpstart.*.JumpStartEstimator",
             "tensorflow_hub.*",
             "timm.create_model",
             "sentence_transformers.SentenceTransformer",
@@ -1078,15 +1777,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "open_clip.*",
         ),
         "pretrained_model",
-        {
-            "api": api,
-            "source": lambda c: arg(
-                0, "pretrained_model_name_or_path", "model_id", "handle", "model_name"
-            )(c),
-        },
+        {"api": api, "source": lambda c: hub_id(c) or None},
         (),
     ),
     (("torchvision.models.*",), "pretrained_model", {"api": api, "source": "torchvision"}, ()),
+    (
+        ("sagemaker.model_uris.retrieve",),
+        "pretrained_model",
+        {"api": api, "source": arg(99, "model_id")},
+        (),
+    ),
     (
         ("*.start_human_loop", "*.create_flow_definition", "*.create_human_task_ui"),
         "human_review",
@@ -1262,6 +1962,18 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
         k: ("explainability", {"method": "clarify_shap", "keyword": k})
         for k in ("ClarifyExplainerConfig", "explainer_config")
     },
+    # Vertex Explainable AI: explanations asked of a batch prediction, an evaluation or a model
+    **{
+        k: ("explainability", {"method": "vertex_xai", "keyword": k})
+        for k in (
+            "generate_explanation",
+            "generate_feature_attributions",
+            "explanation_metadata",
+            "explanation_parameters",
+            "explanation_spec",
+            "explanation_config",
+        )
+    },
     **{
         k: ("deployment", {"keyword": k, "target": "serverless"})
         for k in ("ServerlessConfig", "serverless_inference_config")
@@ -1274,7 +1986,23 @@ KEYWORD_NOT_FROM = {
     "distribution": ("TrainingInput", "s3_input", "ProcessingInput", "FileSystemInput"),
 }
 #: keywords (and literal dict keys) naming the metric a job reports or optimises
-METRIC_KEYWORDS = frozenset({"eval_metric", "objective_metric_name", "metric_name"})
+METRIC_KEYWORDS = frozenset(
+    {
+        "eval_metric",
+        "objective_metric_name",
+        "metric_name",
+        "metric_for_best_model",
+        "primary_metric",
+        "optimization_objective",
+        "hyperparameter_metric_tag",
+        "scoring",
+        "metric_spec",
+        "metric_names",
+        "primary_metric_name",
+    }
+)
+#: calls whose ``metrics=`` keyword names evaluation metrics (Keras ``compile``, fastai learners)
+METRICS_KEYWORD_CALLS = ("*.compile", "*_learner", "*.Learner", "*.TabularPredictor", "*.fit")
 #: keywords whose literal False/None/"Off" means the feature is *off*
 OFF_VALUES = (False, None, "Off", "off", "None", "", 0, [])
 
@@ -1290,9 +2018,9 @@ EXPLAIN_IMPORTS = {
     "explainerdashboard": "explainerdashboard",
 }
 BIAS_IMPORTS = {"fairlearn": "fairlearn", "aif360": "aif360"}
+# explainers and bias checks are facts where they are called (``shap.TreeExplainer(...)``), not
+# where they are imported: an import alone computes nothing
 IMPORT_FACTS: dict[str, tuple[str, Fields]] = {
-    **{m: ("explainability", {"method": v}) for m, v in EXPLAIN_IMPORTS.items()},
-    **{m: ("bias_check", {"method": v}) for m, v in BIAS_IMPORTS.items()},
     "ydata_profiling": ("profiling", {"api": "ydata_profiling"}),
     "pandas_profiling": ("profiling", {"api": "pandas_profiling"}),
     "sweetviz": ("profiling", {"api": "sweetviz"}),
@@ -1365,6 +2093,19 @@ def _download_uri(call: Call) -> str | None:
     return arg(0, "url", "origin", "fname")(call)
 
 
+#: parts of a call name that show an S3 client or resource (boto3, a session's client, s3fs)
+_S3_CLIENTS = ("boto3", ".client", "resource", ".Bucket", ".Object", "s3", "S3")
+
+
+def _from_storage(call: Call) -> bool:
+    """A download from object storage, not a run's or a job's own ``download_file`` (Azure ML
+    runs, helper objects): the receiver is an S3 client or resource, or unknown."""
+    name = call.name
+    if not name.endswith(("download_file", "download_fileobj", "get_object")):
+        return True
+    return name.startswith(".") or any(part in name for part in _S3_CLIENTS)
+
+
 def _nth(call: Call, i: int) -> Any:
     return call.args[i] if i < len(call.args) else None
 
@@ -1385,7 +2126,7 @@ class Glob:
 
     __slots__ = ("_regex", "kind", "parts", "pattern", "text")
 
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, *, api: bool = False):
         self.pattern = pattern
         self._regex = None
         self.parts: tuple[str, ...] = ()
@@ -1396,6 +2137,10 @@ class Glob:
             self.kind, self.text = "suffix", pattern[1:]
         elif star == 1 and pattern.endswith("*") and not any(ch in pattern for ch in "?["):
             self.kind, self.text = "prefix", pattern[:-1]
+            if api and not self.text.endswith("."):
+                # a signature's `pandas.read_*` names the reader, not methods on what it returns
+                # (`pandas.read_csv.describe`): the wildcard stays within the last name
+                self.kind = "name_prefix"
         elif not any(ch in pattern for ch in "?["):
             # only `*` wildcards (`sagemaker.*.fit`, `*Scaler*`): literal pieces in order
             self.kind, self.text, self.parts = "parts", pattern, tuple(pattern.split("*"))
@@ -1410,6 +2155,8 @@ class Glob:
             return name.endswith(self.text)
         if kind == "prefix":
             return name.startswith(self.text)
+        if kind == "name_prefix":
+            return name.startswith(self.text) and "." not in name[len(self.text) :]
         if kind == "parts":
             return _pieces_in_order(name, self.parts)
         if self._regex is None:
@@ -1456,7 +2203,7 @@ def index_calls():
     for globs, kind, fields, unless in CALLS:
         deny = GlobSet(unless) if unless else None
         for g in globs:
-            entry = (Glob(g), kind, fields, deny)
+            entry = (Glob(g, api=True), kind, fields, deny)
             last = g.rsplit(".", 1)[-1]
             first = g.split(".", 1)[0]
             if not any(ch in last for ch in "*?["):

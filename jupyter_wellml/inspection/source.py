@@ -32,8 +32,12 @@ PYTHON_BODY_MAGICS = frozenset(
         "cache",
         "tensorboard",
         "dvc",
+        "synapse",
+        "pyspark",
     }
 )
+#: Cell magics whose body is SQL (read for warehouse queries and BigQuery ML statements).
+SQL_MAGICS = frozenset({"sql", "bigquery", "bq", "sparksql", "spark_sql", "athena", "snowflake"})
 #: Cell magics whose body is shell.
 SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "sx", "zsh"})
 #: Line magics IPython runs without ``%`` (automagic) that notebooks commonly use that way.
@@ -84,6 +88,9 @@ _LINE_MAGIC = re.compile(
     r"^(?P<indent>\s*)(?:(?P<target>[A-Za-z_][\w.,\s]*?)\s*=\s*)?(?P<sigil>%{1,2}|!{1,2})(?P<rest>.*)$"
 )
 _AUTOMAGIC = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_][\w-]*)(?:\s+(?P<args>.*))?$")
+#: what follows a name in Python, never in an automagic line: ``ll = Estimator(`` (a multi-line
+#: assignment to a name that is also an IPython alias), ``ls[0]``, ``cat.x``, ``cd += 1``
+_PYTHON_CONTINUATION = re.compile(r"^(?:=(?!=)|[-+*/%&|^@<>]=|\.(?=[A-Za-z_])|[(\[:,]|\))")
 _CELL_MAGIC = re.compile(r"^%%(?P<name>[\w.-]+)\s*(?P<args>.*)$")
 
 
@@ -204,6 +211,7 @@ def _python_cell(source: str, offset: int) -> CellCode:
                 m
                 and m.group("name") in AUTOMAGIC
                 and m.group("args") is not None
+                and not _PYTHON_CONTINUATION.match(m.group("args"))
                 and not _parses(stripped)
             ):
                 lines[i] = f"{m.group('indent')}%{stripped}"

@@ -113,6 +113,13 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
             raise web.HTTPError(
                 503, "the review workers stopped; they restart with the next request"
             ) from None
+        except RecursionError:
+            raise web.HTTPError(400, "the notebook is nested too deeply to inspect") from None
+        except Exception as exc:  # an engine defect: say what failed, never a bare 500
+            self.log.error("wellml: review failed", exc_info=exc)
+            raise web.HTTPError(
+                500, f"the review failed inside jupyter-wellml ({type(exc).__name__}: {exc})"
+            ) from None
         self.write_json(body)
 
 

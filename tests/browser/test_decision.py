@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BINDER = sorted((ROOT / "binder").glob("*.ipynb"))
 IMAGES = ROOT / "docs" / "images"
 AXE = ROOT / "labextension" / "node_modules" / "axe-core" / "axe.min.js"
-R_NOTEBOOK = ROOT / "tests" / "fixtures" / "notebooks" / "cli" / "sub" / "r_kernel.ipynb"
+R_NOTEBOOK = ROOT / "tests" / "fixtures" / "notebooks" / "cli" / "sub" / "julia_kernel.ipynb"
 # the HTML report of the five demo notebooks measured 34,484 px tall in chromium (1400 px wide)
 # before issue 14; it must now be at most a fifth of that
 REPORT_HEIGHT_BEFORE = 34_484
@@ -386,12 +386,12 @@ def test_a_kernel_the_engine_cannot_read_is_explained_with_the_count(page, lab_s
     assert f"{count} practice(s) that the code would show were not reviewed" in text
     page.goto(f"{lab_server.url}/lab/tree/{name}?token={lab_server.token}")
     expect(page.locator(".jp-NotebookPanel").first).to_be_visible()
-    if page.locator(".jp-Dialog").count():  # "select a kernel": no R kernel here
+    if page.locator(".jp-Dialog").count():  # "select a kernel": no Julia kernel here
         page.keyboard.press("Escape")
     sidebar = open_sidebar(page)
     wait_first_review(page)
     note = sidebar.locator(".jp-wellml-not-read")
-    expect(note).to_contain_text("only Python code is inspected")
+    expect(note).to_contain_text("only Python and R code are")
     expect(note).to_contain_text(f"{count} practice(s) that the code would show were not reviewed")
 
 

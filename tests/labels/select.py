@@ -1,5 +1,8 @@
 """Choose the notebooks to label and split them, once, into a tuning half and a check half.
 
+``--more N`` draws N more notebooks per corpus, all for the tuning half (with another seed, never
+one already drawn): more notebooks to tune on, while the check half stays as it was drawn.
+
 Run once (its output, ``selection.tsv``, is committed; rerunning reproduces it):
 ``python tests/labels/select.py [--corpus ../shared/corpus]``.
 
@@ -26,7 +29,13 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=HERE.parents[2] / "shared" / "corpus")
+    parser.add_argument("--more", type=int, default=0, metavar="N")
     args = parser.parse_args()
+    if args.more:
+        return more(args.corpus, args.more)
+    if (HERE / "selection.tsv").exists():
+        print("selection.tsv exists: the split is made once (use --more N to add tuning notebooks)")
+        return 2
     already = {
         line.split(":", 1)[1].strip()
         for f in (HERE.parent / "fixtures" / "expectations").glob("*.yaml")
@@ -47,6 +56,29 @@ def main() -> int:
     out = HERE / "selection.tsv"
     out.write_text("notebook\tsplit\n" + "".join(f"{p}\t{s}\n" for p, s in sorted(rows)))
     print(f"{len(rows)} notebooks -> {out}")
+    return 0
+
+
+def more(corpus_root: Path, per_corpus: int) -> int:
+    out = HERE / "selection.tsv"
+    lines = out.read_text().splitlines()
+    taken = {line.split("\t")[0] for line in lines[1:]}
+    legacy = {
+        f"sagemaker-examples/{line.split(':', 1)[1].strip()}"
+        for f in (HERE.parent / "fixtures" / "expectations").glob("*.yaml")
+        for line in f.read_text().splitlines()
+        if line.startswith("notebook:")
+    }
+    rng = random.Random(SEED + 1)
+    rows = []
+    for corpus in CORPORA:
+        root = corpus_root / corpus
+        paths = sorted(f"{corpus}/{p.relative_to(root)}" for p in root.rglob("*.ipynb"))
+        paths = [p for p in paths if p not in taken and p not in legacy]
+        rows += [(p, "tuning") for p in rng.sample(paths, per_corpus)]
+    body = sorted([tuple(line.split("\t")) for line in lines[1:]] + rows)
+    out.write_text("notebook\tsplit\n" + "".join(f"{p}\t{s}\n" for p, s in body))
+    print(f"{len(rows)} more notebooks for the tuning half -> {out}")
     return 0
 
 

@@ -19,7 +19,9 @@ def text_of(value) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook")
-    parser.add_argument("--outputs", type=int, default=6, help="lines of each text output (0: none)")
+    parser.add_argument(
+        "--outputs", type=int, default=6, help="lines of each text output (0: none)"
+    )
     parser.add_argument("--markdown", type=int, default=12, help="lines of each markdown cell")
     args = parser.parse_args()
     with open(args.notebook, encoding="utf-8") as f:
@@ -27,7 +29,9 @@ def main() -> int:
     meta = nb.get("metadata") or {}
     ks = meta.get("kernelspec") or {}
     lang = ks.get("language") or (meta.get("language_info") or {}).get("name")
-    print(f"# {args.notebook}\n# kernel: {ks.get('name')} language: {lang} cells: {len(nb.get('cells', []))}")
+    print(
+        f"# {args.notebook}\n# kernel: {ks.get('name')} language: {lang} cells: {len(nb.get('cells', []))}"
+    )
     for i, cell in enumerate(nb.get("cells", [])):
         kind = cell.get("cell_type")
         src = text_of(cell.get("source")).split("\n")
