@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BINDER = sorted((ROOT / "binder").glob("*.ipynb"))
 IMAGES = ROOT / "docs" / "images"
 AXE = ROOT / "labextension" / "node_modules" / "axe-core" / "axe.min.js"
-R_NOTEBOOK = ROOT / "tests" / "fixtures" / "notebooks" / "cli" / "sub" / "julia_kernel.ipynb"
+UNREAD_NOTEBOOK = ROOT / "tests" / "fixtures" / "notebooks" / "cli" / "sub" / "julia_kernel.ipynb"
 # the HTML report of the five demo notebooks measured 34,484 px tall in chromium (1400 px wide)
 # before issue 14; it must now be at most a fifth of that
 REPORT_HEIGHT_BEFORE = 34_484
@@ -378,7 +378,7 @@ def test_the_panel_shows_the_clis_verdict_on_the_demo_notebooks(page, lab_server
 
 # ------------------------------------------------------------------ 6. kernels not read
 def test_a_kernel_the_engine_cannot_read_is_explained_with_the_count(page, lab_server):
-    name, path = copy_in(lab_server, R_NOTEBOOK)
+    name, path = copy_in(lab_server, UNREAD_NOTEBOOK)
     verdict = cli_json(path)["verdict"]
     count = verdict["counts"]["not_reviewed"]
     assert count > 50

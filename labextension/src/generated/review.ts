@@ -54,12 +54,194 @@ export interface JupyterWellmlReviewVersion1 {
   facts: {
     kernel_language: string | null;
     trains_model: boolean;
+    /**
+     * `data_source` facts: readers (`pd.read_*`, `open`, downloads, `!aws s3 cp`, `gsutil cp`, job inputs such as `TrainingInput`, library data sets, SQL and warehouse queries, feature-store reads, streams, model weights from a hub)
+     */
     data_sources: Fact[];
+    /**
+     * `metric` facts: `sklearn.metrics.*`, `evaluate.load`, `torchmetrics`, `model.evaluate`, `keras.metrics`, metrics named in configuration or logged to a tracker
+     */
     metrics: Fact1[];
+    /**
+     * `explainability` facts: SHAP, LIME, permutation importance, partial dependence, Captum, Clarify `SHAPConfig`, Vertex Explainable AI, Azure ML interpret
+     */
     explainability: Fact2[];
+    /**
+     * `seed` facts: `random.seed`, `np.random.seed`, `torch.manual_seed`, `tf.random.set_seed`, `set_seed`, a literal `random_state=`/`seed=`, seeds in parameter dicts and command lines
+     */
     seeds: Fact3[];
+    /**
+     * `pip_install` facts: `%pip`, `!pip`, `pip install` (automagic), `!{sys.executable} -m pip`, `subprocess` pip, `%conda`, `uv pip`
+     */
     pip_installs: Fact4[];
+    /**
+     * `secret` facts: the detect-secrets library over code and text outputs (network verification off; placeholders like `<token>` are ignored)
+     */
     secrets: Fact5[];
+    /**
+     * `import` facts: `import x as y`, `from a import b`
+     */
+    imports: Fact6[];
+    /**
+     * `writefile` facts: `%%writefile path` (the body is inspected as code when it is Python)
+     */
+    writefile: Fact6[];
+    /**
+     * `absolute_path` facts: string literals that are absolute local paths (`/home/...`, `C:\...`), outside `/tmp` and `/opt/ml` conventions
+     */
+    absolute_paths: Fact6[];
+    /**
+     * `execution_order` facts: execution counts that are not increasing top to bottom, or code cells never run in a saved, run notebook
+     */
+    execution_order: Fact6[];
+    /**
+     * `profiling` facts: `df.describe()`, `df.info()`, `value_counts`, `isnull/isna`, `ydata_profiling`, `sweetviz`, Data Wrangler, Deequ `AnalysisRunner`
+     */
+    profiling: Fact6[];
+    /**
+     * `data_validation` facts: `great_expectations`, `pandera`, Deequ `VerificationSuite`, `tfdv`
+     */
+    data_validation: Fact6[];
+    /**
+     * `feature_store` facts: SageMaker Feature Store (`FeatureGroup`, `ingest`, `athena_query`), `feast`
+     */
+    feature_store: Fact6[];
+    /**
+     * `labeling` facts: Ground Truth (`create_labeling_job`), `label_studio`
+     */
+    labeling: Fact6[];
+    /**
+     * `processing` facts: SageMaker `Processor`s and processing jobs, Glue, EMR, `pyspark`
+     */
+    processing: Fact6[];
+    /**
+     * `data_catalog` facts: Glue Data Catalog (`glue.get_table`, `create_database`), `awswrangler.catalog`, Lake Formation
+     */
+    data_catalog: Fact6[];
+    /**
+     * `lineage` facts: SageMaker ML Lineage (`sagemaker.lineage`), `LineageQuery`, `mlflow.log_input`, DVC
+     */
+    lineage: Fact6[];
+    /**
+     * `training` facts: `.fit(...)` of models, `Trainer.train`, `xgboost.train`, `lightgbm.train`, training loops, managed training jobs (SageMaker, Vertex AI, Azure ML, BigQuery ML)
+     */
+    training: Fact6[];
+    /**
+     * `tuning` facts: `GridSearchCV`, `RandomizedSearchCV`, `HyperparameterTuner`, `optuna`, `ray.tune`, `keras_tuner`, cloud tuning jobs
+     */
+    tuning: Fact6[];
+    /**
+     * `automl` facts: SageMaker Autopilot, Vertex AutoML, Azure AutoML, `autogluon`, `auto-sklearn`, `flaml`, `tpot`
+     */
+    automl: Fact6[];
+    /**
+     * `bias_check` facts: Clarify bias (`BiasConfig`, `run_bias`), `fairlearn`, `aif360`
+     */
+    bias_check: Fact6[];
+    /**
+     * `checkpoint` facts: `checkpoint_s3_uri`, `ModelCheckpoint`, `save_checkpoint`, tuner `warm_start_config`
+     */
+    checkpoint: Fact6[];
+    /**
+     * `early_stopping` facts: `early_stopping_type="Auto"`, `EarlyStopping` callbacks, `early_stopping_rounds`, `n_iter_no_change`
+     */
+    early_stopping: Fact6[];
+    /**
+     * `distributed` facts: `distribution=`, `instance_count>1` for training, `torch.distributed`, `horovod`, `DistributedDataParallel`
+     */
+    distributed: Fact6[];
+    /**
+     * `tracking` facts: experiment trackers' run and log calls
+     */
+    tracking: Fact6[];
+    /**
+     * `pipeline` facts: pipeline definitions (SageMaker `Pipeline`, `stepfunctions`, DAGs, Vertex and Azure ML pipelines; `sklearn` for `sklearn.pipeline.Pipeline`)
+     */
+    pipeline: Fact6[];
+    /**
+     * `debugging` facts: SageMaker Debugger `rules`/`debugger_hook_config`, `ProfilerConfig`, `logging` configuration, `tensorboard_output_config`
+     */
+    debugging: Fact6[];
+    /**
+     * `pretrained_model` facts: `from_pretrained`, `torchvision.models.*(pretrained=/weights=)`, `JumpStartModel`, `tensorflow_hub`, `timm.create_model(pretrained=True)`
+     */
+    pretrained_model: Fact6[];
+    /**
+     * `artifact` facts: model save calls; versioned when the path carries a version/timestamp/hash, or the model is registered/logged
+     */
+    artifacts: Fact6[];
+    /**
+     * `model_registry` facts: `ModelPackage`/`register()`, `create_model_package`, `mlflow.register_model`, `ModelMetrics`
+     */
+    model_registry: Fact6[];
+    /**
+     * `deployment` facts: `.deploy()`, `create_endpoint`, `Transformer`, `ServerlessInferenceConfig`, `AsyncInferenceConfig`, `MultiDataModel`, local serving (`flask`, `fastapi`)
+     */
+    deployment: Fact6[];
+    /**
+     * `deployment_strategy` facts: `DeploymentConfig`, production variants with weights, shadow tests, `update_endpoint` with alarms
+     */
+    deployment_strategy: Fact6[];
+    /**
+     * `autoscaling` facts: `application-autoscaling` `register_scalable_target`/`put_scaling_policy`
+     */
+    autoscaling: Fact6[];
+    /**
+     * `model_optimization` facts: `compile_model`, Neo, `torch.quantization`, `onnx` export, `optimum`, TensorRT
+     */
+    model_optimization: Fact6[];
+    /**
+     * `inference_validation` facts: `pydantic`, `jsonschema.validate`, `pandera` in inference code
+     */
+    inference_validation: Fact6[];
+    /**
+     * `endpoint_invocation` facts: a deployed model called: `invoke_endpoint`, `invoke_endpoint_async`, `invoke_endpoint_with_response_stream`
+     */
+    endpoint_invocation: Fact6[];
+    /**
+     * `cleanup` facts: `delete_endpoint`, `delete_model`, `delete_endpoint_config`, `predictor.delete_*`, stopping jobs
+     */
+    cleanup: Fact6[];
+    /**
+     * `monitoring` facts: `DefaultModelMonitor`, `ModelQualityMonitor`, `ModelBiasMonitor`, `ModelExplainabilityMonitor`, `DataCaptureConfig`, CloudWatch alarms/metrics, drift tests (`evidently`, `alibi_detect`, `nannyml`, `scipy.stats.ks_2samp`...)
+     */
+    monitoring: Fact6[];
+    /**
+     * `human_review` facts: Amazon A2I (`sagemaker-a2i-runtime`, `start_human_loop`), flow definitions
+     */
+    human_review: Fact6[];
+    /**
+     * `encryption` facts: KMS keys, inter-container traffic encryption, server-side encryption arguments
+     */
+    encryption: Fact6[];
+    /**
+     * `network_isolation` facts: `enable_network_isolation`, `subnets`, `security_group_ids`, `vpc_config`
+     */
+    network_isolation: Fact6[];
+    /**
+     * `iam` facts: `get_execution_role`, IAM policy calls, `role=` arguments
+     */
+    iam: Fact6[];
+    /**
+     * `tagging` facts: `tags=` on jobs and endpoints
+     */
+    tagging: Fact6[];
+    /**
+     * `instance` facts: `instance_type=`/`instance_count=` literals
+     */
+    instance: Fact6[];
+    /**
+     * `spot` facts: `use_spot_instances=True`
+     */
+    spot: Fact6[];
+    /**
+     * `hashing` facts: `hashlib` digests (of data or artifacts)
+     */
+    hashing: Fact6[];
+    /**
+     * `ai_service` facts: AWS AI services through boto3 (`comprehend`, `rekognition`, `textract`, `bedrock-runtime`...)
+     */
+    ai_service: Fact6[];
     /**
      * Every other fact kind (docs/lens-format.md), as a list of facts.
      */
