@@ -135,9 +135,6 @@ class InfoHandler(WellMLHandler):
         self.write_json(info)
 
 
-ANONYMOUS_ID = re.compile(r"[0-9a-f]{32}")
-
-
 def author_of(user: Any, configured: str | None = None) -> tuple[str | None, str]:
     """The author to write into records for ``user``, and where it comes from.
 
@@ -147,14 +144,13 @@ def author_of(user: Any, configured: str | None = None) -> tuple[str | None, str
     """
     if configured:
         return configured, "config"
+    from ..records.authors import is_anonymous_id, os_user
+
     username = getattr(user, "username", None) or ""
     name = getattr(user, "display_name", None) or getattr(user, "name", None) or ""
-    anonymous = bool(ANONYMOUS_ID.fullmatch(username)) and (
-        not name or name.startswith("Anonymous ")
-    )
+    anonymous = is_anonymous_id(username) and (not name or name.startswith("Anonymous "))
     if user is not None and not anonymous:
         return (name or username or None), "identity"
-    from ..records.authors import os_user
 
     found = os_user()
     return found, ("os" if found else "none")
