@@ -152,3 +152,8 @@ def test_review_widget_renders_in_jupyterlab(lab_server, page, wellml_catalog):
     if unknown.count():
         expect(unknown.first).to_be_hidden()
     assert page.wellml_errors == []
+
+
+def test_the_header_says_which_version_was_read(result):
+    view = review_view(result, read="the saved file from 14:02; unsaved edits are not included")
+    assert "Read: the saved file from 14:02; unsaved edits are not included" in view.header.value

@@ -226,7 +226,9 @@ class WellMLMagics(Magics):
             )
         nb, path, _ = self.state.merged()
         result = review(nb, catalog, phase=phase, path=path)
-        view = review_view(result, show="all" if show_all else "gaps")
+        view = review_view(
+            result, show="all" if show_all else "gaps", read=self.state.read_version()
+        )
         display(view)
         return None
 

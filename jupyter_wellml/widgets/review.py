@@ -42,13 +42,13 @@ STYLE = """<style>
 class ReviewView(W.VBox):
     """A header (progress, risk per pillar), a filter (gaps / to answer / all) and the list."""
 
-    def __init__(self, result: Review, *, show: str = "all", **kwargs):
+    def __init__(self, result: Review, *, show: str = "all", read: str | None = None, **kwargs):
         if show not in SHOW:
             raise ValueError(f"show must be one of: {', '.join(SHOW)} (got {show!r})")
         self.result = result
         self.verdict = verdict(result.to_json(), result.catalog)
         counts = self.verdict["counts"]
-        self.header = W.HTML(STYLE + _header(result, self.verdict))
+        self.header = W.HTML(STYLE + _header(result, self.verdict, read))
         self.filter = W.ToggleButtons(
             options=[
                 (f"Gaps ({counts['gap']})", "gaps"),
@@ -109,12 +109,13 @@ class ReviewView(W.VBox):
         self.body.value = "".join(parts)
 
 
-def review_view(result: Review, *, show: str = "all") -> ReviewView:
-    """The widget of ``result`` (what ``%wellml review`` displays)."""
-    return ReviewView(result, show=show)
+def review_view(result: Review, *, show: str = "all", read: str | None = None) -> ReviewView:
+    """The widget of ``result`` (what ``%wellml review`` displays); ``read`` says which version
+    of the notebook was reviewed."""
+    return ReviewView(result, show=show, read=read)
 
 
-def _header(result: Review, v: Mapping[str, Any]) -> str:
+def _header(result: Review, v: Mapping[str, Any], read: str | None = None) -> str:
     nb = result.notebook
     ph = result.phase
     c = v["counts"]
@@ -127,6 +128,8 @@ def _header(result: Review, v: Mapping[str, Any]) -> str:
         if p["high"] or p["medium"]
     )
     note = f"<br><i>{esc(v['note'])}</i>" if v["note"] else ""
+    if read:
+        note = f"<br><i>Read: {esc(read)}</i>{note}"
     return (
         f'<div class="jp-wellml-review-header"><b>Well-Architected ML review</b> of {name}<br>'
         f"Phase: <b>{esc(ph.id or 'unknown')}</b> ({esc(ph.source)}: {esc(ph.reason)})<br>"
