@@ -206,6 +206,10 @@ export class WellMLSidebar extends SidePanel {
   private _render(): void {
     const model = this.model;
     const root = this._body.node;
+    if (model.announcement && model.announcement !== this._announced) {
+      this._announced = model.announcement;
+      this._live.textContent = model.announcement;
+    }
     // a new review that shows the same as the last one (an edit in a comment): no redraw
     const signature = this._signature();
     if (signature !== null && signature === this._drawn) {
@@ -221,10 +225,6 @@ export class WellMLSidebar extends SidePanel {
       const again = root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`);
       again?.focus({ preventScroll: true });
     }
-    if (model.announcement && model.announcement !== this._announced) {
-      this._announced = model.announcement;
-      this._live.textContent = model.announcement;
-    }
     this.node.dataset.reviewSeq = String(model.seq);
     this.node.dataset.renderedSeq = String(model.renderedSeq);
   }
@@ -233,12 +233,13 @@ export class WellMLSidebar extends SidePanel {
   private _signature(): string | null {
     const m = this.model;
     const review = m.review;
-    if (!review || m.error || m.fatal || !this._panel) {
+    if (!review || !m.lens || m.error || m.fatal || !this._panel) {
       return null;
     }
     const expanded = review.practices.filter(p => m.expanded.has(p.id)).map(p => p.evidence);
     return JSON.stringify([
       this._panel.context.path,
+      m.lens.fingerprint,
       review.verdict,
       review.records,
       review.phase,
