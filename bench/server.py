@@ -356,7 +356,7 @@ async def run(args) -> int:
         print(header)
         results = {}
         for clients in args.clients:
-            for mode in ("edited", "sidebar", "cached", "incremental"):
+            for mode in args.modes:
                 if mode in ("edited", "sidebar"):
                     offset = clients * 10**7
 
@@ -450,6 +450,12 @@ def main() -> int:
         help="sidebar mode: pause after each answer, as the sidebar's default debounce",
     )
     parser.add_argument("--workers", type=int, default=None, help="WellMLExtension.review_workers")
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        choices=("edited", "sidebar", "cached", "incremental"),
+        default=["edited", "sidebar", "cached", "incremental"],
+    )
     return asyncio.run(run(parser.parse_args()))
 
 
