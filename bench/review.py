@@ -15,7 +15,11 @@
    joined, and the edited cell through ``TransformerManager`` and ``ast.parse`` (the work no
    reviewer of an edited notebook can skip). Serialising the review JSON is shown apart.
 
-Usage: ``python bench/review.py [--corpus DIR] [--runs N] [--edits N] [--only-edit]``
+5. The corpus as one workload: ``review CORPUS --jobs 2 --no-cache`` with ``--workload`` /
+   without it, median of alternated runs. Target: <= 1.10x.
+
+Usage: ``python bench/review.py [--corpus DIR] [--runs N] [--edits N] [--only-edit]
+[--only-workload] [--pairs N]``
 """
 
 from __future__ import annotations
@@ -168,13 +172,58 @@ def median_process_ms(cmd: list[str], runs: int, env: dict) -> float:
     return statistics.median(times)
 
 
+def workload_overhead(exe: str, corpus: Path, env: dict, pairs: int) -> dict:
+    """``review CORPUS --jobs 2 --no-cache`` with and without ``--workload``, runs alternated."""
+    base = [exe, "review", str(corpus), "--jobs", "2", "--no-cache", "--format", "json",
+            "--fail-on", "never", "--no-data-dirs", "--progress", "never"]  # fmt: skip
+    plain, workload, counted = [], [], 0
+    for i in range(pairs):
+        order = [(base, plain), ([*base, "--workload"], workload)]
+        for cmd, times in order if i % 2 == 0 else order[::-1]:  # ABBA: neither always goes first
+            started = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, env=env, check=False)
+            times.append(time.perf_counter() - started)
+            doc = json.loads(done.stdout) if done.stdout else {}
+            counted = max(counted, len(doc.get("reviews", ())))
+            if "--workload" in cmd and "workload" not in doc:
+                raise SystemExit(f"--workload gave no workload section: {done.stderr[-300:]!r}")
+    section_ms = workload_section_ms(done_reviews(base, env), corpus)
+    p, w = statistics.median(plain), statistics.median(workload)
+    best = min(workload) / min(plain)
+    return {"notebooks": counted, "plain_s": p, "workload_s": w, "ratio": w / p, "pairs": pairs,
+            "best_ratio": best, "section_ms": section_ms}  # fmt: skip
+
+
+def done_reviews(cmd: list[str], env: dict) -> list[dict]:
+    done = subprocess.run(cmd, capture_output=True, env=env, check=False)
+    return json.loads(done.stdout)["reviews"]
+
+
+def workload_section_ms(reviews: list[dict], corpus: Path) -> float:
+    """What --workload adds in the process, measured alone: the section and its JSON."""
+    from jupyter_wellml.catalog import load_catalog
+    from jupyter_wellml.workload import load_workload, workload_review
+
+    catalog, workload = load_catalog(data_dirs=False), load_workload(corpus)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        json.dumps(workload_review(reviews, catalog, workload), indent=2)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=21, help="process runs per CLI measurement")
     parser.add_argument("--edits", type=int, default=200, help="edits of the 300-cell notebook")
     parser.add_argument("--only-edit", action="store_true", help="only the one-cell-edit figure")
+    parser.add_argument("--only-workload", action="store_true", help="only the --workload figure")
+    parser.add_argument("--pairs", type=int, default=3, help="runs with and without --workload")
     args = parser.parse_args()
+    if args.only_workload:
+        return print_workload(args)
     e = one_cell_edit(args.edits)
     print(f"300-cell notebook, one-cell edit, in-process, {e['edits']} edits:")
     print(
@@ -248,6 +297,8 @@ def main() -> int:
         f"CLI, whole corpus, --jobs 2: {reviewed} notebooks in {corpus_s:.2f} s (exit {done.returncode}; target <= 10 s)"
     )
 
+    print_workload(args, env=env)
+
     sizes = sorted(files, key=lambda f: f.stat().st_size)
     typical = sizes[len(sizes) // 2]
     bare = median_process_ms([sys.executable, "-c", "pass"], args.runs, env)
@@ -281,6 +332,24 @@ def main() -> int:
     print(
         f"  cold (--no-cache): {cold:.1f} ms = {cold / bare:.1f}x;  warm (cached review): {warm:.1f} ms = {warm / bare:.1f}x  (target <= 6x)"
     )
+    return 0
+
+
+def print_workload(args, env: dict | None = None) -> int:
+    """5. The corpus as one workload: what ``--workload`` adds to a ``--jobs 2`` review."""
+    if env is None:
+        cache = tempfile.mkdtemp(prefix="wellml-bench-")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(WELLML_CACHE_DIR=cache, PYTHONPYCACHEPREFIX=os.path.join(cache, "pycache"))
+    exe = str(Path(sys.executable).parent / "jupyter-wellml")
+    subprocess.run([exe, "lens", "list", "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False)
+    w = workload_overhead(exe, args.corpus, env, args.pairs)
+    print(f"CLI, whole corpus as one workload, --jobs 2 --no-cache, median of {w['pairs']} alternated runs:")
+    print(f"  {w['notebooks']} notebooks: without --workload {w['plain_s']:.2f} s, with {w['workload_s']:.2f} s"
+          f" = {w['ratio']:.3f}x (fastest runs: {w['best_ratio']:.3f}x; target <= 1.10x)")
+    share = w["section_ms"] / (w["plain_s"] * 1000)
+    print(f"  the workload section itself (computed and written as JSON, in-process): "
+          f"{w['section_ms']:.1f} ms = {share:.2%} of the run without it")
     return 0
 
 

@@ -1,18 +1,28 @@
 """jupyter-wellml: the AWS Well-Architected Machine Learning Lens inside Jupyter.
 
-This module holds only entry points; everything heavy is imported lazily so that
-``import jupyter_wellml`` stays cheap for the CLI and for kernels.
+This module holds only entry points. No module of the package imports it (the version comes
+from :mod:`._version`), so it may import the surfaces it starts; it does so inside the entry
+points, which keeps ``import jupyter_wellml`` cheap for the CLI and for kernels.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 try:
     from ._version import __version__
 except ImportError:  # a source tree that was never built or installed
     __version__ = "0.0.0.dev0"
 
-RECORD_MIME = "application/vnd.jupyter.wellml.record+json"
-"""MIME type of the records the ``%wellml`` magics display (payload: record.v1)."""
+
+def __getattr__(name: str) -> Any:
+    # RECORD_MIME (the MIME type of the records the %wellml magics display) is defined once, in
+    # records.model; it is read from there on first use so that importing the package stays cheap
+    if name == "RECORD_MIME":
+        from .records.model import RECORD_MIME
+
+        return RECORD_MIME
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
@@ -20,23 +30,20 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, object]]:
-    # imported by name, like the magics below: every layer imports the package root
-    from importlib import import_module
+    from .server.app import WellMLExtension
 
-    app = import_module(f"{__name__}.server.app").WellMLExtension
-    return [{"module": "jupyter_wellml", "app": app}]
+    return [{"module": "jupyter_wellml", "app": WellMLExtension}]
 
 
 def load_ipython_extension(ipython) -> None:
     """``%load_ext jupyter_wellml``: register the ``%wellml`` magics."""
-    # imported by name: the package root is imported by every layer, the magics are a surface
-    from importlib import import_module
+    from .magics import load_ipython_extension as load
 
-    import_module(f"{__name__}.magics").load_ipython_extension(ipython)
+    load(ipython)
 
 
 def unload_ipython_extension(ipython) -> None:
     """``%unload_ext jupyter_wellml``: remove the ``%wellml`` magics."""
-    from importlib import import_module
+    from .magics import unload_ipython_extension as unload
 
-    import_module(f"{__name__}.magics").unload_ipython_extension(ipython)
+    unload(ipython)

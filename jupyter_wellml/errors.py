@@ -71,3 +71,7 @@ class NotebookError(WellMLError):
 
 class RecordError(WellMLError):
     """A record that does not fit record.v1, naming the field and what is accepted."""
+
+
+class WorkloadError(WellMLError):
+    """A workload that cannot be reviewed (its file, a notebook it lists, a milestone), in one line."""

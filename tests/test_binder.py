@@ -53,6 +53,7 @@ MET = {
         "MLPERF01-BP01",  # %wellml kpi with targets
         "MLPERF02-BP01",  # the KPIs name model metrics (recall, accuracy)
         "MLCOST01-BP01",  # a return KPI (overtime saving)
+        "MLCOST02-BP01",  # %wellml frame names the baseline to beat
         "MLSUS01-BP01",  # an environmental KPI (training energy)
         "MLSUS04-BP01",  # model KPIs with acceptable error
     ],

@@ -512,9 +512,9 @@ def test_recorded_marker_wins_over_inferred_phase(wellml_catalog):
 
 def test_phase_regions_from_wellml_phase_cells(wellml_catalog):
     nb = notebook(
-        "%wellml phase data processing",
+        code("%wellml phase data processing", count=1),
         "import pandas as pd\ndf = pd.read_csv('a.csv')",
-        "%wellml phase training",
+        code("%wellml phase training", count=2),
         "from sklearn.linear_model import LogisticRegression\nLogisticRegression().fit(X, y)",
         "print('still training')",
     )
@@ -526,6 +526,17 @@ def test_phase_regions_from_wellml_phase_cells(wellml_catalog):
     ]
     assert phase.source == "recorded" and phase.id == "model_development"
     assert "cell 3" in phase.regions[1].reason
+
+
+def test_a_phase_magic_that_never_ran_is_written_not_recorded(wellml_catalog):
+    nb = notebook(
+        "%wellml phase deployment",
+        "from sklearn.linear_model import LogisticRegression\nLogisticRegression().fit(X, y)",
+    )
+    phase = review(nb, wellml_catalog).phase
+    assert (phase.id, phase.source) == ("deployment", "inferred")
+    assert "not recorded yet" in phase.reason and "cell 1" in phase.reason
+    assert all(r.source != "recorded" for r in phase.regions)
 
 
 def test_inferred_phase_names_the_cell(wellml_catalog):
@@ -852,8 +863,9 @@ def test_endpoint_invocations_are_facts_and_count_for_the_deployment_phase(wellm
         "sm.create_endpoint(EndpointName=name, EndpointConfigName=name)",
     )
     f = facts_of(*cells, "runtime.invoke_endpoint(EndpointName=name, Body=payload)")
+    # a boto3 client names its service: this invoke_endpoint is the SageMaker runtime's
     assert [(i["api"], i["cell"]) for i in f.of("endpoint_invocation")] == [
-        ("boto3.client.invoke_endpoint", 4)
+        ("boto3.client.sagemaker-runtime.invoke_endpoint", 4)
     ]
     invoked = notebook(*cells, "runtime.invoke_endpoint(EndpointName=name, Body=payload)")
     with_call = review(invoked, wellml_catalog)

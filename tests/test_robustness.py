@@ -433,3 +433,20 @@ def test_notebooks_of_any_shape_review_or_fail_with_one_line(wellml_catalog, dat
         assert message and "\n" not in message and "Traceback" not in message
         return
     valid_json(doc)
+
+
+def test_the_hosts_warning_filters_never_change_a_review(wellml_catalog):
+    """`"\\d"` in a string is a SyntaxWarning; a process that turns warnings into errors (pytest,
+    some kernels) must read the cell exactly as one that does not."""
+    import warnings
+
+    source = 'import re, pandas as pd\npat = re.compile("\\d+")\ndf = pd.read_csv("data/a.csv")'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        strict = review(notebook(source), wellml_catalog).to_json()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lenient = review(notebook(source + "\n"), wellml_catalog).to_json()
+    assert strict["errors"] == [] and lenient["errors"] == []
+    assert [d["uri"] for d in strict["facts"]["data_sources"]] == ["data/a.csv"]
+    assert strict["facts"]["data_sources"] == lenient["facts"]["data_sources"]

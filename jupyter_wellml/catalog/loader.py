@@ -330,34 +330,23 @@ class _Merger:
                             )
                             ok = False
                 if matcher["kind"] == "text":
-                    import re
-
-                    try:
-                        re.compile(matcher["pattern"])
-                    except re.error as exc:
-                        self.issue(
-                            path,
-                            doc,
-                            f"{sub_pointer}/pattern",
-                            f"not a valid regular expression: {exc}",
-                        )
-                        ok = False
-                if "where" in matcher:
-                    for field, cond in matcher["where"].items():
-                        if isinstance(cond, dict) and "regex" in cond:
-                            import re
-
-                            try:
-                                re.compile(cond["regex"])
-                            except re.error as exc:
-                                self.issue(
-                                    path,
-                                    doc,
-                                    f"{sub_pointer}/where/{field}/regex",
-                                    f"not a valid regular expression: {exc}",
-                                )
-                                ok = False
+                    ok &= self._check_regex(path, doc, f"{sub_pointer}/pattern", matcher["pattern"])
+                for field, cond in matcher.get("where", {}).items():
+                    if isinstance(cond, dict) and "regex" in cond:
+                        at = f"{sub_pointer}/where/{field}/regex"
+                        ok &= self._check_regex(path, doc, at, cond["regex"])
         return ok
+
+    def _check_regex(self, path: Path, doc: YamlDocument, pointer: str, pattern: str) -> bool:
+        """Compile a rule's regular expression; report it at ``pointer`` when it does not compile."""
+        import re
+
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            self.issue(path, doc, pointer, f"not a valid regular expression: {exc}")
+            return False
+        return True
 
     def _apply_override(self, lens_id: str, data: dict, doc: YamlDocument, path: Path) -> None:
         named = data["override"]

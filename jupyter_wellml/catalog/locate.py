@@ -127,12 +127,12 @@ def lens_files(d: os.PathLike | str) -> list[str]:
 def fingerprint(dirs: Sequence[os.PathLike | str]) -> str:
     """A key that changes when any lens file, schema, engine module or the package version
     changes (sizes and modification times: no file is read)."""
-    from .. import __version__
+    from .._version import __version__
 
     h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}".encode())
     # the schemas, and the engine's own tables and code (the fact vocabulary, the signature
     # tables, the rules): a changed detection is never hidden behind a cached review
-    for sub in ("schemas", "inspection", "catalog"):
+    for sub in ("schemas", "inspection", "catalog", "records"):
         folder = os.path.join(_PACKAGE, sub)
         for name in sorted(os.listdir(folder)):
             if name.endswith((".json", ".py")):

@@ -423,15 +423,83 @@ FACTS: dict[str, FactKind] = _kinds(
     ),
     FactKind(
         "network_isolation",
-        "`enable_network_isolation`, `subnets`, `security_group_ids`, `vpc_config`",
-        {**API, "keyword": "the keyword or key"},
+        "`enable_network_isolation`, `subnets`, `security_group_ids`, `vpc_config`, VPC "
+        "endpoints (`ec2.create_vpc_endpoint`)",
+        {
+            **API,
+            "keyword": "the keyword or key (`vpc_endpoint` for a VPC endpoint)",
+            "policy": "bool: a VPC endpoint with an endpoint policy",
+        },
         key="network_isolation",
     ),
     FactKind(
         "iam",
         "`get_execution_role`, IAM policy calls, `role=` arguments",
-        API,
+        {
+            **API,
+            "policy": "the policy attached or written, when literal",
+            "broad": "bool: the policy grants full or administrator access (`*FullAccess`, `*`)",
+        },
         key="iam",
+    ),
+    FactKind(
+        "role_arn",
+        "an IAM role named by its literal ARN in code",
+        {
+            "arn": "the ARN",
+            "name": "the role's name",
+            "broad": "bool: the name says administrator or full access",
+        },
+        key="role_arns",
+    ),
+    FactKind(
+        "environment_access",
+        "SageMaker notebook instances (`create_notebook_instance`) and Studio domains "
+        "(`create_domain`)",
+        {
+            **API,
+            "internet": "`enabled` or `disabled` (direct internet access; Studio: not VpcOnly)",
+            "root": "`enabled`, `disabled` or `unknown` (root access)",
+            "vpc_only": "bool: the environment is in the user's VPC only",
+        },
+        key="environment_access",
+    ),
+    FactKind(
+        "insecure_transport",
+        "an AWS client with `use_ssl=False` or `verify=False`",
+        {**API, "keyword": "`use_ssl` or `verify`"},
+        key="insecure_transport",
+    ),
+    FactKind(
+        "personal_data",
+        "column names that hold personal data (national id, date of birth, e-mail, phone...)",
+        {"column": "the name as written"},
+        key="personal_data",
+    ),
+    FactKind(
+        "data_write",
+        "data written out: `to_csv`, `to_parquet`, uploads (`upload_file`, `put_object`, "
+        "`S3Uploader.upload`)",
+        {**API, "uri": "where, when literal"},
+        key="data_writes",
+    ),
+    FactKind(
+        "data_overwrite",
+        "data written back to the path or URI it was read from",
+        {**API, "uri": "the path or URI"},
+        key="data_overwrites",
+    ),
+    FactKind(
+        "data_versioning",
+        "S3 bucket versioning (`put_bucket_versioning`) and reads pinned to a `VersionId`",
+        {**API, "how": "`bucket versioning` or `object version`"},
+        key="data_versioning",
+    ),
+    FactKind(
+        "storage_lifecycle",
+        "S3 lifecycle rules, Intelligent-Tiering and storage-class analysis",
+        API,
+        key="storage_lifecycle",
     ),
     FactKind("tagging", "`tags=` on jobs and endpoints", API, key="tagging"),
     FactKind(

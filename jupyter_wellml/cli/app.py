@@ -17,6 +17,10 @@ class WellMLApp(WellMLCommand):
     jupyter wellml lens show MLOE-02
     jupyter wellml sync analysis.ipynb
     jupyter wellml card analysis.ipynb --format markdown
+    jupyter wellml review notebooks/ --workload
+    jupyter wellml milestone save before-launch notebooks/
+    jupyter wellml plan notebooks/
+    jupyter wellml wa answers notebooks/ --lens-alias ARN -o answers.json
     """
     subcommands = {
         "lens": (
@@ -34,6 +38,22 @@ class WellMLApp(WellMLCommand):
         "card": (
             "jupyter_wellml.cli.records.CardApp",
             "Write a model card from a notebook's records.",
+        ),
+        "milestone": (
+            "jupyter_wellml.cli.milestone.MilestoneApp",
+            "Milestones of a workload: save the review under a name, list them, compare two.",
+        ),
+        "plan": (
+            "jupyter_wellml.cli.milestone.PlanApp",
+            "The improvement plan of a workload, in the order to work on it.",
+        ),
+        "wa": (
+            "jupyter_wellml.cli.wa.WaApp",
+            "Answers for the AWS Well-Architected Tool: write them, or read the Tool's back.",
+        ),
+        "signoff": (
+            "jupyter_wellml.cli.wa.SignoffApp",
+            "Record in a notebook that a person approved a practice, until a date.",
         ),
     }
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from jupyter_core.application import JupyterApp
 from traitlets import Bool, Enum, List, Unicode
 
-from .. import __version__
+from .._version import __version__
 from .main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE  # noqa: F401 - re-exported
 
 

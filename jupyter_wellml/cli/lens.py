@@ -210,7 +210,8 @@ class LensExport(WellMLCommand):
     aliases = {**WellMLCommand.aliases, "format": "LensExport.format", "lens": "LensExport.lens"}
 
     def run(self) -> int:
-        from ..catalog.wa_tool import export_wa_lens, validate_wa_lens
+        from ..interop.wa_export import export_wa_lens
+        from ..interop.wa_format import validate_wa_lens
 
         catalog = self.catalog()
         if self.lens and self.lens not in {x.id for x in catalog.lenses}:
@@ -234,8 +235,9 @@ class LensImport(WellMLCommand):
     jupyter wellml lens import my-lens.json --output lenses/my-lens
     """
     phase = Unicode(
-        "business_goal",
-        help="Lifecycle phase given to the imported practices (WA lenses have none).",
+        "",
+        help="Lifecycle phase given to the imported practices (WA lenses have none; "
+        "default: the lens's first phase).",
     ).tag(config=True)
     lens = Unicode("", help="Id of the new lens (default: from the file name).").tag(config=True)
     aliases = {**WellMLCommand.aliases, "phase": "LensImport.phase", "lens": "LensImport.lens"}
@@ -247,12 +249,12 @@ class LensImport(WellMLCommand):
             )
         if not self.output:
             raise UsageProblem("--output DIR is required: the folder to write the lens into")
-        from ..catalog.wa_tool import import_wa_lens
         from ..errors import WellMLError
+        from ..interop.wa_import import import_wa_lens
 
         try:
             result = import_wa_lens(
-                self.extra_args[0], self.output, lens_id=self.lens or None, phase=self.phase
+                self.extra_args[0], self.output, lens_id=self.lens or None, phase=self.phase or None
             )
         except WellMLError as exc:
             raise UsageProblem(str(exc)) from None

@@ -127,11 +127,23 @@ class CardApp(WellMLCommand):
         "format": "CardApp.format",
         "name": "CardApp.model_name",
     }
+    workload = Bool(False, help="DIR is a workload: one card from every notebook's records.").tag(
+        config=True
+    )
+    flags = {
+        **WellMLCommand.flags,
+        "workload": (
+            {"CardApp": {"workload": True}},
+            "DIR is a workload: one card from all its notebooks.",
+        ),
+    }
 
     def run(self) -> int:
+        if self.workload:
+            return self._workload_card()
         from ..errors import NotebookError
         from ..inspection.review import review
-        from ..report.card import build_card, render_card_markdown
+        from ..report.card import build_card
 
         if len(self.extra_args) != 1:
             raise UsageProblem("give one notebook, e.g. `jupyter wellml card NB.ipynb`")
@@ -144,8 +156,32 @@ class CardApp(WellMLCommand):
         except NotebookError as exc:
             raise UsageProblem(str(exc)) from None
         card = build_card(result, name=self.model_name or None)
+        return self._emit_card(card)
+
+    def _emit_card(self, card) -> int:
+        from ..report.card import render_card_markdown
+
         if self.format == "json":
             self.emit(json.dumps(card, indent=2, ensure_ascii=False))
         else:
             self.emit(render_card_markdown(card))
         return EXIT_OK
+
+    def _workload_card(self) -> int:
+        from ..errors import WellMLError
+        from .workload import workload_card
+
+        if len(self.extra_args) != 1:
+            raise UsageProblem(
+                "give the workload folder, e.g. `jupyter wellml card DIR --workload`"
+            )
+        try:
+            card = workload_card(
+                self.extra_args[0],
+                lens_paths=self.lens_paths,
+                data_dirs=not self.no_data_dirs,
+                name=self.model_name or None,
+            )
+        except WellMLError as exc:
+            raise UsageProblem(str(exc)) from None
+        return self._emit_card(card)

@@ -82,6 +82,36 @@ def installs_in_command(command: str) -> list[tuple[str, str, str]]:
     return found
 
 
+#: pip options that choose where packages come from
+_INDEX_OPTIONS = {
+    "--index-url": "index",
+    "-i": "index",
+    "--extra-index-url": "extra_index",
+    "--trusted-host": "trusted_host",
+    "--find-links": "find_links",
+    "-f": "find_links",
+}
+
+
+def index_options(command: str) -> dict[str, str]:
+    """Where an install takes packages from: ``index``, ``extra_index``, ``trusted_host`` and
+    ``find_links`` as the command gives them (``--index-url=URL`` or ``--index-url URL``)."""
+    if "-i" not in command and "--" not in command and "-f" not in command:
+        return {}
+    found: dict[str, str] = {}
+    words = _shell_words(command)
+    for i, word in enumerate(words):
+        name, eq, value = word.partition("=")
+        key = _INDEX_OPTIONS.get(name)
+        if key is None:
+            continue
+        if not eq:
+            value = words[i + 1] if i + 1 < len(words) else ""
+        if value and key not in found:
+            found[key] = value
+    return found
+
+
 def _shell_words(text: str) -> list[str]:
     """Words as a POSIX shell splits them: an unquoted ``>`` or ``<`` is a redirection even
     inside a word (``pip install x>=1`` installs ``x`` and writes to the file ``=1``), while

@@ -108,8 +108,14 @@ def _scan(text: str, first_line: int, comment: str, patterns, needles) -> Found:
 
 
 #: per pattern of CODE_PATTERNS / SQL_PATTERNS, lower-case words one of which its match holds
-CODE_NEEDLES = (("seed",), ("seed",), (".history", ".metrics"), ("final",),
-                ("feature_importances_",), ("_attribution", "explanation-method"))
+CODE_NEEDLES = (
+    ("seed",),
+    ("seed",),
+    (".history", ".metrics"),
+    ("final",),
+    ("feature_importances_",),
+    ("_attribution", "explanation-method"),
+)
 SQL_NEEDLES = (("model",), ("ml.",), ("ml.",), ("from",))
 
 

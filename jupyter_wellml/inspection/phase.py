@@ -183,6 +183,16 @@ def infer_phase(
         best = max(sizes, key=lambda p: (sizes[p], order.index(p) if p in order else -1))
         first = next(r for r in recorded if r.phase == best)
         return PhaseResult(best, "recorded", 1.0, first.reason, tuple(regions))
+    written = [r for r in regions if "not recorded yet" in r.reason]
+    if written:
+        # the author wrote the phase but has not run it: the best guess, not a record
+        sizes = {}
+        for r in written:
+            sizes[r.phase] = sizes.get(r.phase, 0) + (r.end - r.start + 1)
+        order = [p.id for p in catalog.phases]
+        best = max(sizes, key=lambda p: (sizes[p], order.index(p) if p in order else -1))
+        first = next(r for r in written if r.phase == best)
+        return PhaseResult(best, "inferred", 0.9, first.reason, tuple(regions))
     # Each kind of evidence counts once, with a small bonus for repeats: twenty file reads do
     # not outweigh one training call. A later phase whose evidence is nearly as strong as the
     # strongest wins, since later phases set up earlier ones first (train a model to deploy it,
@@ -255,11 +265,20 @@ def _markers(facts: Facts, records: Sequence[FoundRecord], catalog) -> list[tupl
             found[-1] = (phase, f"phase {phase} recorded for the notebook")
         elif r.cell is not None:
             found[r.cell] = (phase, f"%wellml phase {phase} in cell {r.cell + 1}")
-    for cell, _line, word in facts.phase_lines:
+    out = [(c, p, why, "recorded") for c, (p, why) in found.items()]
+    for cell, _line, word, ran in facts.phase_lines:
         ph = catalog.phase(word)
-        if ph is not None and cell not in found:
-            found[cell] = (ph.id, f"%wellml phase {word} in cell {cell + 1}")
-    return sorted((c, p, why) for c, (p, why) in found.items())
+        if ph is None or cell in found:
+            continue
+        found[cell] = (ph.id, "")
+        if ran:
+            out.append((cell, ph.id, f"%wellml phase {word} in cell {cell + 1}", "recorded"))
+        else:
+            why = (
+                f"%wellml phase {word} in cell {cell + 1}, not recorded yet (the cell has not run)"
+            )
+            out.append((cell, ph.id, why, "inferred"))
+    return sorted(out)
 
 
 def _inferred_cells(n_cells: int, facts: Facts) -> list[tuple[str | None, str]]:
@@ -289,16 +308,16 @@ def _inferred_cells(n_cells: int, facts: Facts) -> list[tuple[str | None, str]]:
 
 def _regions(n_cells: int, markers, inferred) -> list[Region]:
     cells: list[tuple[str | None, str, str]] = []
-    active: tuple[str, str] | None = None
-    marks = {c: (p, why) for c, p, why in markers if c >= 0}
-    notebook = next(((p, why) for c, p, why in markers if c == -1), None)
+    active: tuple[str, str, str] | None = None
+    marks = {c: (p, why, src) for c, p, why, src in markers if c >= 0}
+    notebook = next(((p, why, src) for c, p, why, src in markers if c == -1), None)
     if notebook:
         active = notebook
     # cells before the first evidence take the first phase seen, a recorded marker included
     first: tuple[str, str, str] | None = None
     for i in range(n_cells):
         if i in marks:
-            first = (marks[i][0], "recorded", marks[i][1])
+            first = (marks[i][0], marks[i][2], marks[i][1])
             break
         if inferred[i][0]:
             first = (inferred[i][0], "inferred", inferred[i][1])
@@ -307,7 +326,7 @@ def _regions(n_cells: int, markers, inferred) -> list[Region]:
         if i in marks:
             active = marks[i]
         if active:
-            cells.append((active[0], "recorded", active[1]))
+            cells.append((active[0], active[2], active[1]))
         elif inferred[i][0] is None and first is not None:
             cells.append(first)
         else:

@@ -61,7 +61,7 @@ class Import(Value):
 
 
 class Call(Value):
-    __slots__ = ("args", "cell", "keywords", "line", "name", "refs", "star_kwargs")
+    __slots__ = ("args", "cell", "in_loop", "keywords", "line", "name", "refs", "star_kwargs")
 
     def __init__(
         self,
@@ -72,6 +72,7 @@ class Call(Value):
         keywords: dict[str, Any],
         star_kwargs: bool = False,
         refs: dict[int | str, str] | None = None,
+        in_loop: bool = False,
     ) -> None:
         self.name = name  # qualified, or ".attr" when the receiver is unknown
         self.cell = cell
@@ -83,6 +84,7 @@ class Call(Value):
         # the call that made it (``cfg = AutoMLConfig(...)``; ``submit(cfg)`` → ``...AutoMLConfig``)
         # or of a module attribute, else the dotted name as written (``metrics=error_rate``)
         self.refs = refs
+        self.in_loop = in_loop  # written inside a for or while loop's body
 
     def ref(self, key: int | str) -> str | None:
         return self.refs.get(key) if self.refs else None
@@ -228,6 +230,13 @@ def same_value(a: Any, b: Any) -> bool:
 
 
 _KEEP = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+class LoopedCall:
+    """Tags, in :func:`interesting_nodes`' output, a call written inside a loop's body."""
+
+
 #: argument nodes whose origin a :class:`Call` remembers in ``refs``
 _REF_NODES = frozenset({ast.Name, ast.Attribute, ast.Call, ast.Subscript})
 
@@ -240,11 +249,15 @@ def interesting_nodes(tree: ast.Module) -> tuple[tuple[type, ast.AST], ...]:
     """
     out: list[tuple[type, ast.AST]] = []
     append = out.append
+    looped: set[int] = set()
     for stmt in tree.body:
         for node in ast.walk(stmt):
             t = type(node)
+            if t in _LOOPS:
+                for part in (*node.body, *node.orelse):
+                    looped.update(id(n) for n in ast.walk(part) if type(n) is ast.Call)
             if t in _KEEP:
-                append((t, node))
+                append((LoopedCall if t is ast.Call and id(node) in looped else t, node))
             elif t is ast.Constant:
                 v = node.value
                 if type(v) is str and 3 <= len(v) <= 2048:
@@ -270,8 +283,8 @@ class Scanner:
         names = index.names
         off = line_offset
         for t, node in nodes:
-            if t is ast.Call:
-                self._call(node, cell, off)
+            if t is ast.Call or t is LoopedCall:
+                self._call(node, cell, off, t is LoopedCall)
             elif t is ast.Constant:
                 index.strings.append(Literal(node.value, cell, node.lineno + off))
             elif t is ast.Import:
@@ -346,7 +359,7 @@ class Scanner:
                 scan.writes,
                 tuple(Import(i.module, i.name, i.alias, cell, i.line) for i in scan.imports),
                 tuple(
-                    Call(c.name, cell, c.line, c.args, c.keywords, c.star_kwargs, c.refs)
+                    Call(c.name, cell, c.line, c.args, c.keywords, c.star_kwargs, c.refs, c.in_loop)
                     for c in scan.calls
                 ),
                 tuple(Literal(x.value, cell, x.line) for x in scan.strings),
@@ -373,7 +386,7 @@ class Scanner:
                 continue
             name = target.id
             if vt is ast.Call:
-                q = self.qualname(value.func)
+                q = self._made_by(value)
                 if q and not q.startswith("."):
                     names[name] = q + INSTANCE  # what the call made: calling it is `q.__call__`
                 else:
@@ -397,7 +410,7 @@ class Scanner:
                 else:
                     consts.pop(name, None)
 
-    def _call(self, node: ast.Call, cell: int, off: int) -> None:
+    def _call(self, node: ast.Call, cell: int, off: int, in_loop: bool = False) -> None:
         name = self.qualname(node.func)
         if not name or name in (
             "get_ipython.run_line_magic",
@@ -429,7 +442,9 @@ class Scanner:
                 if ref:
                     refs = refs or {}
                     refs[kw.arg] = ref
-        self.index.calls.append(Call(name, cell, node.lineno + off, args, keywords, star, refs))
+        self.index.calls.append(
+            Call(name, cell, node.lineno + off, args, keywords, star, refs, in_loop)
+        )
 
     def _ref(self, node: ast.AST) -> str | None:
         """What an argument refers to: the qualified name of its origin, or the dotted name."""
@@ -477,14 +492,32 @@ class Scanner:
             base = self._receiver(node.value)
             return f"{base}.{node.attr}" if base else None
         if t is ast.Call:
-            q = self.qualname(node.func)
+            q = self._made_by(node)
             return q if q and not q.startswith(".") else None
         if t is ast.Subscript:
             return self._receiver(node.value)
         return None
 
+    def _made_by(self, node: ast.Call) -> str | None:
+        """What a call makes, by name; an AWS SDK client or resource names its service as well
+        (``boto3.client("firehose")`` makes ``boto3.client.firehose``): its ``put_record`` is
+        Firehose's, not a feature store's."""
+        q = self.qualname(node.func)
+        if (
+            q
+            and q.rsplit(".", 1)[-1] in ("client", "resource")
+            and (q.startswith("boto3") or "boto_session" in q or "Session" in q)
+        ):
+            service = self.literal(node.args[0]) if node.args else None
+            if service is None or service is NOT_LITERAL:
+                kw = next((k for k in node.keywords if k.arg == "service_name"), None)
+                service = self.literal(kw.value) if kw is not None else None
+            if isinstance(service, str) and service and "." not in service:
+                return f"{q}.{service}"
+        return q
+
     def _placeholder(self, node: ast.AST) -> str:
-        label = ast.unparse(node) if hasattr(ast, "unparse") else "expr"
+        label = ast.unparse(node)
         return "{" + label[:40] + "}"
 
     def _format(self, template: str, node: ast.Call) -> Any:
@@ -538,7 +571,7 @@ class Scanner:
                 elif type(v) is ast.FormattedValue:
                     inner = self.literal(v.value)
                     if inner is NOT_LITERAL or isinstance(inner, (list, dict)):
-                        label = ast.unparse(v.value) if hasattr(ast, "unparse") else "expr"
+                        label = ast.unparse(v.value)
                         parts.append("{" + label[:40] + "}")
                     else:
                         parts.append(str(inner))

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..catalog import Catalog, Practice
 from ..records import FoundRecord, notebook_records
+from ..records.approvals import approval_message, approvals, expired_message
 from ..values import Value
 from .environment import environment_facts
 from .facts import FACT_KEYS, Facts, gather
@@ -237,21 +238,17 @@ def review(
         environment=env_facts,
         cell_types={c.index: c.cell_type for c in nb.cells},
     )
-    waived = {
-        r.record.get("practice"): r
-        for r in records
-        if r.record.get("kind") == "waiver" and not withdrawn(r.record)
-    }
-    attested = {
-        r.record.get("practice"): r
-        for r in records
-        if r.record.get("kind") == "attest" and not withdrawn(r.record)
-    }
+    # a removed waiver or attestation is out of force (its record and history are kept)
+    in_force = [r for r in records if not withdrawn(r.record)]
+    waived = {r.record.get("practice"): r for r in in_force if r.record.get("kind") == "waiver"}
+    attested, expired = approvals(in_force)  # attestations and sign-offs; sign-offs that ran out
     cell_ids = {c.index: c.id for c in nb.cells}
     findings = [
         _evaluate(p, ctx, phase_result, waived.get(p.id), attested.get(p.id), facts, cell_ids)
         for p in catalog.practices
     ]
+    if expired:
+        findings = [_expired(f, expired.get(f.practice.id), cell_ids) for f in findings]
     result = Review(nb, catalog, phase_result, facts, records, findings, environment)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
@@ -315,7 +312,7 @@ def _canonical_records(records: list[FoundRecord], catalog: Catalog) -> list[Fou
     out = []
     for r in records:
         pid = r.record.get("practice")
-        if pid and r.record.get("kind") in ("waiver", "attest"):
+        if pid and r.record.get("kind") in ("waiver", "attest", "signoff"):
             matches = catalog.lookup(str(pid))
             if len(matches) == 1 and matches[0].practice.id != pid:
                 r = FoundRecord({**r.record, "practice": matches[0].practice.id}, r.origin, r.cell)
@@ -365,14 +362,22 @@ def _evaluate(
     met: list[dict[str, Any]] = []
     gaps: list[dict[str, Any]] = []
     expects: list[dict[str, Any]] = []
+    # expectations that only named met rules answer (`met_by`): other evidence of the practice
+    # does not (a managed training job is met evidence, yet on-demand it still expects spot)
+    pointed: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
+    met_rules: set[str] = set()
     for rule in practice.rules:
         hits = evaluate(rule.matcher, ctx)
         if hits is None:
             continue
         if rule.effect == "met":
             target = met
+            met_rules.add(rule.id.rsplit("/", 1)[-1])
         elif rule.effect == "gap":
             target = gaps
+        elif rule.matcher.get("met_by"):
+            target = []
+            pointed.append((frozenset(rule.matcher["met_by"]), target))
         else:
             target = expects
         if not hits:
@@ -380,13 +385,19 @@ def _evaluate(
         for hit in hits[:MAX_EVIDENCE]:
             target.append(evidence(hit, render(rule.message, hit), rule.id, rule.effect))
     if attest is not None:
-        met.append(
-            evidence(
-                Hit(attest.cell, None), f"attested: {attest.record.get('note', '')}", None, "attest"
-            )
-        )
+        kind = attest.record.get("kind", "attest")
+        met.append(evidence(Hit(attest.cell, None), approval_message(attest), None, kind))
+    open_expects = (
+        []
+        if attest is not None
+        else [e for answered_by, found in pointed if not answered_by & met_rules for e in found]
+    )
     if gaps:
         return Finding(practice, "gap", applies, gaps[:MAX_EVIDENCE] + met[:5])
+    if open_expects and applies:
+        # with no met evidence, the practice's other expectations are open too
+        found = open_expects + ([] if met else expects)
+        return Finding(practice, "gap", applies, found[:MAX_EVIDENCE] + met[:5])
     if met:
         return Finding(practice, "met", applies, met[:MAX_EVIDENCE])
     if expects and applies:
@@ -399,6 +410,22 @@ def _evaluate(
         msg = f"applies to {where}; this notebook is {now}"
         return Finding(practice, "not_applicable", False, [evidence(None, msg, None, "phase")])
     return Finding(practice, "unknown", True, [])
+
+
+def _expired(finding: Finding, signoff: FoundRecord | None, cell_ids) -> Finding:
+    """A practice left to answer because its sign-off ran out says so."""
+    if signoff is None or finding.status != "unknown":
+        return finding
+    note = {
+        "cell": signoff.cell,
+        "cell_id": cell_ids.get(signoff.cell) if signoff.cell is not None else None,
+        "line": None,
+        "message": expired_message(signoff),
+        "snippet": None,
+        "rule": None,
+        "effect": "signoff_expired",
+    }
+    return Finding(finding.practice, "unknown", finding.applies, [note])
 
 
 def _environment_summary(env: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -228,10 +228,6 @@ def _module_pattern(globs: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?s:" + "|".join(f"(?:{p})" for p in parts) + r")\Z")
 
 
-def _module_match(name: str, glob: str) -> bool:
-    return name == glob or name.startswith(glob + ".") or fnmatchcase(name, glob)
-
-
 @lru_cache(maxsize=1024)
 def _globs(globs: tuple[str, ...]):
     from .signatures import Glob

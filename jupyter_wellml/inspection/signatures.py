@@ -606,12 +606,42 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
-        (),
+        ("sagemaker.*",),  # SageMaker's ModelTrainer.train starts a managed job (below)
     ),
     (
         ("*.create_training_job",),
         "training",
         {"api": api, "framework": "sagemaker", "managed": True},
+        (),
+    ),
+    (
+        (
+            "sagemaker.workflow.steps.TrainingStep",
+            "sagemaker.workflow.steps.TuningStep",
+            "sagemaker.workflow.automl_step.AutoMLStep",
+            "azureml.pipeline.steps.EstimatorStep",
+            "azureml.pipeline.steps.HyperDriveStep",
+            "azureml.pipeline.steps.AutoMLStep",
+            "azureml.train.automl.runtime.AutoMLStep",
+        ),
+        "training",
+        {
+            "_kind": lambda c: (
+                "tuning"
+                if c.last in ("TuningStep", "HyperDriveStep")
+                else ("automl" if c.last == "AutoMLStep" else "training")
+            ),
+            "api": api,
+            "framework": lambda c: "sagemaker" if c.name.startswith("sagemaker") else "azureml",
+            "managed": True,
+            "pipeline_step": True,
+        },
+        (),
+    ),
+    (
+        ("sagemaker.*CheckpointConfig", "sagemaker.modules.configs.CheckpointConfig"),
+        "checkpoint",
+        {"api": api},
         (),
     ),
     (
@@ -971,6 +1001,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "h2o.*.varimp*",
             "*.varimp_plot",
             "responsibleai.*.explainer.*",
+            "*integrated_gradients",
+            "*saliency_map*",
+            "*grad_cam*",
+            "*gradcam*",
+            "*smooth_grad*",
         ),
         "explainability",
         {"method": lambda c: c.name.split(".")[0].replace("_", "") if "." in c.name else "other"},
@@ -1605,7 +1640,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "feast.*",
             "*.ingest",
             "*.create_feature_group",
-            "*.put_record",
+            "*.sagemaker-featurestore-runtime.put_record",
+            "*.sagemaker-featurestore-runtime.delete_record",
         ),
         "feature_store",
         {"api": api},
@@ -1698,6 +1734,71 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     (("torch.nn.utils.prune.*",), "model_optimization", {"api": api, "method": "pruning"}, ()),
     (("*.register_scalable_target", "*.put_scaling_policy"), "autoscaling", {"api": api}, ()),
     (
+        ("*.create_vpc_endpoint", "*.ec2.create_vpc_endpoint"),
+        "network_isolation",
+        {"api": api, "keyword": "vpc_endpoint", "policy": lambda c: "PolicyDocument" in c.keywords},
+        (),
+    ),
+    (
+        ("*.create_notebook_instance", "*.update_notebook_instance"),
+        "environment_access",
+        {
+            "api": api,
+            "internet": lambda c: str(c.kw("DirectInternetAccess") or "Enabled").lower(),
+            "root": lambda c: str(c.kw("RootAccess") or "Enabled").lower(),
+            "vpc_only": lambda c: bool(c.kw("SubnetId")),
+        },
+        (),
+    ),
+    (
+        ("*.sagemaker.create_domain", "sagemaker.*.create_domain", ".create_domain"),
+        "environment_access",
+        {
+            "api": api,
+            "internet": lambda c: (
+                "disabled" if c.kw("AppNetworkAccessType") == "VpcOnly" else "enabled"
+            ),
+            "root": lambda c: "unknown",
+            "vpc_only": lambda c: c.kw("AppNetworkAccessType") == "VpcOnly",
+        },
+        (),
+    ),
+    (
+        ("*.put_bucket_versioning", "*.Bucket.Versioning.enable", "*.BucketVersioning.enable"),
+        "data_versioning",
+        {"api": api, "how": "bucket versioning"},
+        (),
+    ),
+    (
+        (
+            "*.put_bucket_lifecycle_configuration",
+            "*.put_bucket_intelligent_tiering_configuration",
+            "*.put_bucket_analytics_configuration",
+            "*.BucketLifecycleConfiguration.put",
+        ),
+        "storage_lifecycle",
+        {"api": api},
+        (),
+    ),
+    (
+        (
+            "pandas.*.to_csv",
+            "pandas.*.to_parquet",
+            "pandas.*.to_json",
+            "pandas.*.to_excel",
+            ".to_csv",
+            ".to_parquet",
+            "*.upload_file",
+            "*.put_object",
+            "sagemaker.s3.S3Uploader.upload*",
+            "sagemaker.*Session.upload_data",
+            "*.upload_data",
+        ),
+        "data_write",
+        {"api": api, "uri": lambda c: _write_uri(c)},
+        (),
+    ),
+    (
         (
             "sagemaker.get_execution_role",
             "sagemaker.session.get_execution_role",
@@ -1708,7 +1809,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "*.create_policy",
         ),
         "iam",
-        {"api": api},
+        {
+            "api": api,
+            "policy": arg(99, "PolicyArn", "PolicyName"),
+            "broad": lambda c: bool(
+                re.search(
+                    r"FullAccess|AdministratorAccess|PowerUserAccess|\*",
+                    str(c.kw("PolicyArn") or c.kw("PolicyDocument") or ""),
+                )
+            ),
+        },
         (),
     ),
     (
@@ -1903,6 +2013,11 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
             "EnableInterContainerTrafficEncryption",
             "enable_inter_container_traffic_encryption",
             "sse_kms_key",
+            "volume_kms_key_id",
+            "output_kms_key_id",
+            "kms_key_arn",
+            "encryption_spec_key_name",
+            "customer_managed_key",
         )
     },
     **{
@@ -1920,7 +2035,12 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
     },
     **{
         k: ("spot", {"keyword": k})
-        for k in ("use_spot_instances", "train_use_spot_instances", "EnableManagedSpotTraining")
+        for k in (
+            "use_spot_instances",
+            "train_use_spot_instances",
+            "EnableManagedSpotTraining",
+            "enable_managed_spot_training",
+        )
     },
     **{
         k: ("checkpoint", {"keyword": k})
@@ -1928,6 +2048,7 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
             "checkpoint_s3_uri",
             "checkpoint_local_path",
             "CheckpointConfig",
+            "checkpoint_config",
             "warm_start_config",
         )
     },
@@ -1974,6 +2095,11 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
             "explanation_config",
         )
     },
+    # per-prediction feature contributions (SHAP values) computed by the model library itself
+    **{
+        k: ("explainability", {"method": "shap", "keyword": k})
+        for k in ("pred_contribs", "pred_interactions", "pred_contrib")
+    },
     **{
         k: ("deployment", {"keyword": k, "target": "serverless"})
         for k in ("ServerlessConfig", "serverless_inference_config")
@@ -1984,6 +2110,29 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
 #: is how S3 data is spread over instances, not distributed training.
 KEYWORD_NOT_FROM = {
     "distribution": ("TrainingInput", "s3_input", "ProcessingInput", "FileSystemInput"),
+}
+
+
+def _aws_call(name: str) -> bool:
+    """A call of the AWS SDKs (the SageMaker SDK, boto3, a boto session's client)."""
+    return name.startswith(("sagemaker.", "boto3", "botocore", "smexperiments")) or (
+        "boto_session" in name
+    )
+
+
+def _aws_or_unknown_capitalised(name: str, keyword: str) -> bool:
+    # boto3's own spelling (`Tags=[...]`) on a client of unknown origin is AWS too
+    return _aws_call(name) or (name.startswith(".") and keyword[:1].isupper())
+
+
+#: keywords that mean their fact only on some calls: `tags=` of MLflow or Vertex is not AWS
+#: resource tagging, `rules=` of an unrelated function is not SageMaker Debugger
+KEYWORD_ONLY_FROM: dict[str, Callable[[str, str], bool]] = {
+    **dict.fromkeys(("tags", "Tags"), _aws_or_unknown_capitalised),
+    **dict.fromkeys(
+        ("rules", "debugger_hook_config", "profiler_config", "DebugHookConfig", "ProfilerConfig"),
+        _aws_or_unknown_capitalised,
+    ),
 }
 #: keywords (and literal dict keys) naming the metric a job reports or optimises
 METRIC_KEYWORDS = frozenset(
@@ -2104,6 +2253,58 @@ def _from_storage(call: Call) -> bool:
     if not name.endswith(("download_file", "download_fileobj", "get_object")):
         return True
     return name.startswith(".") or any(part in name for part in _S3_CLIENTS)
+
+
+def _write_uri(call: Call) -> Any:
+    """Where a write puts data: a path, or an ``s3://`` URI for uploads."""
+    name = call.name
+    if name.endswith(("upload_file",)):
+        bucket = call.kw("Bucket") if "Bucket" in call.keywords else _nth(call, 1)
+        key = call.kw("Key") if "Key" in call.keywords else _nth(call, 2)
+        return _s3(bucket, key) if isinstance(key, str) else None
+    if name.endswith("put_object"):
+        return _s3(call.kw("Bucket"), call.kw("Key")) if isinstance(call.kw("Key"), str) else None
+    value = arg(0, "path", "path_or_buf", "local_path", "filepath_or_buffer")(call)
+    return value if isinstance(value, str) else None
+
+
+#: SageMaker SDK classes and container names by the framework they run
+_FRAMEWORKS = (
+    ("sklearn", "sklearn"),
+    ("SKLearn", "sklearn"),
+    ("xgboost", "xgboost"),
+    ("XGBoost", "xgboost"),
+    ("pytorch", "pytorch"),
+    ("PyTorch", "pytorch"),
+    ("tensorflow", "tensorflow"),
+    ("TensorFlow", "tensorflow"),
+    ("huggingface", "huggingface"),
+    ("HuggingFace", "huggingface"),
+    ("mxnet", "mxnet"),
+    ("MXNet", "mxnet"),
+    ("djl", "djl"),
+)
+
+
+def job_framework(call: Call) -> str | None:
+    """The framework a SageMaker job or model runs: from its class (``SKLearn``, ``PyTorch``),
+    or from its container (an ``image_uri`` naming one, or made by ``image_uris.retrieve`` —
+    then ``"image"``, which the notebook's own ``retrieve`` calls settle)."""
+    name = call.name
+    if not name.startswith("sagemaker."):
+        return None
+    cls = name.split(".")[-1] if not name.endswith((".fit", ".deploy")) else name.split(".")[-2]
+    for needle, framework in _FRAMEWORKS:
+        if needle in cls:
+            return framework
+    image = call.kw("image_uri") or call.kw("image_name") or call.kw("image")
+    if isinstance(image, str):
+        low = image.lower()
+        return next((f for needle, f in _FRAMEWORKS if needle in low), None)
+    ref = call.ref("image_uri") or call.ref("image_name") or ""
+    if ref.endswith(("image_uris.retrieve", "get_image_uri")):
+        return "image"
+    return None
 
 
 def _nth(call: Call, i: int) -> Any:

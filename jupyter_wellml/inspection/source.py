@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from functools import lru_cache
 
 from ..values import Value
@@ -133,6 +134,15 @@ class CellCode(Value):
         self.nodes = nodes  # pyscan.interesting_nodes(tree), computed once with the cell
 
 
+def parse(text: str) -> ast.Module:
+    """``ast.parse`` with the host's warning filters set aside: a notebook's ``"\\d"`` escape
+    (a SyntaxWarning) is read the same way whether or not the process turns warnings into
+    errors (pytest does, a kernel may), so a review never depends on them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
 @lru_cache(maxsize=1)
 def _transformer():
     from IPython.core.inputtransformer2 import TransformerManager
@@ -236,7 +246,7 @@ def _python_cell(source: str, offset: int) -> CellCode:
     else:
         code.python = text
     try:
-        code.tree = tree if tree is not None else ast.parse(code.python)
+        code.tree = tree if tree is not None else parse(code.python)
         from .pyscan import interesting_nodes
 
         code.nodes = interesting_nodes(code.tree)
@@ -286,7 +296,7 @@ def _simple_magics(lines: list[str], magics: list[MagicLine], offset: int) -> st
 
 def _parse_or_none(text: str) -> ast.Module | None:
     try:
-        return ast.parse(text)
+        return parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -342,7 +352,7 @@ def _to_python(text: str) -> str:
 
 def _parses(line: str) -> bool:
     try:
-        ast.parse(line)
+        parse(line)
     except SyntaxError:
         return False
     except (ValueError, RecursionError):

@@ -73,6 +73,7 @@ class WellMLMagics(Magics):
 
           %wellml phase PHASE
           %wellml kpi NAME [OP TARGET] [--acceptable-error X] [--business TEXT] [--unit U]
+                       [--error-cost TEXT]
           %wellml kpi NAME --measured X          (X may be {variable})
           %wellml data URI [--name N] [--owner WHO] [--pii yes|no|unknown] [--license L]
                            [--description TEXT] [--no-hash]
@@ -81,6 +82,9 @@ class WellMLMagics(Magics):
           %wellml waive PRACTICE --reason out_of_scope|business_priorities|
                                           architecture_constraints|other NOTE
           %wellml attest PRACTICE NOTE
+          %wellml frame --question TEXT [--task T] [--label L] [--feature F ...]
+                        [--baseline TEXT] [--production TEXT]
+          %wellml signoff PRACTICE --approver "NAME, ROLE" [--expires YYYY-MM-DD] [--note TEXT]
           %wellml status
           %wellml review [--phase PHASE] [--all]
           %wellml help [SUBCOMMAND]
@@ -144,7 +148,7 @@ class WellMLMagics(Magics):
         catalog = None
         cell_id = self.state.running_cell_id(self._raw_cell)
         for kind, values, label in items:
-            if kind in ("phase", "waiver", "attest") and catalog is None:
+            if kind in ("phase", "waiver", "attest", "signoff") and catalog is None:
                 catalog = self._catalog(label)
             try:
                 result = build(

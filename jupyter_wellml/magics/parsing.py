@@ -126,6 +126,29 @@ UsageError: %wellml attest: no practice has the id 'MLOE-99'; ...""",
             "attest",
         ),
         Subcommand(
+            "frame",
+            "Record the problem framing: the business question, ML task and label, must-have "
+            "features, the baseline to beat, the path to production.",
+            """
+In [1]: %wellml frame --question "Which claims should an investigator open first?" --task classification --label is_fraud --feature amount --feature merchant_age --baseline "rules engine: recall 0.61" --production "nightly batch scores in the case tool"
+wellml recorded: framing: Which claims should an investigator open first?; task classification, label is_fraud; ...
+
+In [2]: %wellml frame --task classification
+UsageError: %wellml frame: --question (the business question) is missing""",
+            "frame",
+        ),
+        Subcommand(
+            "signoff",
+            "Record an approval of a practice: who approved it and until when.",
+            """
+In [1]: %wellml signoff MLOPS02-BP06 --approver "Dana Smith, head of risk" --expires 2027-06-30
+wellml recorded: signed off MLOPS02-BP06 by Dana Smith, head of risk until 2027-06-30
+
+In [2]: %wellml signoff MLOPS02-BP06 --approver "Dana Smith" --expires 2020-01-01
+UsageError: %wellml signoff: --expires 2020-01-01 is in the past; ...""",
+            "signoff",
+        ),
+        Subcommand(
             "status",
             "Show the phase, the records, and the open gaps of the phase.",
             """
@@ -189,6 +212,9 @@ def parser(name: str) -> WellMLArgumentParser:
         p.add_argument("--business", metavar="TEXT", help="the business outcome it stands for")
         p.add_argument("--unit", metavar="UNIT", help="unit of the values (%%, ms...)")
         p.add_argument("--measured", metavar="X", help="a measured value ({variable} works)")
+        p.add_argument(
+            "--error-cost", metavar="TEXT", help="what an error costs (a miss, a false alarm)"
+        )
     elif name == "data":
         p.add_argument("uri", nargs="?", metavar="URI", help="s3://..., a database URL, a path")
         p.add_argument("--name", metavar="NAME")
@@ -212,6 +238,20 @@ def parser(name: str) -> WellMLArgumentParser:
         p.add_argument("--note", dest="note_option", metavar="TEXT", help="same as NOTE")
         if name == "waive":
             p.add_argument("--reason", metavar="{" + ",".join(WAIVER_REASONS) + "}")
+    elif name == "frame":
+        p.add_argument("--question", metavar="TEXT", help="the business question")
+        p.add_argument("--task", metavar="TASK", help="classification, regression, ranking...")
+        p.add_argument("--label", metavar="LABEL", help="what is predicted")
+        p.add_argument(
+            "--feature", action="append", metavar="NAME", help="a must-have feature (repeat)"
+        )
+        p.add_argument("--baseline", metavar="TEXT", help="the baseline to beat, with its score")
+        p.add_argument("--production", metavar="TEXT", help="how predictions reach their users")
+    elif name == "signoff":
+        p.add_argument("practice", nargs="?", metavar="PRACTICE", help="any id form of a practice")
+        p.add_argument("--approver", metavar='"NAME, ROLE"', help="who approved it")
+        p.add_argument("--expires", metavar="YYYY-MM-DD", help="the last day the approval holds")
+        p.add_argument("--note", metavar="TEXT", help="what was approved, or on which evidence")
     elif name == "review":
         p.add_argument("--phase", metavar="PHASE", help="review against this phase")
         p.add_argument("--all", action="store_true", help="list every practice, not only gaps")
@@ -262,6 +302,22 @@ def parse(name: str, words: list[str]) -> dict[str, Any]:
             "audience": ns.audience,
             "rationale": ns.rationale,
         }
+    if name == "frame":
+        return {
+            "question": ns.question,
+            "task": ns.task,
+            "label": ns.label,
+            "features": ns.feature,
+            "baseline": ns.baseline,
+            "production": ns.production,
+        }
+    if name == "signoff":
+        return {
+            "practice": ns.practice,
+            "approver": ns.approver,
+            "expires": ns.expires,
+            "note": ns.note,
+        }
     if name in ("waive", "attest"):
         note = " ".join(ns.note) or None
         if note and ns.note_option:
@@ -306,6 +362,7 @@ def _kpi(ns) -> dict[str, Any]:
         "business": ns.business,
         "unit": ns.unit,
         "measured": ns.measured,
+        "error_cost": ns.error_cost,
     }
 
 

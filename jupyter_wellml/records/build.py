@@ -30,11 +30,22 @@ from .model import (
 #: The fields each kind takes from a person (the rest is bookkeeping or derived).
 FIELDS: dict[str, tuple[str, ...]] = {
     "phase": ("phase",),
-    "kpi": ("name", "op", "target", "acceptable_error", "business", "unit", "measured"),
+    "kpi": (
+        "name",
+        "op",
+        "target",
+        "acceptable_error",
+        "business",
+        "unit",
+        "measured",
+        "error_cost",
+    ),
     "data": ("uri", "name", "owner", "pii", "license", "description", "hash"),
     "explain": ("level", "method", "audience", "rationale"),
     "waiver": ("practice", "reason", "note"),
     "attest": ("practice", "note"),
+    "frame": ("question", "task", "label", "features", "baseline", "production"),
+    "signoff": ("practice", "approver", "expires", "note"),
 }
 #: Words a ``%%wellml`` cell may use for a kind (the subcommand, the kind, plurals).
 KIND_WORDS = {
@@ -53,6 +64,11 @@ KIND_WORDS = {
     "attests": "attest",
     "attestation": "attest",
     "attestations": "attest",
+    "frame": "frame",
+    "framing": "frame",
+    "signoff": "signoff",
+    "signoffs": "signoff",
+    "sign_off": "signoff",
 }
 KPI_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/-]{0,63}$")
 TARGET = re.compile(r"^\s*(?P<op>[<>=!]=?|=>|=<)\s*(?P<num>\S+)\s*$")
@@ -179,7 +195,11 @@ def _kpi(values, *, label, notes, **_):
     if values.get("measured") is not None:
         out["measured"] = _number(values["measured"], "--measured", label)
         out["measured_at"] = now()
-    for key, flag in (("business", "--business"), ("unit", "--unit")):
+    for key, flag in (
+        ("business", "--business"),
+        ("unit", "--unit"),
+        ("error_cost", "--error-cost"),
+    ):
         if values.get(key) is not None:
             out[key] = _text(values[key], flag, label)
     return out
@@ -246,6 +266,36 @@ def _attest(values, *, label, catalog, notes, **_):
     }
 
 
+def _frame(values, *, label, **_):
+    out: dict[str, Any] = {
+        "question": _text(
+            values.get("question"), "--question (the business question)", label, required=True
+        )
+    }
+    for key in ("task", "label", "baseline", "production"):
+        if values.get(key) is not None:
+            out[key] = _text(values[key], f"--{key}", label)
+    features = values.get("features")
+    if features is not None:
+        items = features if isinstance(features, list | tuple) else str(features).split(",")
+        out["features"] = [_text(f, "--feature", label) for f in items if str(f).strip()]
+    return out
+
+
+def _signoff(values, *, label, catalog, notes, **_):
+    out: dict[str, Any] = {
+        "practice": _practice(values, label=label, catalog=catalog, notes=notes),
+        "approver": _text(
+            values.get("approver"), '--approver ("name, role")', label, required=True
+        ),
+    }
+    if values.get("expires") is not None:
+        out["expires"] = _future_date(values["expires"], "--expires", label)
+    if values.get("note") is not None:
+        out["note"] = _text(values["note"], "--note", label)
+    return out
+
+
 _MAKERS = {
     "phase": _phase,
     "kpi": _kpi,
@@ -253,6 +303,8 @@ _MAKERS = {
     "explain": _explain,
     "waiver": _waiver,
     "attest": _attest,
+    "frame": _frame,
+    "signoff": _signoff,
 }
 _YES_NO = {"true": "yes", "false": "no", "y": "yes", "n": "no"}
 
@@ -266,6 +318,24 @@ def _text(value: Any, name: str, label: str, *, required: bool = False) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise RecordError(f"{label}: {name} must be text, got {value!r}")
     return str(value).strip()
+
+
+def _future_date(value: Any, name: str, label: str) -> str:
+    """``value`` as ``YYYY-MM-DD``, today or later: an approval that has run out approves nothing."""
+    import datetime as _dt
+
+    text = str(value).strip()
+    try:
+        day = _dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise RecordError(f"{label}: {name} {value!r} is not a date; write it as YYYY-MM-DD")
+    if day < _dt.date.today():
+        raise RecordError(
+            f"{label}: {name} {text} is in the past; a sign-off must hold until today or later"
+        )
+    return text
 
 
 def _number(value: Any, name: str, label: str, *, minimum: float | None = None) -> float | int:

@@ -15,7 +15,7 @@ RECORD_MIME = "application/vnd.jupyter.wellml.record+json"
 PAYLOAD_SCHEMA = "wellml-record/v1"
 METADATA_KEY = "wellml"
 METADATA_VERSION = 1
-KINDS = ("phase", "kpi", "data", "explain", "waiver", "attest")
+KINDS = ("phase", "kpi", "data", "explain", "waiver", "attest", "frame", "signoff")
 WAIVER_REASONS = ("out_of_scope", "business_priorities", "architecture_constraints", "other")
 EXPLAIN_LEVELS = ("global", "local", "both", "none")
 KPI_OPS = (">=", "<=", ">", "<", "==")
@@ -97,11 +97,11 @@ def natural_key(record: Mapping[str, Any]) -> tuple:
         return (kind, str(record.get("name", "")).lower())
     if kind == "data":
         return (kind, str(record.get("uri", "")).strip().rstrip("/"))
-    if kind in ("waiver", "attest"):
+    if kind in ("waiver", "attest", "signoff"):
         return (kind, str(record.get("practice")))
     if kind == "phase":
         return (kind, str(record.get("cell_id") or ""))
-    return (kind,)  # explain: one decision per notebook
+    return (kind,)  # explain, frame: one decision per notebook
 
 
 def content(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,6 +159,8 @@ def describe(record: Mapping[str, Any]) -> str:
             )
         if record.get("business"):
             parts.append(f"- {record['business']}")
+        if record.get("error_cost"):
+            parts.append(f"(cost of an error: {record['error_cost']})")
         return " ".join(parts)
     if kind == "data":
         bits = [f"data {record['uri']}"]
@@ -175,10 +177,33 @@ def describe(record: Mapping[str, Any]) -> str:
                 bits.append(f"{k} {record[k]}")
         return ", ".join(bits)
     if kind == "waiver":
-        return f"waiver {record['practice']}: {record['reason']} - {record['note']}"
+        return f"waiver {record['practice']}: {record['reason']} - {record['note']}" + _from(record)
     if kind == "attest":
-        return f"attested {record['practice']}: {record['note']}"
+        return f"attested {record['practice']}: {record['note']}" + _from(record)
+    if kind == "frame":
+        return describe_frame(record)
+    if kind == "signoff":
+        until = f" until {record['expires']}" if record.get("expires") else ""
+        return f"signed off {record['practice']} by {record['approver']}{until}" + _from(record)
     return f"{kind} record"
+
+
+def describe_frame(record: Mapping[str, Any]) -> str:
+    """The problem framing on one line: question, task and label, features, baseline, path."""
+    bits = [f"framing: {record['question']}"]
+    if record.get("task") or record.get("label"):
+        label = f", label {record['label']}" if record.get("label") else ""
+        bits.append(f"task {record.get('task', '?')}{label}")
+    if record.get("features"):
+        bits.append(f"features {', '.join(record['features'])}")
+    for key, word in (("baseline", "baseline"), ("production", "to production")):
+        if record.get(key):
+            bits.append(f"{word}: {record[key]}")
+    return "; ".join(bits)
+
+
+def _from(record: Mapping[str, Any]) -> str:
+    return " (from the AWS WA Tool)" if record.get("source") == "wa_tool" else ""
 
 
 def mimebundle(records: list[Mapping[str, Any]], *, verb: str = "recorded") -> dict[str, Any]:

@@ -94,6 +94,7 @@ def build_card(result: Review, *, name: str | None = None) -> dict[str, Any]:
             "risk_rating": rating,
             "risk_rating_explanation": rating_why,
         },
+        "problem_framing": _framing((by_kind.get("frame") or [None])[-1]),
         "data": [_dataset(d) for d in data] + unrecorded,
         "metrics": metrics,
         "metrics_in_code": sorted({m["name"] for m in facts.get("metrics", []) if m.get("name")}),
@@ -119,6 +120,16 @@ def build_card(result: Review, *, name: str | None = None) -> dict[str, Any]:
                     "note": a["note"],
                 }
                 for a in by_kind.get("attest", [])
+            ],
+            "signoffs": [
+                {
+                    "practice": a["practice"],
+                    "title": _title(catalog, a["practice"]),
+                    "approver": a["approver"],
+                    "expires": a.get("expires"),
+                    "note": a.get("note"),
+                }
+                for a in by_kind.get("signoff", [])
             ],
             "sensitive_data": [
                 {"uri": d["uri"], "pii": d["pii"]}
@@ -148,6 +159,28 @@ def build_card(result: Review, *, name: str | None = None) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ pieces
+def _framing(frame: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    keys = ("question", "task", "label", "features", "baseline", "production")
+    return {k: frame.get(k) for k in keys} if frame else None
+
+
+def _framing_markdown(framing: Mapping[str, Any] | None, cell) -> list[str]:
+    out = ["## Problem framing", ""]
+    if not framing:
+        return [*out, "No problem framing recorded (`%wellml frame --question ...`).", ""]
+    labels = (
+        ("question", "Business question"),
+        ("task", "ML task"),
+        ("label", "Label"),
+        ("baseline", "Baseline to beat"),
+        ("production", "Path to production"),
+    )
+    out += [f"- {word}: {cell(framing[k])}" for k, word in labels if framing.get(k)]
+    if framing.get("features"):
+        out.append(f"- Must-have features: {cell(', '.join(framing['features']))}")
+    return [*out, ""]
+
+
 def _metric(k: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": k["name"],
@@ -159,6 +192,7 @@ def _metric(k: Mapping[str, Any]) -> dict[str, Any]:
         "measured": k.get("measured"),
         "measured_at": k.get("measured_at"),
         "status": k.get("status"),
+        "error_cost": k.get("error_cost"),
     }
 
 
@@ -523,10 +557,18 @@ def render_card_markdown(card: Mapping[str, Any]) -> str:
                 f"{cell(m['business'])} |"
             )
         out.append("")
+        costs = [
+            f"{cell(m['name'])}: {cell(m['error_cost'])}"
+            for m in card["metrics"]
+            if m.get("error_cost")
+        ]
+        if costs:
+            out += ["Cost of an error:", "", *(f"- {c}" for c in costs), ""]
     else:
         out += ["No KPI recorded.", ""]
     if card["metrics_in_code"]:
         out += [f"Metrics computed in the code: {', '.join(card['metrics_in_code'])}", ""]
+    out += _framing_markdown(card.get("problem_framing"), cell)
     out += ["## Data", ""]
     if card["data"]:
         out += [
@@ -576,6 +618,14 @@ def render_card_markdown(card: Mapping[str, Any]) -> str:
             [
                 f"{a['practice']} {cell(a['title'])}: {cell(a['note'])}"
                 for a in cons["attestations"]
+            ],
+        ),
+        (
+            "Practices signed off:",
+            [
+                f"{a['practice']} {cell(a['title'])}: by {cell(a['approver'])}"
+                + (f" until {a['expires']}" if a.get("expires") else "")
+                for a in cons["signoffs"]
             ],
         ),
         (

@@ -60,3 +60,20 @@ def pillar_names(review: Mapping[str, Any], catalog=None) -> dict[str, str]:
     for p in review["summary"]["pillars"]:
         names.setdefault(p["id"], p["id"].replace("_", " ").capitalize())
     return names
+
+
+def pillar_table_markdown(
+    pillars: Iterable[Mapping[str, Any]], names: Mapping[str, str], *, unknown: str = "Unknown"
+) -> list[str]:
+    """A Markdown table of risk and status counts per pillar (a review's or a workload's)."""
+    out = [
+        f"| Pillar | High | Medium | Met | {unknown} | N/A |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for p in pillars:
+        name = str(names.get(p["id"], p["id"])).replace("|", "\\|")
+        out.append(
+            f"| {name} | {p['high']} | {p['medium']} | {p['met']} | {p['unknown']} | "
+            f"{p['not_applicable']} |"
+        )
+    return out

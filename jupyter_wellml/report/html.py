@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from .common import gap_evidence, verdict_of, where
 from .verdict import BASIS_TEXT, ICONS, STATE_TEXT, progress_text, totals
 

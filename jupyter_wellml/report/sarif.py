@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from .common import gap_evidence, gaps
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -15,7 +15,7 @@ Each practice gets one ``state``, in the order people should act on them:
     answered yet: a question, and a prefilled ``%wellml`` line;
 ``met``
     with ``basis`` ``detected`` (the code shows it), ``recorded`` (a record shows it) or
-    ``attested`` (someone wrote how it is in place);
+    ``attested`` (someone wrote how it is in place, or signed it off);
 ``unknown``
     the code could show it but does not (yet);
 ``waived``
@@ -91,8 +91,8 @@ def state_of(practice: Mapping[str, Any]) -> tuple[str, str | None]:
             return "met", "detected"
         if "record" in sources:
             return "met", "recorded"
-        if "attest" in effects:
-            return "met", "attested"
+        if "attest" in effects or "signoff" in effects:
+            return "met", "attested"  # an attestation, or a sign-off in force
         return "met", "detected"  # a met rule of an older review without sources
     if status == "not_applicable":
         return ("waived" if "waiver" in effects else "out_of_phase"), None

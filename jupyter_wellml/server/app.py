@@ -5,7 +5,7 @@ from __future__ import annotations
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Int, List, Unicode, default
 
-from .. import __version__
+from .._version import __version__
 
 
 class WellMLExtension(ExtensionApp):
@@ -122,8 +122,9 @@ class WellMLExtension(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         from .handlers import default_handlers
+        from .workload import workload_handlers
 
-        self.handlers.extend(default_handlers)
+        self.handlers.extend([*default_handlers, *workload_handlers])
 
     async def _start_jupyter_server_extension(self, serverapp) -> None:
         """Once the server's loop runs: start the loop-lag monitor (``stats.loop`` in info)."""

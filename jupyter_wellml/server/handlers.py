@@ -12,6 +12,7 @@ never a 500. Notebook code is never executed: reviews are static.
 | POST /api/wellml/review?path=&phase=&kernel_id=&base= | wellml (read) | review of the notebook in the body (unsaved state); with ``base``, the body holds only the cells that changed since that notebook |
 | GET /api/wellml/review?path= | contents (read) | review of a saved notebook |
 | GET /api/wellml/environment?kernel_id= | kernels (read) | the kernel's environment facts |
+| GET /api/wellml/workload?path= | contents (read) | the workload status (server/workload.py) |
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ the loop never blocks) and are cached per interpreter until its site folders cha
 from __future__ import annotations
 
 import asyncio
+import datetime
 import hashlib
 import json
 import logging
@@ -22,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..catalog import Catalog, load_catalog
 from ..errors import NotebookError, WellMLError
 from .monitor import LoopLagMonitor
@@ -444,7 +445,8 @@ class ReviewService:
         """The review cache key: the content's SHA-256 (hashed once, and handed to the worker as
         the review's ``notebook.sha256``) with what else changes the review."""
         extra = environment.get("_key", "") if environment else ""
-        text = f"{digest}|{kind}|{path}|{phase}|{self.catalog.fingerprint}|{extra}"
+        day = datetime.date.today().isoformat()  # a sign-off that runs out changes the review
+        text = f"{digest}|{kind}|{path}|{phase}|{self.catalog.fingerprint}|{extra}|{day}"
         return hashlib.sha256(text.encode()).hexdigest()
 
     # ---- environments

@@ -51,12 +51,12 @@ export function naturalKey(record: { [k: string]: unknown }): string {
         .trim()
         .replace(/\/+$/, '')
     ];
-  } else if (kind === 'waiver' || kind === 'attest') {
+  } else if (kind === 'waiver' || kind === 'attest' || kind === 'signoff') {
     parts = [kind, record.practice ?? null];
   } else if (kind === 'phase') {
     parts = [kind, record.cell_id || ''];
   } else {
-    parts = [kind]; // explain: one decision per notebook
+    parts = [kind]; // explain, frame: one decision per notebook
   }
   return JSON.stringify(parts);
 }
@@ -225,14 +225,16 @@ export function storeFrom(metadata: unknown): IStore {
   return store;
 }
 
-const KINDS = ['phase', 'kpi', 'data', 'explain', 'waiver', 'attest'];
+const KINDS = ['phase', 'kpi', 'data', 'explain', 'waiver', 'attest', 'frame', 'signoff'];
 const REQUIRED: { [kind: string]: string[] } = {
   phase: ['phase'],
   kpi: ['name'],
   data: ['uri'],
   explain: ['level'],
   waiver: ['practice', 'reason', 'note'],
-  attest: ['practice', 'note']
+  attest: ['practice', 'note'],
+  frame: ['question'],
+  signoff: ['practice', 'approver']
 };
 
 /** What is wrong with a record (the essentials of record.v1), or null when it is usable. */
@@ -312,6 +314,10 @@ export function describe(record: IRecord): string {
       return `waiver ${r.practice}: ${r.reason} - ${r.note}`;
     case 'attest':
       return `attested ${r.practice}: ${r.note}`;
+    case 'frame':
+      return `framing: ${r.question}${r.task ? `; task ${r.task}` : ''}${r.label ? `, label ${r.label}` : ''}`;
+    case 'signoff':
+      return `signed off ${r.practice} by ${r.approver}${r.expires ? ` until ${r.expires}` : ''}`;
     default:
       return `${record.kind} record`;
   }

@@ -73,7 +73,7 @@ export type ILens = Omit<GETApiWellmlLensTheMergedCatalog, 'phases' | 'pillars' 
 /** One record of metadata.wellml.records (record.v1). */
 export interface IRecord {
   id: string;
-  kind: 'phase' | 'kpi' | 'data' | 'explain' | 'waiver' | 'attest';
+  kind: 'phase' | 'kpi' | 'data' | 'explain' | 'waiver' | 'attest' | 'frame' | 'signoff';
   created: string;
   updated: string;
   author?: string | null;

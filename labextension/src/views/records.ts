@@ -37,6 +37,8 @@ export function renderRecords(ctx: IViewContext): HTMLElement {
     ['explain', trans.__('Explainability')],
     ['waiver', trans.__('Waivers')],
     ['attest', trans.__('Attestations')],
+    ['signoff', trans.__('Sign-offs')],
+    ['frame', trans.__('Problem framing')],
     ['phase', trans.__('Phase')]
   ];
   for (const [kind, title] of kinds) {

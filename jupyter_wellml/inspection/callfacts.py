@@ -1,0 +1,443 @@
+"""Facts from the calls of a cell: what each call means through the signature tables
+(:mod:`.signatures`), its keywords, the literal dicts it is given, the instance it asks for."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from . import signatures as sig
+from .factbase import Facts
+from .installs import classify, installs_in_args, installs_in_command
+from .pyscan import CONST_REF, NOT_LITERAL, Call
+from .shell import is_code_file
+
+TOOLING_PACKAGES = frozenset({"pip", "setuptools", "wheel"})
+
+
+OBJECTIVE_TYPES = ("Maximize", "Minimize")
+
+
+#: paths that name a trained model, read to deploy or inspect it: not data sets
+_MODEL_FILE = re.compile(r"model", re.I)
+
+
+_DATA_EXTENSIONS = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".txt", ".libsvm", ".xlsx")
+
+
+@lru_cache(maxsize=1)
+def _call_index():
+    return sig.index_calls()
+
+
+_DISPATCH: dict[str, tuple] = {}
+
+
+_DISPATCH_MAX = 65536
+
+
+def _dispatch(name: str) -> tuple[tuple, bool]:
+    """The :data:`signatures.CALLS` entries a call name matches (deny globs applied), and
+    whether it is a service-client call: a pure function of the name, remembered."""
+    found = _DISPATCH.get(name)
+    if found is None:
+        by_last, by_first, anywhere = _call_index()
+        candidates = by_last.get(name.rsplit(".", 1)[-1], ())
+        first = name.split(".", 1)[0]
+        if first:
+            candidates = (*candidates, *by_first.get(first, ()))
+        if anywhere:
+            candidates = (*candidates, *anywhere)
+        entries = tuple(
+            (kind, fields)
+            for pattern, kind, fields, deny in candidates
+            if pattern.match(name) and not (deny is not None and deny.match(name))
+        )
+        if len(_DISPATCH) >= _DISPATCH_MAX:
+            _DISPATCH.clear()
+        found = _DISPATCH[name] = (entries, _service_calls().match(name))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _service_calls():
+    return sig.compile_globs(sig.SERVICE_CALLS)
+
+
+# --------------------------------------------------------------------------- imports and calls
+def import_facts(imports, facts: Facts) -> None:
+    for imp in imports:
+        facts.add("import", imp.cell, imp.line, module=imp.module, name=imp.name, alias=imp.alias)
+        top = imp.module.split(".", 1)[0]
+        mapped = sig.IMPORT_FACTS.get(top)
+        if mapped is None and imp.name:
+            mapped = sig.IMPORT_FACTS.get(imp.qualified.split(".", 1)[0])
+        if mapped is not None:
+            kind, fields = mapped
+            facts.add(kind, imp.cell, imp.line, via="import", **fields)
+
+
+def call_facts(calls: list[Call], facts: Facts) -> None:
+    keywords = sig.KEYWORDS
+    seed_keywords = sig.SEED_KEYWORDS
+    for call in calls:
+        name = call.name
+        entries, service_call = _dispatch(name)
+        for kind, fields in entries:
+            values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
+            if "_kind" in values:
+                kind = values.pop("_kind")
+                if kind is None:
+                    continue
+            if kind == "data_source" and not data_source_read(call, values):
+                continue
+            if kind == "metric":
+                _metrics(call, values.pop("name", None), facts, **values)
+                continue
+            if call.in_loop and kind in ("training", "deployment"):
+                values["in_loop"] = True  # one job or endpoint per pass of a loop
+            facts.add(kind, call.cell, call.line, **values)
+            if kind == "pretrained_model":
+                _hub_model(call, facts)
+        if call.args and service_call:
+            service = call.args[0] if isinstance(call.args[0], str) else call.kw("service_name")
+            if isinstance(service, str) and service in sig.SERVICES:
+                kind, fields = sig.SERVICES[service]
+                facts.add(kind, call.cell, call.line, **fields)
+        if name.startswith(("subprocess.", "os.system")):
+            _subprocess_installs(call, facts)
+        if name.startswith("sagemaker.") and name.endswith((".fit", ".transform")):
+            _job_inputs(call, facts)
+        for kw, value in call.keywords.items():
+            if kw in sig.METRIC_KEYWORDS:
+                _metrics(call, value, facts, api=name)
+            elif kw == "metric_definitions" and not (call.ref(kw) or "").startswith(CONST_REF):
+                _metrics(call, defined_metrics(value), facts, api=name)
+            elif kw == "metrics" and _metrics_keyword_call(name):
+                _metrics(call, value if value is not NOT_LITERAL else call.ref(kw), facts, api=name)
+            if (
+                kw in keywords
+                and value not in sig.OFF_VALUES
+                and call.last not in sig.KEYWORD_NOT_FROM.get(kw, ())
+                and (kw not in sig.KEYWORD_ONLY_FROM or sig.KEYWORD_ONLY_FROM[kw](name, kw))
+            ):
+                kind, fields = keywords[kw]
+                facts.add(kind, call.cell, call.line, api=name, **fields)
+            elif kw in seed_keywords and isinstance(value, int) and not isinstance(value, bool):
+                facts.add(
+                    "seed",
+                    call.cell,
+                    call.line,
+                    library="random_state" if kw == "random_state" else "other",
+                    value=value,
+                    api=name,
+                )
+            elif type(value) is dict:
+                _dict_keys(call, value, facts, depth=0, keyword=kw)
+            elif type(value) is list:  # ProductionVariants=[{...}], InputDataConfig=[{...}]
+                for item in value[:16]:
+                    if type(item) is dict:
+                        _dict_keys(call, item, facts, depth=1, keyword=kw)
+                if kw in ("args", "arguments") and not (call.ref(kw) or "").startswith(CONST_REF):
+                    for uri in argument_uris(value):
+                        facts.add(
+                            "data_source",
+                            call.cell,
+                            call.line,
+                            uri=uri,
+                            kind=sig.uri_kind(uri),
+                            via=f"{name}:{kw}",
+                        )
+        _instance_fact(call, facts)
+        if service_call and (call.kw("use_ssl") is False or call.kw("verify") is False):
+            keyword = "use_ssl" if call.kw("use_ssl") is False else "verify"
+            facts.add("insecure_transport", call.cell, call.line, api=name, keyword=keyword)
+        if "VersionId" in call.keywords or _version_pinned(call):
+            facts.add("data_versioning", call.cell, call.line, api=name, how="object version")
+
+
+def _version_pinned(call: Call) -> bool:
+    """``download_file(..., ExtraArgs={"VersionId": ...})``: a read pinned to a version."""
+    extra = call.kw("ExtraArgs")
+    return isinstance(extra, dict) and "VersionId" in extra
+
+
+@lru_cache(maxsize=1)
+def _metrics_keyword_globs():
+    return sig.compile_globs(sig.METRICS_KEYWORD_CALLS)
+
+
+def _metrics_keyword_call(name: str) -> bool:
+    return _metrics_keyword_globs().match(name)
+
+
+def _metrics(call: Call, names: Any, facts: Facts, **fields: Any) -> None:
+    """One ``metric`` fact per name: a text, a list of texts, the keys of a dict (a tuning
+    job's ``metric_spec``), or a reference to a metric object (``metrics=error_rate``)."""
+    if isinstance(names, dict):
+        names = list(names)
+    elif not isinstance(names, list):
+        names = [names]
+    fields.setdefault("api", call.name)
+    seen = set()
+    for metric in names[:16]:
+        if isinstance(metric, str) and metric and "{" not in metric and metric not in seen:
+            seen.add(metric)
+            # `tf.keras.metrics.AUC` -> AUC; "evaluate-metric/mase" (a hub namespace) -> mase
+            short = metric.rsplit("/", 1)[-1] if "/" in metric else metric.rsplit(".", 1)[-1]
+            facts.add("metric", call.cell, call.line, name=short, **fields)
+
+
+_LOCAL_MODEL = re.compile(
+    r"^(?:\.{1,2}/|/|~|[A-Za-z]:\\)|(?:^|/)(?:output|outputs|model|models|checkpoint[-\w]*)/?$"
+)
+
+
+def _hub_model(call: Call, facts: Facts) -> None:
+    """A pre-trained model fetched by its hub id is an input of the notebook (a ``model_hub``
+    read); a model loaded from a local folder is a ``local`` one."""
+    ident = sig.hub_id(call)
+    if ident is False:
+        return
+    if isinstance(ident, str) and ident:
+        kind = "local" if _LOCAL_MODEL.search(ident) else sig.uri_kind(ident)
+        if kind == "local" and not _LOCAL_MODEL.search(ident):
+            kind = "model_hub"
+        facts.add("data_source", call.cell, call.line, uri=ident, kind=kind, via=call.name)
+    else:
+        facts.add(
+            "data_source", call.cell, call.line, uri="(computed)", kind="model_hub", via=call.name
+        )
+
+
+def _job_inputs(call: Call, facts: Facts) -> None:
+    """What a SageMaker job reads: the channels of ``fit`` (``est.fit({"train": "s3://..."})``,
+    or channels built elsewhere) and the data of a batch ``transform``."""
+    key = "data" if call.name.endswith(".transform") else "inputs"
+    if call.args:
+        inputs, ref = call.args[0], call.ref(0)
+    elif key in call.keywords:
+        inputs, ref = call.keywords[key], call.ref(key)
+    else:
+        return  # `fit()` with no data: a job that reads nothing (or its defaults)
+    uris = [inputs] if isinstance(inputs, str) else []
+    if isinstance(inputs, dict):
+        uris = [v for v in inputs.values() if isinstance(v, str)]
+    for uri in uris:
+        facts.add(
+            "data_source", call.cell, call.line, via=call.name, uri=uri, kind=sig.uri_kind(uri)
+        )
+    if not uris and inputs is not None:
+        kind = "local" if (ref or "").endswith("FileSystemInput") else "s3"
+        facts.add("data_source", call.cell, call.line, via=call.name, uri="(computed)", kind=kind)
+
+
+#: first arguments that hold data in memory, not a location to read from
+_IN_MEMORY = ("io.StringIO", "io.BytesIO", "json.dumps", "StringIO", "BytesIO")
+
+
+def data_source_read(call: Call, values: dict[str, Any]) -> bool:
+    """Fill ``uri`` and ``kind`` of a data-source fact; False when the call is not a read."""
+    name = call.name
+    if values.get("kind") == "none":
+        return False
+    if name in ("open", "io.open") or name.endswith(("GFile", ".open")):
+        mode = call.args[1] if len(call.args) > 1 else call.kw("mode", "r")
+        if not isinstance(mode, str) or any(ch in mode for ch in "wax+"):
+            return False
+    if name.startswith("azureml.") and ("download" in name or name.endswith(".get_file")):
+        return False  # a run's own output files, fetched back: not an input
+    ref = call.ref(0)
+    if ref and ref.endswith(_IN_MEMORY):
+        return False
+    uri = values.get("uri")
+    if isinstance(uri, dict):  # TrainingInput-style {"train": "s3://..."} passed positionally
+        uri = next((v for v in uri.values() if isinstance(v, str)), None)
+    if isinstance(uri, list):
+        uri = next((v for v in uri if isinstance(v, str)), None)
+    if uri is None or uri is NOT_LITERAL or not isinstance(uri, str):
+        values["uri"] = "(computed)"
+        values.setdefault("kind", "s3" if name in sig.S3_READERS else "unknown")
+        return name != "xgboost.DMatrix"  # a DMatrix made of arrays in memory reads nothing
+    base = uri.rstrip("/").rsplit("/", 1)[-1]
+    if base.endswith(".out"):
+        return False  # a batch transform's output (`x.csv.out`), read back: not an input
+    if _MODEL_FILE.search(base) and not base.lower().endswith(_DATA_EXTENSIONS):
+        return False  # `open("model/xgb-model.tar.gz", "rb")`: a model artifact, not data
+    if is_code_file(base):
+        return False  # `open("train.py")`, `open("env.yml")`: code and configuration
+    values["uri"] = uri
+    values.setdefault("kind", sig.uri_kind(uri))
+    return True
+
+
+#: dictionary keys naming what a job or container fetches from a hub
+_HUB_KEYS = {
+    "HF_MODEL_ID": "model_hub",
+    "MODEL_ID": "model_hub",
+    "HF_MODEL_NAME": "model_hub",
+}
+
+
+#: keys of a job's hyperparameters or environment that name a hub model or data set
+_JOB_HUB_KEYS = {
+    "model_name": "model_hub",
+    "model_name_or_path": "model_hub",
+    "model_id": "model_hub",
+    "pretrained_model_name_or_path": "model_hub",
+    "model_checkpoint": "model_hub",
+    "base_model": "model_hub",
+    "dataset_name": "dataset",
+    "dataset_id": "dataset",
+}
+
+
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
+
+
+def _dict_keys(call: Call, value: dict, facts: Facts, depth: int, keyword: str = "") -> None:
+    """Keys of literal dicts passed to calls (boto3-style ``ResourceConfig={...}``, hyperparameters)."""
+    for key, inner in value.items():
+        if key in sig.KEYWORDS and inner not in sig.OFF_VALUES:
+            kind, fields = sig.KEYWORDS[key]
+            facts.add(kind, call.cell, call.line, api=call.name, **fields)
+        elif key in ("InstanceType",) and isinstance(inner, str):
+            facts.add(
+                "instance",
+                call.cell,
+                call.line,
+                type=inner,
+                count=value.get("InstanceCount")
+                if isinstance(value.get("InstanceCount"), int)
+                else None,
+                purpose=_purpose(call.name),
+                family=sig._instance_family(inner),
+                gpu=sig._instance_family(inner) in ("gpu", "local_gpu"),
+            )
+        elif (
+            (key in _HUB_KEYS or (key in _JOB_HUB_KEYS and keyword in _JOB_KEYWORDS))
+            and isinstance(inner, str)
+            and _HUB_ID.match(inner)
+            and not (call.ref(keyword) or "").startswith(CONST_REF)  # counted where assigned
+        ):
+            kind = _HUB_KEYS.get(key) or _JOB_HUB_KEYS[key]
+            facts.add(
+                "data_source", call.cell, call.line, uri=inner, kind=kind, via=f"{call.name}:{key}"
+            )
+        elif (key in ("eval_metric", "objective_metric_name") and isinstance(inner, str)) or (
+            key == "MetricName" and isinstance(inner, str) and value.get("Type") in OBJECTIVE_TYPES
+        ):
+            # MetricName only in a tuning objective ({"Type": "Maximize", "MetricName": ...}):
+            # elsewhere (CloudWatch alarms, autoscaling) it names an operational metric
+            facts.add("metric", call.cell, call.line, name=inner)
+        elif key == "AutoMLJobObjective" and isinstance(inner, dict):
+            if isinstance(inner.get("MetricName"), str):
+                facts.add("metric", call.cell, call.line, name=inner["MetricName"])
+        elif type(inner) is dict and depth < 3:
+            _dict_keys(call, inner, facts, depth + 1, keyword)
+        elif type(inner) is list and depth < 3:
+            for item in inner[:16]:
+                if type(item) is dict:
+                    _dict_keys(call, item, facts, depth + 1, keyword)
+
+
+#: keywords whose dicts are a job's settings (its hyperparameters, its container's environment)
+_JOB_KEYWORDS = frozenset({"hyperparameters", "env", "environment", "environment_variables"})
+
+
+def _purpose(name: str) -> str:
+    low = name.lower()
+    if "processor" in low or "processing" in low:
+        return "processing"
+    if (
+        "deploy" in low
+        or "model" in low.rsplit(".", 1)[-1]
+        or "endpoint" in low
+        or "transformer" in low
+        or "predictor" in low
+    ):
+        return "inference"
+    if "notebook" in low:
+        return "notebook"
+    return "training"
+
+
+def _instance_fact(call: Call, facts: Facts) -> None:
+    itype = call.kw("instance_type") or call.kw("train_instance_type") or call.kw("InstanceType")
+    if not isinstance(itype, str):
+        return
+    count = (
+        call.kw("instance_count")
+        or call.kw("initial_instance_count")
+        or call.kw("train_instance_count")
+    )
+    family = sig._instance_family(itype)
+    purpose = _purpose(call.name)
+    facts.add(
+        "instance",
+        call.cell,
+        call.line,
+        type=itype,
+        count=count if isinstance(count, int) else None,
+        purpose=purpose,
+        family=family,
+        gpu=family in ("gpu", "local_gpu"),
+        api=call.name,
+        framework=sig.job_framework(call),
+    )
+    if purpose == "training" and isinstance(count, int) and count > 1:
+        facts.add("distributed", call.cell, call.line, api=call.name, instances=count)
+
+
+def _subprocess_installs(call: Call, facts: Facts) -> None:
+    args = call.args[0] if call.args else call.kw("args")
+    if isinstance(args, str):
+        found = installs_in_command(args)
+    elif isinstance(args, list):
+        found = installs_in_args(args)
+    else:
+        return
+    for tool, token, _ in found:
+        info = classify(tool, token)
+        if info["name"] not in TOOLING_PACKAGES:
+            facts.add("pip_install", call.cell, call.line, tool=tool, form="subprocess", **info)
+
+
+#: a job's command-line option that hands it data: ``--train-data=gs://...``, ``--dataset-url``
+_DATA_OPTION = re.compile(
+    r"^--?[\w-]*(?:data|train|test|valid|eval|input|file|csv|label|corpus)[\w-]*[= ]"
+    r"((?:gs|s3|s3a|abfss?|wasbs?|https?)://\S+)$",
+    re.I,
+)
+
+
+def argument_uris(args: list) -> list[str]:
+    """Storage URIs a job is given as data options (``["--data-url=gs://b/train.csv"]``, or
+    ``["--train", "s3://b/train"]``)."""
+    found = []
+    for i, item in enumerate(args[:64]):
+        if not isinstance(item, str):
+            continue
+        m = _DATA_OPTION.match(item)
+        if m:
+            found.append(m.group(1))
+        elif (
+            i > 0
+            and isinstance(args[i - 1], str)
+            and "=" not in args[i - 1]  # `--data-url gs://...`: a bare option, then its value
+            and _DATA_OPTION.match(f"{args[i - 1]}={item}")
+        ):
+            found.append(item)
+    return found
+
+
+def defined_metrics(value: Any) -> list[str]:
+    """Metric names of SageMaker metric definitions (``[{"Name": ..., "Regex": ...}]``, also
+    under a tuning objective's ``"metrics"``): the evaluation ones, not throughput or epochs."""
+    if isinstance(value, dict):
+        value = value.get("metrics")
+    if not isinstance(value, list):
+        return []
+    names = [d.get("Name") for d in value[:32] if isinstance(d, dict) and "Regex" in d]
+    return [n for n in names if isinstance(n, str) and sig.METRIC_WORDS.search(n)]

@@ -1,0 +1,290 @@
+"""Passes over a whole notebook's facts, once every cell is read: what one cell's facts mean
+in the light of the others (a training loop, a spot job's limits, an overwrite), the execution
+order, and duplicates removed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .factbase import Facts
+from .notebook import Notebook
+from .pyscan import Call
+
+_VERSIONED_PATH = re.compile(
+    r"(\{[^}]*(?:version|ver|time|date|stamp|now|hash|sha|digest|run|uuid|commit|git|job|id)[^}]*\})"
+    r"|(?<![a-z])v\d+(?:[._]\d+)*(?![a-z])|\d{8}|\d{4}-\d{2}-\d{2}|[0-9a-f]{12,}",
+    re.I,
+)
+
+
+def training_loops(calls: list[Call], facts: Facts) -> None:
+    """A hand-written PyTorch-style loop: ``loss.backward()`` and ``optimizer.step()`` in one cell."""
+    trained_cells = {f["cell"] for f in facts.of("training")} if facts.of("training") else set()
+    backward: dict[int, Call] = {}
+    steps: set[int] = set()
+    for call in calls:
+        if call.name.endswith(".backward"):
+            backward.setdefault(call.cell, call)
+        elif call.name.endswith(".step") and "lr_scheduler" not in call.name:
+            steps.add(call.cell)
+    for cell, call in backward.items():
+        if cell in steps and cell not in trained_cells:
+            facts.add(
+                "training",
+                cell,
+                call.line,
+                api="training loop (backward + step)",
+                framework="torch",
+                managed=False,
+            )
+
+
+#: Spark ML learners: a Spark pipeline that fits none of them only transforms features
+_SPARK_LEARNERS = (
+    "pyspark.ml.classification.",
+    "pyspark.ml.regression.",
+    "pyspark.ml.clustering.",
+    "pyspark.ml.recommendation.",
+    "pyspark.ml.fpm.",
+    "sparkxgb",
+    "xgboost.spark.",
+    "synapse.ml.",
+)
+
+
+def job_images(facts: Facts) -> None:
+    """A job whose container comes from ``image_uris.retrieve(framework, ...)`` runs that
+    framework, when the notebook retrieves one framework's containers only."""
+    pending = [f for f in facts.of("instance") if f.get("framework") == "image"]
+    if not pending:
+        return
+    retrieved = {
+        str(c.args[0] if c.args else c.kw("framework")).lower()
+        for c in facts.calls
+        if c.name.endswith(("image_uris.retrieve", "get_image_uri"))
+        and isinstance(c.args[0] if c.args else c.kw("framework"), str)
+    }
+    framework = next(iter(retrieved)) if len(retrieved) == 1 else None
+    for f in pending:
+        f["framework"] = framework
+
+
+#: where a job's spot capacity is bounded by a maximum wait
+_MAX_WAIT = frozenset(
+    {"max_wait", "max_wait_time_in_seconds", "MaxWaitTimeInSeconds", "max_wait_time"}
+)
+
+
+def spot_details(facts: Facts) -> None:
+    """Managed spot training needs a bound on how long to wait for capacity (``max_wait``) and
+    checkpoints to resume from after an interruption: noted on each spot fact."""
+    spots = facts.of("spot")
+    if not spots:
+        return
+    waits = any(
+        _MAX_WAIT & set(c.keywords)
+        or any(_MAX_WAIT & _dict_key_set(v) for v in c.keywords.values())
+        for c in facts.calls
+    )
+    checkpoints = bool(facts.of("checkpoint"))
+    for f in spots:
+        f["max_wait"] = waits
+        f["checkpoints"] = checkpoints
+
+
+def _dict_key_set(value: Any, depth: int = 0) -> set:
+    if type(value) is dict:
+        keys = set(value)
+        if depth < 2:
+            for inner in value.values():
+                keys |= _dict_key_set(inner, depth + 1)
+        return keys
+    return set()
+
+
+def overwrites(facts: Facts) -> None:
+    """Data written back where the notebook read it from: the earlier version is gone unless
+    the store keeps versions."""
+    writes = facts.of("data_write")
+    if not writes:
+        return
+    read = {
+        d["uri"]
+        for d in facts.of("data_source")
+        if isinstance(d.get("uri"), str) and "{" not in d["uri"] and d["uri"] != "(computed)"
+    }
+    for w in writes:
+        if w.get("uri") in read:
+            facts.add("data_overwrite", w["cell"], w["line"], uri=w["uri"], api=w.get("api"))
+
+
+#: libraries whose data frames' ``describe()`` profiles data
+_FRAME_LIBRARIES = ("pandas", "polars", "dask", "pyspark", "modin", "cudf", "numpy")
+
+
+def describe_is_profiling(facts: Facts) -> None:
+    """``df.describe()`` profiles data; ``job.describe()`` reads a job's status. A describe on
+    an object of unknown origin counts only in a notebook that works with data frames."""
+    profiling = facts.items.get("profiling")
+    if not profiling:
+        return
+    frames = any(i.get("module", "").split(".")[0] in _FRAME_LIBRARIES for i in facts.of("import"))
+    if frames:
+        return
+    kept = [p for p in profiling if p.get("api") != ".describe"]
+    if kept:
+        facts.items["profiling"] = kept
+    else:
+        del facts.items["profiling"]
+
+
+def metric_objects(facts: Facts) -> None:
+    """``metric = evaluate.load("rouge")`` then ``metric.compute(...)``: the computation is of
+    the metric the notebook loaded (when it loads one only)."""
+    metrics = facts.items.get("metric")
+    if not metrics:
+        return
+    loaded = {m["name"] for m in metrics if m.get("api") in _METRIC_LOADERS}
+    if len(loaded) != 1:
+        return
+    (name,) = loaded
+    for m in metrics:
+        if m.get("name") == "compute":
+            m["name"] = name
+
+
+_METRIC_LOADERS = ("evaluate.load", "datasets.load_metric", "datasets.load.load_metric")
+
+
+def feature_pipelines(facts: Facts) -> None:
+    """``pyspark.ml.Pipeline(stages=[indexer, encoder, assembler]).fit(df)`` fits feature
+    transformers, not a model: it is training only when the notebook builds a Spark learner."""
+    training = facts.items.get("training")
+    if not training or not any(
+        str(t.get("api", "")).startswith("pyspark.ml.Pipeline") for t in training
+    ):
+        return
+    if any(c.name.startswith(_SPARK_LEARNERS) for c in facts.calls):
+        return
+    kept = [t for t in training if not str(t.get("api", "")).startswith("pyspark.ml.Pipeline")]
+    if kept:
+        facts.items["training"] = kept
+    else:
+        del facts.items["training"]
+
+
+def endpoint_targets(facts: Facts) -> None:
+    """boto3 makes an endpoint (``create_endpoint``) from a configuration made by another call
+    (``create_endpoint_config``): when the notebook's configurations all set up one kind of
+    inference other than real-time (serverless, async), its endpoints are of that kind."""
+    deployments = facts.of("deployment")
+    configured = {
+        d.get("target")
+        for d in deployments
+        if str(d.get("api") or "").endswith(".create_endpoint_config")
+    }
+    if len(configured) != 1 or configured == {"realtime"}:
+        return
+    (target,) = configured
+    for d in deployments:
+        if str(d.get("api") or "").endswith(".create_endpoint"):
+            d["target"] = target
+
+
+def artifact_versions(facts: Facts) -> None:
+    registered = bool(facts.of("model_registry"))
+    tracked = bool(facts.of("tracking"))
+    hashed_cells = [f["cell"] for f in facts.of("hashing")]
+    for art in facts.of("artifact"):
+        path = art.get("path")
+        how = "none"
+        if art.pop("registered", False):
+            how = "tracking"
+        elif isinstance(path, str) and _VERSIONED_PATH.search(path):
+            how = (
+                "timestamp"
+                if re.search(r"time|date|stamp|now|\d{8}|\d{4}-\d{2}", path, re.I)
+                else (
+                    "hash" if re.search(r"hash|sha|digest|[0-9a-f]{12,}", path, re.I) else "version"
+                )
+            )
+        elif registered:
+            how = "registry"
+        elif any(c >= art["cell"] for c in hashed_cells):
+            how = "hash"
+        elif tracked:
+            how = "tracking"
+        art["versioned"] = how != "none"
+        art["how"] = how
+
+
+# --------------------------------------------------------------------------- order and secrets
+def execution_order(nb: Notebook, facts: Facts) -> None:
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [c.execution_count for c in code]
+    if not any(x is not None for x in counts):
+        return
+    last = 0
+    for c in code:
+        if c.execution_count is None:
+            facts.add("execution_order", c.index, None, issue="not_executed")
+            continue
+        if c.execution_count < last:
+            facts.add(
+                "execution_order",
+                c.index,
+                None,
+                issue="out_of_order",
+                count=c.execution_count,
+                after=last,
+            )
+        last = max(last, c.execution_count)
+
+
+#: kinds whose duplicates are told apart by a few fields (other kinds: by all but via/api)
+_DEDUPE_BY_FIELDS = frozenset(
+    {
+        "training",
+        "explainability",
+        "bias_check",
+        "metric",
+        "monitoring",
+        "tracking",
+        "deployment",
+        "data_source",
+        "pipeline",
+        "tuning",
+        "automl",
+        "model_registry",
+        "artifact",
+    }
+)
+
+
+def dedupe(facts: Facts) -> None:
+    for kind, items in facts.items.items():
+        seen: set = set()
+        kept = []
+        by_fields = kind in _DEDUPE_BY_FIELDS
+        for f in items:
+            if by_fields:
+                get = f.get
+                key = (
+                    get("cell"),
+                    get("line"),
+                    get("method"),
+                    get("name"),
+                    get("kind"),
+                    get("tool"),
+                    get("uri"),
+                    get("target"),
+                    get("format"),
+                )
+            else:
+                key = tuple(sorted((k, str(v)) for k, v in f.items() if k not in ("via", "api")))
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(f)
+        items[:] = kept

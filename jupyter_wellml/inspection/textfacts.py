@@ -1,0 +1,206 @@
+"""Facts from a cell's magics and shell lines, its text (:mod:`.lines`), its string literals
+and the literal dicts and lists it assigns."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import signatures as sig
+from .callfacts import (
+    _HUB_ID,
+    _HUB_KEYS,
+    _JOB_HUB_KEYS,
+    TOOLING_PACKAGES,
+    argument_uris,
+    data_source_read,
+    defined_metrics,
+)
+from .factbase import Facts
+from .installs import classify, index_options, installs_in_command
+from .lines import line_facts, looks_like_sql, sql_facts
+from .pyscan import ABSENT, CellScan, Scanner
+from .rfacts import r_cell_facts
+from .shell import command_facts, expand
+from .source import SQL_MAGICS, CellCode
+
+_ABS_PATH = re.compile(
+    r"^(?:/(?!tmp/|tmp$|opt/ml|opt/program|opt/conda|usr/|etc/|dev/|proc/|sys/|bin/|lib|sbin/|var/run|invocations|ping)[\w.@~+-]+(?:/[\w.@~+ -]*)+|[A-Za-z]:\\[^\"'<>|?*\n]+|~/[\w.@+-][^\s\"']*)$"
+)
+
+
+_WELLML_PHASE = re.compile(r"^\s*%?wellml\s+phase\s+(?P<word>[\w -]+?)\s*(?:#.*)?$")
+
+
+# --------------------------------------------------------------------------- magics and shell
+def magic_facts(cell: int, code: CellCode, facts: Facts, lookup: ConstLookup) -> None:
+    if code.writefile:
+        facts.add("writefile", cell, 1, path=code.writefile)
+    for m in code.magics:
+        if m.kind == "shell":
+            facts.add("shell", cell, m.line, command=m.name)
+            command = m.args
+            form = "shell"
+        elif m.kind == "magic" and m.name in ("pip", "conda", "mamba", "uv"):
+            command = f"{m.name} {m.args}"
+            form = m.form
+        elif m.kind == "magic" and m.name == "wellml":
+            pm = _WELLML_PHASE.match(f"wellml {m.args}")
+            if pm:
+                facts.phase_lines.append((cell, m.line, pm.group("word").strip()))
+            continue
+        elif m.kind == "magic" and m.name in ("sx", "system"):
+            command, form = m.args, "shell"
+        else:
+            continue
+        index = index_options(command)
+        for tool, token, _ in installs_in_command(command):
+            info = classify(tool, token)
+            if info["name"] in TOOLING_PACKAGES:
+                continue
+            facts.add("pip_install", cell, m.line, tool=tool, form=form, **info, **index)
+        if m.kind == "shell" or form == "shell":
+            if m.form != "cell_shell":  # IPython expands $name and {name} in `!` lines only
+                command = expand(command, lookup)
+            for kind, fields in command_facts(command):
+                facts.add(kind, cell, m.line, **fields)
+
+
+class ConstLookup:
+    """Looks up the notebook's string constants for shell lines, noting which it read (the
+    cell's facts then depend on them, like the scan's own reads)."""
+
+    def __init__(self, scanner: Scanner, scan: CellScan | None) -> None:
+        self.consts = scanner.index.consts
+        self.own = {k for k, _ in scan.writes[1]} if scan is not None else set()
+        self.read: dict[str, Any] = {}
+
+    def __call__(self, name: str) -> Any:
+        value = dict.get(self.consts, name)
+        if name not in self.own:
+            self.read[name] = dict.get(self.consts, name, ABSENT)
+        return value
+
+
+def text_facts(source: str, code: CellCode, facts: Facts) -> None:
+    """Facts in the cell's text: seeds in parameter dicts and command lines, training-history
+    metrics, feature importances (Python cells), and SQL bodies (``%%bigquery``...)."""
+    if code.language == "python":
+        for kind, line, fields in line_facts(source):
+            facts.add(kind, None, line, **fields)
+    elif code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name in SQL_MAGICS:
+        body = source.partition("\n")[2]
+        for kind, line, fields in sql_facts(body, 2):
+            facts.add(kind, None, line, **fields)
+    elif code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name == "R":
+        # rpy2's `%%R`: the body is R; a blank first line keeps the cell's line numbers
+        body = "\n" + source.partition("\n")[2]
+        r_cell_facts(body, 0, {}, facts.add, data_source_read)
+
+
+# --------------------------------------------------------------------------- strings
+#: an IAM role named by its ARN in code; its name says what it may do
+_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$")
+
+
+_BROAD_ROLE = re.compile(r"admin|full[-_ ]?access|poweruser|power[-_]user|root|superuser", re.I)
+
+
+#: column names that hold personal data (a literal used as a column, a field, a feature)
+_PERSONAL_COLUMN = re.compile(
+    r"^(?:ssn|social[-_ ]?security(?:[-_ ]?(?:number|no))?|national[-_ ]?(?:id|insurance(?:[-_ ]?number)?)"
+    r"|nino|tax[-_ ]?id|passport(?:[-_ ]?(?:number|no))?|driver'?s?[-_ ]?licen[cs]e(?:[-_ ]?number)?"
+    r"|date[-_ ]?of[-_ ]?birth|dob|birth[-_ ]?date|birthdate|e[-_]?mail(?:[-_ ]?address)?"
+    r"|phone(?:[-_ ]?(?:number|no))?|telephone|mobile(?:[-_ ]?(?:number|phone))?"
+    r"|credit[-_ ]?card(?:[-_ ]?(?:number|no))?|card[-_ ]?number|iban|home[-_ ]?address"
+    r"|street[-_ ]?address|full[-_ ]?name|first[-_ ]?name|last[-_ ]?name|surname)$",
+    re.I,
+)
+
+
+def path_facts(strings, facts: Facts) -> None:
+    for lit in strings:
+        v = lit.value
+        if len(v) < 64 and _PERSONAL_COLUMN.match(v):
+            facts.add("personal_data", lit.cell, lit.line, column=v)
+        if v.startswith("arn:"):
+            m = _ROLE_ARN.match(v)
+            if m:
+                broad = bool(_BROAD_ROLE.search(m.group(1)))
+                facts.add("role_arn", lit.cell, lit.line, arn=v, name=m.group(1), broad=broad)
+        if len(v) > 20 and looks_like_sql(v):
+            for kind, line, fields in sql_facts(v, lit.line):
+                facts.add(kind, lit.cell, line, **fields)
+        if (
+            (v[0] in "/~" or (len(v) > 2 and v[1] == ":"))
+            and "\n" not in v
+            and len(v) < 400
+            and _ABS_PATH.match(v)
+        ):
+            facts.add("absolute_path", lit.cell, lit.line, path=v)
+
+
+#: keys of a job's hyperparameters (beside a model id, they show the dict configures training)
+_TRAINING_KEYS = frozenset(
+    {
+        "epochs",
+        "num_train_epochs",
+        "epoch",
+        "learning_rate",
+        "lr",
+        "batch_size",
+        "train_batch_size",
+        "per_device_train_batch_size",
+        "max_steps",
+        "train_steps",
+        "HF_TASK",
+        "do_train",
+        "max_seq_length",
+        "warmup_steps",
+    }
+)
+
+
+#: keys of settings dicts that name the metric a job optimises or reports
+_METRIC_KEYS = (
+    "metric",
+    "primary_metric",
+    "eval_metric",
+    "objective_metric_name",
+    "metric_for_best_model",
+    "metric_name",
+    "primary_metric_name",
+)
+
+
+def assigned_facts(assigned, facts: Facts) -> None:
+    """Literal dicts and lists assigned to a name: a container's environment naming a hub model
+    (``hub = {"HF_MODEL_ID": ...}``), a job's hyperparameters naming a model or data set, a
+    job's settings naming its metric (``automl_settings = {"primary_metric": ...}``), metric
+    definitions, and command-line options that hand a job its data."""
+    for _target, value, cell, line in assigned:
+        for metric in defined_metrics(value):
+            facts.add("metric", cell, line, name=metric, api="metric definitions")
+        if type(value) is dict:
+            for key in _METRIC_KEYS:
+                if isinstance(value.get(key), str) and value[key]:
+                    facts.add("metric", cell, line, name=value[key], api=f"settings:{key}")
+            methods = value.get("methods")
+            if isinstance(methods, dict) and ("shap" in methods or "pdp" in methods):
+                # a SageMaker Clarify analysis configuration, run through a processing job
+                facts.add(
+                    "explainability", cell, line, method="clarify_shap", api="analysis config"
+                )
+        if type(value) is list:
+            for uri in argument_uris(value):
+                facts.add(
+                    "data_source", cell, line, uri=uri, kind=sig.uri_kind(uri), via="arguments"
+                )
+            continue
+        if type(value) is not dict:
+            continue
+        training = not _TRAINING_KEYS.isdisjoint(value)
+        for key, inner in value.items():
+            kind = _HUB_KEYS.get(key) or (_JOB_HUB_KEYS.get(key) if training else None)
+            if kind and isinstance(inner, str) and _HUB_ID.match(inner):
+                facts.add("data_source", cell, line, uri=inner, kind=kind, via=f"dict:{key}")
