@@ -6,7 +6,7 @@
  */
 export type JupyterWellmlRecordsVersion1 = {
   id: string;
-  kind: 'phase' | 'kpi' | 'data' | 'explain' | 'waiver' | 'attest';
+  kind: 'phase' | 'kpi' | 'data' | 'explain' | 'waiver' | 'attest' | 'frame' | 'signoff';
   created: Timestamp;
   updated: Timestamp;
   author?: string | null;

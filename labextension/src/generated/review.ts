@@ -215,7 +215,7 @@ export interface JupyterWellmlReviewVersion1 {
      */
     encryption: Fact6[];
     /**
-     * `network_isolation` facts: `enable_network_isolation`, `subnets`, `security_group_ids`, `vpc_config`
+     * `network_isolation` facts: `enable_network_isolation`, `subnets`, `security_group_ids`, `vpc_config`, VPC endpoints (`ec2.create_vpc_endpoint`)
      */
     network_isolation: Fact6[];
     /**
@@ -242,6 +242,38 @@ export interface JupyterWellmlReviewVersion1 {
      * `ai_service` facts: AWS AI services through boto3 (`comprehend`, `rekognition`, `textract`, `bedrock-runtime`...)
      */
     ai_service: Fact6[];
+    /**
+     * `role_arn` facts: an IAM role named by its literal ARN in code
+     */
+    role_arns: Fact6[];
+    /**
+     * `environment_access` facts: SageMaker notebook instances (`create_notebook_instance`) and Studio domains (`create_domain`)
+     */
+    environment_access: Fact6[];
+    /**
+     * `insecure_transport` facts: an AWS client with `use_ssl=False` or `verify=False`
+     */
+    insecure_transport: Fact6[];
+    /**
+     * `personal_data` facts: column names that hold personal data (national id, date of birth, e-mail, phone...)
+     */
+    personal_data: Fact6[];
+    /**
+     * `data_write` facts: data written out: `to_csv`, `to_parquet`, uploads (`upload_file`, `put_object`, `S3Uploader.upload`)
+     */
+    data_writes: Fact6[];
+    /**
+     * `data_overwrite` facts: data written back to the path or URI it was read from
+     */
+    data_overwrites: Fact6[];
+    /**
+     * `data_versioning` facts: S3 bucket versioning (`put_bucket_versioning`) and reads pinned to a `VersionId`
+     */
+    data_versioning: Fact6[];
+    /**
+     * `storage_lifecycle` facts: S3 lifecycle rules, Intelligent-Tiering and storage-class analysis
+     */
+    storage_lifecycle: Fact6[];
     /**
      * Every other fact kind (docs/lens-format.md), as a list of facts.
      */
@@ -282,7 +314,8 @@ export interface JupyterWellmlReviewVersion1 {
       message: string;
       snippet?: string | null;
       rule: string | null;
-      effect: 'met' | 'gap' | 'expect' | 'waiver' | 'attest' | 'phase';
+      effect:
+        'met' | 'gap' | 'expect' | 'waiver' | 'attest' | 'signoff' | 'signoff_expired' | 'phase';
       /**
        * What a rule saw: the notebook's code and outputs, or a record; null for waivers, attestations and phases.
        */
