@@ -170,3 +170,16 @@ def set_theme(server, theme: str) -> None:
         "/lab/api/settings/@jupyterlab/apputils-extension:themes",
         {"raw": json.dumps({"theme": theme})},
     )
+
+
+def met_by_adding(server, sources: list[str], added: str) -> list[str]:
+    """The practices the server's review turns met when a cell holding `added` is appended to a
+    notebook of `sources` (asked of the engine, never hard-coded)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    before = {p["id"]: p["status"] for p in server.review(nb)["practices"]}
+    nb.cells.append(nbformat.v4.new_code_cell(added))
+    after = server.review(nb)["practices"]
+    found = [p["id"] for p in after if p["status"] == "met" and before[p["id"]] != "met"]
+    assert found, f"no practice is met by adding {added!r}"
+    return found
