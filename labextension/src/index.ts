@@ -3,6 +3,7 @@
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -54,6 +55,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let openOnNotebookOpen = false;
     const follow = () => sidebar.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect(follow);
+    // the saved file's review, asked as soon as a notebook is being opened: from the page's URL
+    // (/lab/tree/<path>) at start, from the file browser and commands later
+    const prefetch = (path: unknown) => {
+      if (typeof path === 'string' && path.endsWith('.ipynb')) {
+        void sidebar.model.prefetch(path.replace(/^\/+/, ''));
+      }
+    };
+    prefetch(decodeURIComponent(PageConfig.getOption('treePath') || ''));
+    app.commands.commandExecuted.connect((_, args) => {
+      if (args.id === 'docmanager:open' || args.id === 'filebrowser:open-path') {
+        prefetch((args.args as { path?: unknown }).path);
+      }
+    });
     tracker.widgetAdded.connect((_, panel) => {
       // the saved file's review, asked while the notebook loads
       void sidebar.model.prefetch(panel.context.path);
