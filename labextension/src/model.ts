@@ -288,15 +288,27 @@ export class SidebarModel {
    */
   schedule(delay?: number): void {
     clearTimeout(this._timer);
+    const token = ++this._scheduled;
     if (delay === undefined) {
       const quiet = this._inFlight === 0 && Date.now() - this._lastSent >= this.debounce;
       delay = quiet ? 0 : this.debounce;
     }
-    this._timer = setTimeout(() => void this.reviewNow(), delay);
+    if (delay === 0) {
+      // at the end of this task, before the browser lays out the edit: the changes one
+      // keystroke signals come together, and the request leaves a frame earlier
+      queueMicrotask(() => {
+        if (token === this._scheduled) {
+          void this.reviewNow();
+        }
+      });
+    } else {
+      this._timer = setTimeout(() => void this.reviewNow(), delay);
+    }
   }
 
   dispose(): void {
     clearTimeout(this._timer);
+    this._scheduled++;
     this._listeners.clear();
     this._doc = null;
   }
@@ -416,6 +428,7 @@ export class SidebarModel {
   /** Ask for a review of the document now; resolves when its answer is handled. */
   async reviewNow(): Promise<void> {
     clearTimeout(this._timer);
+    this._scheduled++; // a review scheduled before this one is this one
     const doc = this._doc;
     if (!doc || !this.lens) {
       return;
@@ -604,6 +617,7 @@ export class SidebarModel {
   private _listeners = new Set<(what: 'state' | 'asked') => void>();
   private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private _inFlight = 0;
+  private _scheduled = 0;
   private _lastSent = 0;
   private _acked: IAcked | null = null;
   private _versions = new Map<string, number>();
