@@ -65,6 +65,7 @@ screenshots: install chromium
 	WELLML_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser -k screenshots
 
 test: install chromium lint
+	cd labextension && PATH="$(CURDIR)/$(BIN):$$PATH" WELLML_PYTHON="$(CURDIR)/$(BIN)/python" jlpm test
 	$(BIN)/python -m pytest
 
 bench: install chromium

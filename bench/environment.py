@@ -165,7 +165,9 @@ def main() -> int:
 
     s = asyncio.run(through_server(args.servers, args.repeats, args.settle))
     p95 = sorted(s["cached"])[int(0.95 * (len(s["cached"]) - 1))]
-    print(f"through GET /api/wellml/environment, {args.servers} fresh servers, real python3 kernels:")
+    print(
+        f"through GET /api/wellml/environment, {args.servers} fresh servers, real python3 kernels:"
+    )
     print(
         f"  cold (first request):  median {ms(med(s['cold'])):7.1f} ms, max {ms(max(s['cold'])):7.1f}"
         f" ms (probe inside: {', '.join(f'{p:.0f}' for p in s['probe_ms'])} ms)"

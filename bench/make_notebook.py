@@ -17,14 +17,25 @@ def big_notebook(cells: int = 300, seed_offset: int = 0) -> dict:
         for c in nb.get("cells", []):
             if c.get("cell_type") not in ("code", "markdown"):
                 continue
-            cell = {"cell_type": c["cell_type"], "metadata": {}, "source": c["source"], "id": f"c{len(out):04d}"}
+            cell = {
+                "cell_type": c["cell_type"],
+                "metadata": {},
+                "source": c["source"],
+                "id": f"c{len(out):04d}",
+            }
             if c["cell_type"] == "code":
                 cell.update(execution_count=None, outputs=c.get("outputs", [])[:2])
             out.append(cell)
             if len(out) >= cells:
                 return {
                     "cells": out,
-                    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                    "metadata": {
+                        "kernelspec": {
+                            "name": "python3",
+                            "display_name": "Python 3",
+                            "language": "python",
+                        }
+                    },
                     "nbformat": 4,
                     "nbformat_minor": 5,
                 }

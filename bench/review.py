@@ -89,7 +89,9 @@ def in_process(files: list[Path]) -> dict:
         "review_median_ms": statistics.median(cold),
         "review_warm_median_ms": statistics.median(warm),
         "ratio": statistics.median(cold) / statistics.median(floors),
-        "per_notebook_ratio_median": statistics.median(c / f for c, f in zip(cold, floors) if f > 0),
+        "per_notebook_ratio_median": statistics.median(
+            c / f for c, f in zip(cold, floors) if f > 0
+        ),
     }
 
 
@@ -131,8 +133,10 @@ def one_cell_edit(edits: int) -> dict:
     for n, (raw, index) in enumerate(zip(bodies, edited)):
         started = time.perf_counter()
         nb = json.loads(raw)
-        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                   for c in nb["cells"]]
+        sources = [
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb["cells"]
+        ]
         try:
             ast.parse(tm.transform_cell(sources[index]))
         except SyntaxError:  # parsed and failed, like in a review
@@ -161,7 +165,9 @@ def median_process_ms(cmd: list[str], runs: int, env: dict) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+        )
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
@@ -220,9 +226,13 @@ def main() -> int:
         return print_workload(args)
     e = one_cell_edit(args.edits)
     print(f"300-cell notebook, one-cell edit, in-process, {e['edits']} edits:")
-    print(f"  floor (json.loads + sources + edited cell parsed) median: {e['floor_median_ms']:.2f} ms")
-    print(f"  json.loads + review() median: {e['review_median_ms']:.2f} ms, p95 {e['review_p95_ms']:.2f} ms"
-          f" = {e['ratio']:.1f}x the floor;  review JSON serialised: {e['json_median_ms']:.2f} ms")
+    print(
+        f"  floor (json.loads + sources + edited cell parsed) median: {e['floor_median_ms']:.2f} ms"
+    )
+    print(
+        f"  json.loads + review() median: {e['review_median_ms']:.2f} ms, p95 {e['review_p95_ms']:.2f} ms"
+        f" = {e['ratio']:.1f}x the floor;  review JSON serialised: {e['json_median_ms']:.2f} ms"
+    )
     if args.only_edit:
         return 0
     files = sorted(args.corpus.rglob("*.ipynb"))
@@ -239,41 +249,89 @@ def main() -> int:
 
     r = in_process(files)
     print(f"in-process review over {r['notebooks']} notebooks ({r['crashes']} crashes)")
-    print(f"  floor (json.load + TransformerManager + ast.parse) median: {r['floor_median_ms']:.2f} ms")
-    print(f"  review() median (engine caches cleared):               {r['review_median_ms']:.2f} ms")
-    print(f"  ratio review/floor: {r['ratio']:.2f}x (median of per-notebook ratios {r['per_notebook_ratio_median']:.2f}x; target <= 2x)")
-    print(f"  review() median, same notebook again (server and sidebar case): {r['review_warm_median_ms']:.2f} ms")
+    print(
+        f"  floor (json.load + TransformerManager + ast.parse) median: {r['floor_median_ms']:.2f} ms"
+    )
+    print(
+        f"  review() median (engine caches cleared):               {r['review_median_ms']:.2f} ms"
+    )
+    print(
+        f"  ratio review/floor: {r['ratio']:.2f}x (median of per-notebook ratios {r['per_notebook_ratio_median']:.2f}x; target <= 2x)"
+    )
+    print(
+        f"  review() median, same notebook again (server and sidebar case): {r['review_warm_median_ms']:.2f} ms"
+    )
 
-    subprocess.run([exe, "lens", "list", "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False)  # catalog cache
-    subprocess.run([exe, "review", str(files[0]), "--no-cache", "--no-data-dirs"], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, env=env, check=False)  # bytecode and secrets-prefilter caches
+    subprocess.run(
+        [exe, "lens", "list", "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False
+    )  # catalog cache
+    subprocess.run(
+        [exe, "review", str(files[0]), "--no-cache", "--no-data-dirs"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        check=False,
+    )  # bytecode and secrets-prefilter caches
     started = time.perf_counter()
-    done = subprocess.run([exe, "review", str(args.corpus), "--jobs", "2", "--no-cache", "--format", "json", "--fail-on", "never", "--no-data-dirs"],
-                          capture_output=True, env=env, check=False)
+    done = subprocess.run(
+        [
+            exe,
+            "review",
+            str(args.corpus),
+            "--jobs",
+            "2",
+            "--no-cache",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--no-data-dirs",
+        ],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
     corpus_s = time.perf_counter() - started
     reviewed = len(json.loads(done.stdout)["reviews"]) if done.stdout else 0
-    print(f"CLI, whole corpus, --jobs 2: {reviewed} notebooks in {corpus_s:.2f} s (exit {done.returncode}; target <= 10 s)")
+    print(
+        f"CLI, whole corpus, --jobs 2: {reviewed} notebooks in {corpus_s:.2f} s (exit {done.returncode}; target <= 10 s)"
+    )
 
     print_workload(args, env=env)
 
     sizes = sorted(files, key=lambda f: f.stat().st_size)
     typical = sizes[len(sizes) // 2]
     bare = median_process_ms([sys.executable, "-c", "pass"], args.runs, env)
-    cold = median_process_ms([exe, "review", str(typical), "--no-cache", "--no-data-dirs"], args.runs, env)
-    subprocess.run([exe, "review", str(typical), "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False)
+    cold = median_process_ms(
+        [exe, "review", str(typical), "--no-cache", "--no-data-dirs"], args.runs, env
+    )
+    subprocess.run(
+        [exe, "review", str(typical), "--no-data-dirs"],
+        stdout=subprocess.DEVNULL,
+        env=env,
+        check=False,
+    )
     warm = median_process_ms([exe, "review", str(typical), "--no-data-dirs"], args.runs, env)
     probe_imports = (
         "import sys\nfrom jupyter_wellml.cli.review import run\n"
         f"run([{str(typical)!r}, '--no-cache', '--no-data-dirs', '--output', '/dev/null'])\n"
         "print(*(m in sys.modules for m in ('detect_secrets', 'IPython', 'nbformat', 'packaging.requirements')))"
     )
-    loaded = subprocess.run([sys.executable, "-c", probe_imports], capture_output=True, text=True, env=env, check=False)
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe_imports], capture_output=True, text=True, env=env, check=False
+    )
     flags = loaded.stdout.split()
-    print(f"one-notebook CLI process ({typical.name}, the median-size corpus notebook), median of {args.runs} runs:")
+    print(
+        f"one-notebook CLI process ({typical.name}, the median-size corpus notebook), median of {args.runs} runs:"
+    )
     if len(flags) == 4:
-        print(f"  cold path imports detect-secrets: {flags[0]}, IPython: {flags[1]}, nbformat: {flags[2]}, packaging.requirements: {flags[3]}")
+        print(
+            f"  cold path imports detect-secrets: {flags[0]}, IPython: {flags[1]}, nbformat: {flags[2]}, packaging.requirements: {flags[3]}"
+        )
     print(f"  python -c pass: {bare:.1f} ms")
-    print(f"  cold (--no-cache): {cold:.1f} ms = {cold / bare:.1f}x;  warm (cached review): {warm:.1f} ms = {warm / bare:.1f}x  (target <= 6x)")
+    print(
+        f"  cold (--no-cache): {cold:.1f} ms = {cold / bare:.1f}x;  warm (cached review): {warm:.1f} ms = {warm / bare:.1f}x  (target <= 6x)"
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 
 import nbformat
@@ -562,3 +563,105 @@ async def test_a_kernel_jupyter_starts_reads_its_notebook(
     assert status.startswith("wellml status of claims.ipynb")
     assert "records (2, 1 from this session)" in status
     assert "data s3://bucket/claims.csv" in status and "pii=yes" in status
+
+
+# ---------------------------------------------------------------- issue 14: honest answers, one verdict
+def test_a_suggested_line_with_a_placeholder_left_in_records_nothing(shell, wellml_catalog):
+    """The sidebar's and the widget's suggestions mark what only a person knows; run unchanged,
+    %wellml refuses them with one line and displays no record."""
+    from jupyter_wellml.report.answers import suggested_magic
+
+    practice = next(
+        p for p in wellml_catalog.practices if (p.magic or "").startswith("%wellml data")
+    )
+    review = {
+        "facts": {
+            "data_sources": [{"uri": "s3://fraud/train.csv", "kind": "s3", "via": "pd.read_csv"}]
+        },
+        "records": [],
+    }
+    line = suggested_magic(practice, review)
+    assert line.startswith("%wellml data s3://fraud/train.csv ") and "<license>" in line
+    with capture_output() as captured:
+        result = shell.run_cell(line)
+    error = result.error_in_exec or result.error_before_exec
+    assert error is not None
+    assert str(error).splitlines() == [
+        "%wellml: replace the placeholder <owner> with what is true (nothing was recorded)"
+    ]
+    assert payloads(captured) == []
+    # filled in, the same line records the data source
+    filled = (
+        line.replace('"<owner>"', "fraud-team")
+        .replace("<yes|no>", "no")
+        .replace("<license>", "internal")
+    )
+    rec = one(shell, filled)
+    assert (rec["uri"], rec["owner"], rec["pii"], rec["license"]) == (
+        "s3://fraud/train.csv",
+        "fraud-team",
+        "no",
+        "internal",
+    )
+    with pytest.raises(UsageError, match="placeholder <target>"):
+        run(shell, "%%wellml kpi\n- {name: recall, op: '>=', target: <target>}")
+
+
+def test_status_counts_are_the_verdict_and_say_which_version_was_read(
+    shell, tmp_path, monkeypatch, wellml_catalog
+):
+    from jupyter_wellml.inspection.review import review
+    from jupyter_wellml.records import merged_notebook
+    from jupyter_wellml.report.verdict import counts_text, progress_text, verdict
+
+    nb = _notebook_on_disk(tmp_path / "fraud.ipynb")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "fraud.ipynb"))
+    kpi = one(shell, "%wellml kpi accuracy >= 0.92", cell_id=nb.cells[0].id)
+    text = run(shell, "%wellml status").outputs[-1].data["text/plain"]
+    v = verdict(review(merged_notebook(nb, [kpi]), wellml_catalog).to_json(), wellml_catalog)
+    assert f"{progress_text(v['counts'])}: {counts_text(v['counts'])}" in text
+    assert f"needs your answer ({v['counts']['to_answer']}):" in text
+    saved = __import__("datetime").datetime.fromtimestamp(
+        (tmp_path / "fraud.ipynb").stat().st_mtime
+    )
+    assert (
+        f"read: the saved file from {saved:%H:%M} with 1 record(s) made in this session; "
+        "unsaved edits are not included" in text
+    )
+
+
+def test_status_before_a_save_keeps_the_phase_recorded_in_this_session(
+    shell, tmp_path, monkeypatch
+):
+    """`%wellml phase training` ran in a cell the saved file does not have yet: the status still
+    reviews the work as model development, not as a notebook without a phase."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import pandas as pd")]
+    nbformat.write(nb, tmp_path / "draft.ipynb")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "draft.ipynb"))
+    one(shell, "%wellml phase training", cell_id="not-saved-yet")
+    text = run(shell, "%wellml status").outputs[-1].data["text/plain"]
+    assert "phase: model_development (recorded" in text
+    assert "open gaps of model_development (" in text
+    assert "needs your answer (0)" not in text  # the phase's questions are asked
+
+
+def test_magic_records_carry_the_os_user_or_the_configured_author(shell, monkeypatch):
+    import getpass
+
+    monkeypatch.setenv("WELLML_AUTHOR", "Ana Lima")
+    shell.run_line_magic("reload_ext", "jupyter_wellml")
+    try:
+        assert one(shell, "%wellml kpi auc")["author"] == "Ana Lima"
+    finally:
+        monkeypatch.delenv("WELLML_AUTHOR")
+        shell.run_line_magic("reload_ext", "jupyter_wellml")
+    author = one(shell, "%wellml kpi auc")["author"]
+    expected = (
+        next(
+            (os.environ[v] for v in ("JUPYTERHUB_USER", "USER", "USERNAME") if os.environ.get(v)),
+            None,
+        )
+        or getpass.getuser()
+    )
+    assert author == expected

@@ -50,6 +50,12 @@ async def expect_error(coro, code: int, text: str) -> dict:
     return body
 
 
+def post(jp_fetch, body, **params):
+    """POST /api/wellml/review with ``body`` (a dict is sent as JSON) and query ``params``."""
+    data = body if isinstance(body, str) else json.dumps(body)
+    return jp_fetch("api", "wellml", "review", method="POST", params=params, body=data)
+
+
 # ----------------------------------------------------------------------------- routes
 async def test_info_is_valid_and_matches_the_package(jp_fetch):
     from jupyter_wellml import __version__
@@ -371,15 +377,7 @@ async def _environment_checks(jp_fetch, python_kernel):
     )
     warm = time.perf_counter() - started
     assert again["packages"] == body["packages"] and warm < cold
-    review = await _json(
-        await jp_fetch(
-            "api",
-            "wellml",
-            "review",
-            method="POST",
-            body=json.dumps({"notebook": NOTEBOOK, "kernel_id": python_kernel}),
-        )
-    )
+    review = await _json(await post(jp_fetch, {"notebook": NOTEBOOK}, kernel_id=python_kernel))
     assert review["environment"]["packages"] == len(body["packages"])
 
 
@@ -391,15 +389,15 @@ async def test_environment_of_an_unknown_kernel_is_404(jp_fetch):
     )
     await expect_error(jp_fetch("api", "wellml", "environment"), 400, "give the kernel")
     await expect_error(
-        jp_fetch(
-            "api",
-            "wellml",
-            "review",
-            method="POST",
-            body=json.dumps({"notebook": NOTEBOOK, "kernel_id": "nope"}),
-        ),
+        post(jp_fetch, {"notebook": NOTEBOOK}, kernel_id="nope"),
         404,
         "no running kernel",
+    )
+    # the kernel goes in the query string: the body is never parsed on the event loop
+    await expect_error(
+        post(jp_fetch, {"notebook": NOTEBOOK, "kernel_id": "nope"}),
+        400,
+        "kernel_id goes in the query string",
     )
 
 
@@ -501,8 +499,12 @@ with open({str(pids)!r}, "w") as out:
 os._exit(0)
 """
     done = subprocess.run(
-        [sys.executable, "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, timeout=120, check=False,
+        [sys.executable, "-c", script],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0
     workers = json.loads(pids.read_text())
@@ -512,7 +514,8 @@ os._exit(0)
     while alive and time.monotonic() < deadline:
         time.sleep(0.2)
         alive = [
-            pid for pid in workers
+            pid
+            for pid in workers
             if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
         ]
     assert alive == [], f"worker processes {alive} outlived their server"
@@ -967,3 +970,150 @@ async def test_a_failed_probe_is_answered_again_at_once_and_a_bad_answer_is_502(
 
 Path  # noqa: B018 - keeps the import used in type hints of fixtures above
 tornado.httpclient  # noqa: B018
+
+
+# ----------------------------------------------------------------------------- issue 14
+
+
+def _cell(cell_id: str, source: str) -> dict:
+    return {
+        "cell_type": "code",
+        "id": cell_id,
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+        "source": source,
+    }
+
+
+TRAIN = (
+    "from sklearn.linear_model import LogisticRegression\nmodel = LogisticRegression().fit(X, y)"
+)
+
+
+def _comparable(review: dict) -> dict:
+    """What a review says about the notebook (not how the request was made)."""
+    return {k: review[k] for k in ("phase", "facts", "records", "practices", "summary", "verdict")}
+
+
+async def test_query_parameters_carry_path_and_phase(jp_fetch):
+    nb = {"notebook": NOTEBOOK}
+    body = await _json(await post(jp_fetch, nb, path="work/draft.ipynb", phase="serving"))
+    assert body["notebook"]["path"] == "work/draft.ipynb"
+    assert body["phase"]["id"] == "deployment" and body["phase"]["source"] == "requested"
+    await expect_error(post(jp_fetch, nb, phase="cooking"), 400, "unknown phase 'cooking'")
+
+
+async def test_incremental_requests_review_the_same_notebook_as_a_whole_one(jp_fetch, jp_serverapp):
+    """After the first review only changed cells are sent, by id, against the previous
+    notebook's sha256; the answer is the review of the whole notebook with those changes."""
+    service = jp_serverapp.web_app.settings["wellml_service"]
+    stamp = str(time.time())
+    first = {
+        **NOTEBOOK,
+        "cells": [_cell("a1", f"# {stamp}\nimport pandas as pd"), _cell("b2", "x = 1")],
+    }
+    full = await _json(await post(jp_fetch, {"notebook": first}))
+    before = service.counts["incremental"]
+
+    # one cell edited
+    edited = _cell("b2", TRAIN)
+    delta = await _json(
+        await post(
+            jp_fetch, {"cells": {"b2": edited}}, base=full["notebook"]["sha256"], path="d.ipynb"
+        )
+    )
+    assert errors("review.v1", delta) == []
+    whole = {**first, "cells": [first["cells"][0], edited]}
+    expected = await _json(await post(jp_fetch, {"notebook": whole}, path="d.ipynb"))
+    assert _comparable(delta) == _comparable(expected)
+    assert delta["notebook"]["cells"] == 2 and delta["notebook"]["path"] == "d.ipynb"
+    assert delta["phase"]["id"] == "model_development"
+    assert service.counts["incremental"] == before + 1
+
+    # against the edited notebook: a cell added in front, another removed, metadata changed
+    added = _cell("c3", "import shap\nexplainer = shap.Explainer(model)")
+    meta = {**first["metadata"], "wellml": {"version": 1, "records": []}}
+    change = {"cells": {"c3": added}, "order": ["c3", "b2"], "metadata": meta}
+    moved = await _json(await post(jp_fetch, change, base=delta["notebook"]["sha256"]))
+    expected = await _json(
+        await post(jp_fetch, {"notebook": {**first, "metadata": meta, "cells": [added, edited]}})
+    )
+    assert _comparable(moved) == _comparable(expected)
+    assert moved["facts"]["explainability"][0]["cell"] == 0
+
+
+async def test_a_delta_against_a_notebook_the_server_does_not_hold_is_409(jp_fetch, jp_serverapp):
+    await expect_error(post(jp_fetch, {"cells": {}}, base="0" * 64), 409, "send it whole")
+    full = await _json(await post(jp_fetch, {"notebook": NOTEBOOK}))
+    base = full["notebook"]["sha256"]
+    # a cell id that is neither in the notebook held nor sent: the client's copy drifted
+    await expect_error(
+        post(jp_fetch, {"cells": {}, "order": ["a1", "zz"]}, base=base),
+        409,
+        "'zz' is neither in the previous notebook nor sent",
+    )
+    for body, message in [
+        ({"cells": [1]}, "'cells' must map cell ids to cells"),
+        ({"cells": {}, "order": "a1"}, "'order' must list cell ids"),
+        ({"cells": {}, "metadata": 3}, "'metadata' must be an object"),
+        ("{nope", "the body is not valid JSON"),
+    ]:
+        await expect_error(post(jp_fetch, body, base=base), 400, message)
+    await expect_error(
+        post(jp_fetch, {"cells": {}}, base="../etc"), 400, "base must be the notebook.sha256"
+    )
+    # once the server forgets the notebooks it held, the same delta is 409: sent whole again
+    service = jp_serverapp.web_app.settings["wellml_service"]
+    service.notebooks = type(service.notebooks)(1024)
+    await expect_error(
+        post(jp_fetch, {"cells": {"a1": _cell("a1", "y = 2")}}, base=base), 409, "send it whole"
+    )
+
+
+def test_notebooks_held_are_bounded_in_bytes():
+    from jupyter_wellml.server.service import NotebookStore
+
+    store = NotebookStore(max_bytes=100)
+    for i in range(10):
+        store.put(f"d{i}", b"x" * 30)
+    assert store.bytes <= 100 and len(store) == 3
+    assert store.get("d9") is not None and store.get("d0") is None
+    store.put("huge", b"x" * 101)  # larger than the whole store: not held
+    assert store.get("huge") is None and store.bytes <= 100
+
+
+async def test_info_names_the_author_of_records_never_an_anonymous_id(jp_fetch):
+    import getpass
+
+    body = await _json(await jp_fetch("api", "wellml", "info"))
+    user = body["user"]
+    # pytest-jupyter's token user is anonymous: the user running the server writes the records
+    expected = (
+        next(
+            (
+                os.environ[v]
+                for v in ("WELLML_AUTHOR", "JUPYTERHUB_USER", "USER", "USERNAME")
+                if os.environ.get(v)
+            ),
+            None,
+        )
+        or getpass.getuser()
+    )
+    assert user == {"author": expected, "source": "os"}
+
+
+def test_author_of_a_named_identity_and_the_configured_author():
+    from jupyter_server.auth import User
+
+    from jupyter_wellml.server.handlers import author_of
+
+    assert author_of(User("ana", name="Ana Lima", display_name="Ana Lima")) == (
+        "Ana Lima",
+        "identity",
+    )
+    assert author_of(User("ana")) == ("ana", "identity")
+    anonymous = User("85913a2b" * 4, name="Anonymous Io", display_name="Anonymous Io")
+    assert author_of(anonymous)[1] in ("os", "none")
+    assert author_of(anonymous)[0] != anonymous.username
+    assert author_of(anonymous, "Data team") == ("Data team", "config")

@@ -34,9 +34,16 @@ def data_dir_lens_roots() -> list[str]:
     import json
     import sys
 
-    key_parts = [sys.prefix, sys.base_prefix, os.path.expanduser("~"), str(os.getuid() if hasattr(os, "getuid") else "")]
+    key_parts = [
+        sys.prefix,
+        sys.base_prefix,
+        os.path.expanduser("~"),
+        str(os.getuid() if hasattr(os, "getuid") else ""),
+    ]
     key_parts += sorted(
-        f"{k}={v}" for k, v in os.environ.items() if k.startswith(("JUPYTER", "XDG_", "APPDATA", "PROGRAMDATA"))
+        f"{k}={v}"
+        for k, v in os.environ.items()
+        if k.startswith(("JUPYTER", "XDG_", "APPDATA", "PROGRAMDATA"))
     )
     try:
         from importlib.util import find_spec
@@ -80,7 +87,9 @@ def discover(paths: Iterable[os.PathLike | str]) -> list[str]:
             candidates = [path]
         elif os.path.isdir(path):
             candidates = sorted(
-                os.path.join(path, n) for n in os.listdir(path) if os.path.isfile(os.path.join(path, n, LENS_FILE))
+                os.path.join(path, n)
+                for n in os.listdir(path)
+                if os.path.isfile(os.path.join(path, n, LENS_FILE))
             )
         else:
             candidates = []
@@ -92,7 +101,9 @@ def discover(paths: Iterable[os.PathLike | str]) -> list[str]:
     return found
 
 
-def default_lens_dirs(lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True) -> list[str]:
+def default_lens_dirs(
+    lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True
+) -> list[str]:
     roots: list[os.PathLike | str] = [builtin_lens_root()]
     if data_dirs:
         roots.extend(data_dir_lens_roots())
@@ -107,7 +118,9 @@ def lens_files(d: os.PathLike | str) -> list[str]:
     if os.path.isdir(root):
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
-            files.extend(os.path.join(dirpath, n) for n in sorted(filenames) if n.endswith((".yaml", ".yml")))
+            files.extend(
+                os.path.join(dirpath, n) for n in sorted(filenames) if n.endswith((".yaml", ".yml"))
+            )
     return files
 
 
@@ -132,7 +145,9 @@ def fingerprint(dirs: Sequence[os.PathLike | str]) -> str:
     return h.hexdigest()[:20]
 
 
-def catalog_fingerprint(lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True) -> str:
+def catalog_fingerprint(
+    lens_paths: Sequence[os.PathLike | str] = (), *, data_dirs: bool = True
+) -> str:
     """The fingerprint :func:`~.loader.load_catalog` would use, without loading anything."""
     return fingerprint(default_lens_dirs(lens_paths, data_dirs=data_dirs))
 

@@ -46,10 +46,9 @@ class WorkloadCommand(WellMLCommand):
 
 def _now_milestone(run) -> dict[str, Any]:
     """The workload as it is now, in a milestone's shape (for ``diff A`` without B)."""
-    from ..records import now
-    from ..workload import git_commit, make_milestone
+    from ..workload import git_commit, make_milestone, saved_now
 
-    return make_milestone("now", run.section, now(), git_commit(run.workload.root))
+    return make_milestone("now", run.section, saved_now(), git_commit(run.workload.root))
 
 
 class MilestoneSave(WorkloadCommand):
@@ -66,8 +65,7 @@ class MilestoneSave(WorkloadCommand):
     }
 
     def run(self) -> int:
-        from ..records import now
-        from ..workload import check_name, git_commit, make_milestone, save_milestone
+        from ..workload import check_name, git_commit, make_milestone, save_milestone, saved_now
 
         if not 1 <= len(self.extra_args) <= 2:
             raise UsageProblem(
@@ -77,7 +75,9 @@ class MilestoneSave(WorkloadCommand):
         try:
             check_name(name)
             run = self.workload_run(root)
-            milestone = make_milestone(name, run.section, now(), git_commit(run.workload.root))
+            milestone = make_milestone(
+                name, run.section, saved_now(), git_commit(run.workload.root)
+            )
             path = save_milestone(run.workload, milestone, force=self.force)
         except WellMLError as exc:
             raise UsageProblem(str(exc)) from None

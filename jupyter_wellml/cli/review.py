@@ -259,6 +259,7 @@ def _review_content(
 ) -> tuple[str, dict[str, Any] | None, str | None]:
     from ..errors import WellMLError
     from ..inspection import review
+    from ..report.verdict import with_verdict
 
     try:
         result = review(
@@ -269,7 +270,7 @@ def _review_content(
             phase=phase,
             path=path,
         )
-        doc = result.to_json()
+        doc = with_verdict(result.to_json(), _STATE["catalog"])
         json.dumps(doc, allow_nan=False)  # what cannot be written is an error now, not later
         return path, doc, None
     except WellMLError as exc:

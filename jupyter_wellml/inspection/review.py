@@ -112,7 +112,12 @@ class Review(Value):
 
     def summary(self) -> dict[str, Any]:
         def empty(key: str | None = None) -> dict[str, Any]:
-            base = dict.fromkeys(STATUSES, 0) | {"high": 0, "medium": 0}
+            base = dict.fromkeys(STATUSES, 0) | {
+                "high": 0,
+                "medium": 0,
+                "waived": 0,
+                "out_of_phase": 0,
+            }
             return {"id": key, **base} if key else base
 
         total = empty()
@@ -125,6 +130,10 @@ class Review(Value):
                 bucket[f.status] += 1
                 if f.status == "gap":
                     bucket[f.practice.risk] += 1
+                elif f.status == "not_applicable":
+                    # a waiver someone wrote is a decision; a practice of another phase is not
+                    waiver = bool(f.evidence) and f.evidence[0].get("effect") == "waiver"
+                    bucket["waived" if waiver else "out_of_phase"] += 1
         return {"total": total, "pillars": list(pillars.values()), "phases": list(phases.values())}
 
     def facts_json(self) -> dict[str, Any]:
@@ -236,8 +245,10 @@ def review(
         cell_types={c.index: c.cell_type for c in nb.cells},
         budget=Budget(rule_budget),
     )
-    waived = {r.record.get("practice"): r for r in records if r.record.get("kind") == "waiver"}
-    attested, expired = approvals(records)  # attestations and sign-offs; sign-offs that ran out
+    # a removed waiver or attestation is out of force (its record and history are kept)
+    in_force = [r for r in records if not withdrawn(r.record)]
+    waived = {r.record.get("practice"): r for r in in_force if r.record.get("kind") == "waiver"}
+    attested, expired = approvals(in_force)  # attestations and sign-offs; sign-offs that ran out
     cell_ids = {c.index: c.id for c in nb.cells}
     findings = [
         _evaluate(p, ctx, phase_result, waived.get(p.id), attested.get(p.id), facts, cell_ids)
@@ -251,6 +262,13 @@ def review(
     result = Review(nb, catalog, phase_result, facts, records, findings, environment)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def withdrawn(record: Mapping[str, Any]) -> bool:
+    """A waiver or attestation someone removed: its ``removed`` time is not older than its
+    ``updated`` time (recording it again moves ``updated`` on and puts it back in force)."""
+    removed = record.get("removed")
+    return isinstance(removed, str) and removed >= str(record.get("updated") or "")
 
 
 def _title(nb: Notebook) -> str | None:
@@ -313,6 +331,10 @@ def _evaluate(
             "snippet": None if in_output else facts.snippet(cell, line),
             "rule": rule,
             "effect": effect,
+            # what a met or gap rule saw: the notebook's code and outputs, or a record
+            "source": None
+            if hit is None or effect not in ("met", "gap", "expect")
+            else ("record" if "origin" in hit.fields else "code"),
         }
 
     if waiver is not None:

@@ -20,7 +20,26 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magics(magics)
     ipython.events.register("pre_run_cell", magics.pre_run_cell)
     _LOADED[id(ipython)] = magics
-    threading.Thread(target=magics.state.warm_up, name="wellml-warm-up", daemon=True).start()
+
+    started, lock = threading.Event(), threading.Lock()
+
+    def warm_up(*_args) -> None:
+        # once the cell that loaded the extension is done (or a second later, when no cell
+        # runs): a magic in that same cell does not share the interpreter with the warm-up
+        try:
+            ipython.events.unregister("post_run_cell", warm_up)
+        except ValueError:
+            pass
+        with lock:
+            if started.is_set():
+                return
+            started.set()
+        threading.Thread(target=magics.state.warm_up, name="wellml-warm-up", daemon=True).start()
+
+    ipython.events.register("post_run_cell", warm_up)
+    timer = threading.Timer(1.0, warm_up)
+    timer.daemon = True
+    timer.start()
 
 
 def unload_ipython_extension(ipython) -> None:

@@ -9,7 +9,6 @@ the same for notebooks run anywhere else.
 
 from __future__ import annotations
 
-import getpass
 import os
 from typing import Any
 
@@ -26,13 +25,9 @@ RECORDING = {name: sub.kind for name, sub in SUBCOMMANDS.items() if sub.kind}
 
 
 def _default_author() -> str | None:
-    for var in ("JUPYTERHUB_USER", "USER", "USERNAME"):
-        if os.environ.get(var):
-            return os.environ[var]
-    try:
-        return getpass.getuser()
-    except Exception:  # no user database entry (some containers)
-        return None
+    from ..records.authors import os_user
+
+    return os_user()
 
 
 @magics_class
@@ -118,6 +113,7 @@ class WellMLMagics(Magics):
               ...: - {name: recall, op: ">=", target: 0.85, acceptable_error: 0.02}
               ...: - {name: latency_ms, target: "<= 200", unit: ms}
         """
+        refuse_placeholder(line if cell is None else f"{line}\n{cell}")
         if cell is not None:
             return self._cell(line, cell)
         words = split(line)
@@ -219,7 +215,10 @@ class WellMLMagics(Magics):
         catalog = self._catalog("%wellml status")
         nb, path, problem = self.state.merged()
         result = review(nb, catalog, path=path)
-        display(status_bundle(result, path, problem, len(self.state.records)), raw=True)
+        bundle = status_bundle(
+            result, path, problem, len(self.state.records), read=self.state.read_version()
+        )
+        display(bundle, raw=True)
 
     def _review(self, phase: str | None, show_all: bool):
         from IPython.display import display
@@ -235,7 +234,9 @@ class WellMLMagics(Magics):
             )
         nb, path, problem = self.state.merged()
         result = review(nb, catalog, phase=phase, path=path)
-        view = review_view(result, show="all" if show_all else "gaps")
+        view = review_view(
+            result, show="all" if show_all else "gaps", read=self.state.read_version()
+        )
         display(view)
         for note in ([problem] if problem else []) + set_aside(result):
             print(f"note: {note}")
@@ -250,6 +251,17 @@ def set_aside(result) -> list[str]:
         for e in result.facts.errors
         if not e["message"].startswith("syntax error")
     ]
+
+
+def refuse_placeholder(text: str) -> None:
+    """A suggested line still holding a placeholder (``<license>``) records nothing."""
+    from ..report.answers import placeholder_in
+
+    found = placeholder_in(text)
+    if found:
+        raise UsageError(
+            f"%wellml: replace the placeholder {found} with what is true (nothing was recorded)"
+        )
 
 
 def _cell_items(data: Any, kind: str | None) -> list[tuple[str, dict[str, Any], str]]:
@@ -302,25 +314,36 @@ def _cell_items(data: Any, kind: str | None) -> list[tuple[str, dict[str, Any], 
     return items
 
 
-def status_bundle(result, path: str | None, problem: str | None, session: int) -> dict[str, str]:
-    """``%wellml status`` as text/plain and text/html: phase, records, open gaps of the phase."""
+def status_bundle(
+    result, path: str | None, problem: str | None, session: int, read: str | None = None
+) -> dict[str, str]:
+    """``%wellml status`` as text/plain and text/html: what was read, the phase, the verdict's
+    counts, the records, the gaps and what needs an answer (the sidebar's order and counts)."""
     import html
 
+    from ..report.verdict import counts_text, progress_text, verdict
+
+    v = verdict(result.to_json(), result.catalog)
+    c = v["counts"]
     phase = result.phase
     records = result.records
-    gaps = sorted(
-        (f for f in result.findings if f.status == "gap" and f.applies),
-        key=lambda f: (0 if f.practice.risk == "high" else 1, f.practice.id),
-    )
+    by_id = {f.practice.id: f for f in result.findings}
+    gaps = [by_id[e["id"]] for e in v["practices"] if e["state"] == "gap"]
+    asked = [e for e in v["practices"] if e["state"] == "to_answer"]
     name = os.path.basename(path) if path else "this session (notebook file not known)"
     lines = [f"wellml status of {name}"]
+    if read:
+        lines.append(f"read: {read}")
     if problem:
         lines.append(f"note: {problem}")
+    if v["note"]:
+        lines.append(f"note: {v['note']}")
     lines.append(
         f"phase: {phase.id or 'unknown'} ({phase.source}: {phase.reason})"
         if phase.id
         else f"phase: unknown ({phase.reason})"
     )
+    lines.append(f"{progress_text(c)}: {counts_text(c)}")
     lines.append(f"records ({len(records)}, {session} from this session):")
     lines += [f"  {describe(r.record)}" for r in records] or ["  none yet"]
     label = phase.id or "the notebook"
@@ -332,18 +355,30 @@ def status_bundle(result, path: str | None, problem: str | None, session: int) -
         )
     if not gaps:
         lines.append("  none")
+    lines.append(f"needs your answer ({len(asked)}):")
+    lines += [f"  {e['id']} {by_id[e['id']].practice.title}: {e['question']}" for e in asked] or [
+        "  nothing"
+    ]
     text = "\n".join(lines)
     esc = html.escape
     rows = "".join(
         f"<li><b>{esc(f.practice.id)}</b> [{esc(f.practice.risk)}] {esc(f.practice.title)}</li>"
         for f in gaps
     )
+    questions = "".join(
+        f"<li><b>{esc(e['id'])}</b> {esc(by_id[e['id']].practice.title)}: {esc(e['question'])}</li>"
+        for e in asked
+    )
     recs = "".join(f"<li>{esc(describe(r.record))}</li>" for r in records)
     body = (
         f'<div class="jp-wellml-status"><b>wellml status</b> of {esc(name)}<br>'
+        + (f"<i>read: {esc(read)}</i><br>" if read else "")
         + (f"<i>{esc(problem)}</i><br>" if problem else "")
+        + (f"<i>{esc(v['note'])}</i><br>" if v["note"] else "")
         + f"phase: <b>{esc(phase.id or 'unknown')}</b> ({esc(phase.source)}: {esc(phase.reason)})"
+        + f"<br>{esc(progress_text(c))}: {esc(counts_text(c))}"
         + f"<br>records ({len(records)}):<ul>{recs or '<li>none yet</li>'}</ul>"
-        + f"open gaps of {esc(label)} ({len(gaps)}):<ul>{rows or '<li>none</li>'}</ul></div>"
+        + f"open gaps of {esc(label)} ({len(gaps)}):<ul>{rows or '<li>none</li>'}</ul>"
+        + f"needs your answer ({len(asked)}):<ul>{questions or '<li>nothing</li>'}</ul></div>"
     )
     return {"text/plain": text, "text/html": body}

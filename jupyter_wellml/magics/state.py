@@ -47,11 +47,11 @@ class KernelState:
             return self._catalog
 
     def warm_up(self) -> None:
-        """Load the catalog and the record schema's validator (run in a background thread)."""
+        """Load the record schema's validator and the catalog (run in a background thread)."""
         try:
             from ..catalog import schema
 
-            schema.validator("record.v1")
+            schema._compiled("record.v1")
             self.catalog()
         except Exception:  # a broken lens is reported when a magic needs it, not here
             pass
@@ -160,12 +160,42 @@ class KernelState:
     def merged(self) -> tuple[dict[str, Any], str | None, str | None]:
         """The notebook on disk (or an empty one) with this session's records upserted.
 
+        A phase marker recorded in a cell the saved file does not have yet (the notebook was
+        not saved since) still tells the phase: it counts as the notebook's phase.
         Returns ``(notebook, path, problem)``.
         """
         nb, problem = self.notebook_and_problem()
         path = self.notebook_path()
         base = nb if nb is not None else {"cells": [], "metadata": {}, "nbformat": 4}
-        return merged_notebook(base, self.records), (str(path) if path else None), problem
+        saved_ids = {c.get("id") for c in base.get("cells") or [] if isinstance(c, dict)}
+        session = [
+            {**r, "cell_id": None}
+            if r.get("kind") == "phase" and r.get("cell_id") and r["cell_id"] not in saved_ids
+            else r
+            for r in self.records
+        ]
+        return merged_notebook(base, session), (str(path) if path else None), problem
+
+    def read_version(self) -> str:
+        """Which version of the notebook the kernel reviews, in words for ``%wellml status``."""
+        path = self.notebook_path()
+        session = len(self.store["records"])
+        mine = f"{session} record(s) made in this session" if session else "no records made here"
+        if path is None:
+            name = self.session_name()
+            where = f"{name} is not on disk" if name else "the notebook file is not known"
+            return f"this session only ({where}): {mine}"
+        import datetime as _dt
+
+        saved = _dt.datetime.fromtimestamp(path.stat().st_mtime)
+        today = _dt.date.today()
+        when = (
+            saved.strftime("%H:%M") if saved.date() == today else saved.strftime("%Y-%m-%d %H:%M")
+        )
+        return (
+            f"the saved file from {when} with {mine}; unsaved edits are not included "
+            "(save the notebook, or look at the sidebar)"
+        )
 
 
 def _source(cell: Mapping[str, Any]) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..inspection.review import Review
 from ..records import now
+from ..records.authors import is_anonymous_id
 
 CARD_SCHEMA = "wellml-model-card/v1"
 OPS_WORDS = {">=": "at least", "<=": "at most", ">": "above", "<": "below", "==": "exactly"}
@@ -39,7 +40,10 @@ def build_card(result: Review, *, name: str | None = None) -> dict[str, Any]:
     explain = (by_kind.get("explain") or [None])[-1]
     title = name or (nb.name or "notebook").rsplit(".", 1)[0]
 
-    authors = sorted({r["author"] for r in records if r.get("author")})
+    # people, not the anonymous ids older sidebars wrote
+    authors = sorted(
+        {r["author"] for r in records if r.get("author") and not is_anonymous_id(r["author"])}
+    )
     updated = max((r.get("updated", "") for r in records), default="") or None
     goals = [k["business"] for k in kpis if k.get("business")]
     training = facts.get("training", [])

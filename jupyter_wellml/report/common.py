@@ -36,21 +36,21 @@ def where(path: str | None, evidence: Mapping[str, Any]) -> str:
     return ":".join(parts)
 
 
-def totals(reviews: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    out = {
-        "notebooks": 0,
-        "high": 0,
-        "medium": 0,
-        "met": 0,
-        "gap": 0,
-        "unknown": 0,
-        "not_applicable": 0,
-    }
-    for r in reviews:
-        out["notebooks"] += 1
-        for k in ("high", "medium", "met", "gap", "unknown", "not_applicable"):
-            out[k] += r["summary"]["total"][k]
-    return out
+def verdict_of(review: Mapping[str, Any], catalog=None) -> Mapping[str, Any]:
+    """The review's verdict: the one it carries (server, CLI), else computed now."""
+    found = review.get("verdict")
+    if found is not None and (catalog is None or found.get("schema")):
+        return found
+    from .verdict import verdict
+
+    return verdict(review, catalog)
+
+
+def totals(reviews: Iterable[Mapping[str, Any]], catalog=None) -> dict[str, int]:
+    """The verdict counts of ``reviews`` added up (with ``notebooks``)."""
+    from .verdict import totals as add_up
+
+    return add_up(verdict_of(r, catalog) for r in reviews)
 
 
 def pillar_names(review: Mapping[str, Any], catalog=None) -> dict[str, str]:

@@ -1,7 +1,14 @@
-"""A self-contained HTML report: risk per pillar drawn as inline SVG, practices with evidence.
+"""A self-contained HTML report that people read: it opens with the risk totals and the gaps.
 
-No scripts, fonts, images or styles are fetched: the file works offline and in a mail client.
-Every piece of notebook or lens text is HTML-escaped (team lenses are untrusted).
+Layout: the totals per notebook (which is also the table of contents, with an anchor per
+notebook), high and medium risk per pillar drawn as inline SVG, every gap with its evidence,
+then one section per notebook with what waits for an answer; met practices, unknown ones,
+waivers and practices of other phases are folded (``<details>``). Statuses and counts are the
+verdict's (:mod:`.verdict`), as on every other surface.
+
+No scripts, fonts, images or styles are fetched: the file works offline, in a mail client and
+on paper (print styles keep items whole). Every piece of notebook or lens text is HTML-escaped
+(team lenses are untrusted).
 """
 
 from __future__ import annotations
@@ -11,62 +18,129 @@ from html import escape
 from typing import Any
 
 from .._version import __version__
-from .common import RISK_ORDER, gap_evidence, pillar_names, totals, where
+from .common import gap_evidence, verdict_of, where
+from .verdict import BASIS_TEXT, ICONS, STATE_TEXT, progress_text, totals
 
+# colours reach 4.5:1 against their background in both schemes
 STYLE = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;color:#1f2328;padding:0 1rem}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
-h3{font-size:1rem;margin:1.2rem 0 .4rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}
-td,th{border-bottom:1px solid #eaeef2;padding:.3rem .4rem;text-align:left;vertical-align:top}
-.num{text-align:right}.met{color:#1a7f37}.gap{color:#cf222e}.unknown{color:#6e7781}.not_applicable{color:#8c959f}
-.tag{display:inline-block;border-radius:1rem;padding:0 .5rem;font-size:.8rem;border:1px solid currentColor}
-.ev{font-family:ui-monospace,monospace;font-size:.85rem;color:#57606a}.muted{color:#6e7781}
-details{margin:.2rem 0}summary{cursor:pointer}.guide{white-space:pre-wrap;margin:.3rem 0 .6rem 1rem;color:#24292f}
-@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}td,th{border-color:#30363d}
-.guide{color:#c9d1d9}h2{border-color:#30363d}}
+:root{--fg:#1f2328;--muted:#57606a;--line:#d0d7de;--bg:#fff;--gap:#b3261e;--met:#1a7f37;
+--answer:#8a4b00;--link:#0550ae;--high:#b3261e;--medium:#8a4b00;--chip:#f6f8fa}
+@media (prefers-color-scheme: dark){:root{--fg:#e6edf3;--muted:#9da7b3;--line:#30363d;--bg:#0d1117;
+--gap:#ff8a80;--met:#7ee2a8;--answer:#f5c16c;--link:#79b8ff;--high:#ff8a80;--medium:#f5c16c;--chip:#161b22}}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem auto;max-width:62rem;
+color:var(--fg);background:var(--bg);padding:0 1rem}
+a{color:var(--link)}h1{font-size:1.5rem;margin:.2rem 0}
+h2{font-size:1.2rem;margin:1.6rem 0 .4rem;border-bottom:1px solid var(--line);padding-bottom:.2rem}
+h3{font-size:1rem;margin:1rem 0 .3rem}p{margin:.3rem 0}
+table{border-collapse:collapse;width:100%;margin:.3rem 0}
+td,th{border-bottom:1px solid var(--line);padding:.2rem .4rem;text-align:left;vertical-align:top}
+th{font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}
+.muted{color:var(--muted)}.gap,.high{color:var(--gap)}.medium,.answer{color:var(--answer)}.met{color:var(--met)}
+.risk{font-weight:600;font-size:.85rem;text-transform:uppercase}
+ul.items{list-style:none;padding:0;margin:.2rem 0}ul.items>li{padding:.25rem 0;border-bottom:1px solid var(--line)}
+.ev{font-family:ui-monospace,monospace;font-size:.85rem;color:var(--muted)}
+code{font-family:ui-monospace,monospace;font-size:.85rem;background:var(--chip);padding:0 .2rem;border-radius:3px;
+overflow-wrap:anywhere}
+details{margin:.3rem 0}summary{cursor:pointer;color:var(--muted)}
+.compact{columns:2 22rem;column-gap:2rem;padding:0;list-style:none;margin:.2rem 0}
+.compact li{break-inside:avoid;padding:.05rem 0}.guide{white-space:pre-wrap;margin:.2rem 0 .2rem 1rem}
+.nb{margin-top:1.2rem}
+@media print{body{margin:0;max-width:none;font-size:11pt;color:#000;background:#fff}a{color:#000}
+li,tr,.nb h2{break-inside:avoid}h2,h3{break-after:avoid}details>summary{color:#000}
+.gap,.high{color:#8b0000}.met{color:#0b5a25}}
 """
-HIGH, MEDIUM = "#cf222e", "#d4a72c"
 
 
-def _bar_chart(pillars: list[Mapping[str, Any]], names: Mapping[str, str]) -> str:
-    """Horizontal bars of high and medium risk gaps per pillar, as inline SVG."""
-    width, row, label_w = 560, 26, 190
+def _risk_chart(pillars: Sequence[Mapping[str, Any]]) -> str:
+    """High and medium risk gaps per pillar as inline SVG (a row per pillar, numbers as text)."""
+    width, row, label_w = 620, 22, 210
     longest = max([p["high"] + p["medium"] for p in pillars] + [1])
-    scale = (width - label_w - 40) / longest
-    height = row * len(pillars) + 30
+    scale = (width - label_w - 150) / longest
+    height = row * len(pillars) + 24
     parts = [
-        f'<svg role="img" aria-label="High and medium risk gaps per pillar" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg role="img" aria-label="High and medium risk gaps per pillar" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, p in enumerate(pillars):
-        y = 10 + i * row
-        name = escape(names.get(p["id"], p["id"]))
+        y = 4 + i * row
         hw, mw = p["high"] * scale, p["medium"] * scale
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" font-size="12" fill="currentColor">{name}</text>'
+            f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" font-size="13" '
+            f'fill="currentColor">{escape(p["name"])}</text>'
         )
         if hw:
             parts.append(
-                f'<rect x="{label_w}" y="{y + 3}" width="{hw:.1f}" height="16" fill="{HIGH}"><title>{p["high"]} high</title></rect>'
+                f'<rect x="{label_w}" y="{y + 3}" width="{hw:.1f}" height="14" style="fill:var(--high)"/>'
             )
         if mw:
             parts.append(
-                f'<rect x="{label_w + hw:.1f}" y="{y + 3}" width="{mw:.1f}" height="16" fill="{MEDIUM}"><title>{p["medium"]} medium</title></rect>'
+                f'<rect x="{label_w + hw:.1f}" y="{y + 3}" width="{mw:.1f}" height="14" '
+                'style="fill:var(--medium)"/>'
             )
         parts.append(
-            f'<text x="{label_w + hw + mw + 6:.1f}" y="{y + 15}" font-size="12" fill="currentColor">{p["high"]} / {p["medium"]}</text>'
+            f'<text x="{label_w + hw + mw + 6:.1f}" y="{y + 14}" font-size="13" '
+            f'fill="currentColor">{p["high"]} high, {p["medium"]} medium</text>'
         )
-    y = 10 + len(pillars) * row
-    parts.append(f'<rect x="{label_w}" y="{y + 4}" width="10" height="10" fill="{HIGH}"/>')
-    parts.append(
-        f'<text x="{label_w + 14}" y="{y + 13}" font-size="11" fill="currentColor">high</text>'
-    )
-    parts.append(f'<rect x="{label_w + 56}" y="{y + 4}" width="10" height="10" fill="{MEDIUM}"/>')
-    parts.append(
-        f'<text x="{label_w + 70}" y="{y + 13}" font-size="11" fill="currentColor">medium</text>'
-    )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _anchor(i: int) -> str:
+    return f"nb-{i + 1}"
+
+
+def _state_label(entry: Mapping[str, Any]) -> str:
+    if entry["state"] == "met":
+        basis = entry["basis"] or "detected"
+        return f"{ICONS[basis]} {BASIS_TEXT[basis]}"
+    icon = ICONS.get(entry["state"], "")
+    return f"{icon} {STATE_TEXT[entry['state']]}"
+
+
+def _place(e: Mapping[str, Any]) -> str:
+    if e.get("cell") is None:
+        return ""
+    line = f", line {e['line']}" if e.get("line") is not None else ""
+    return f"cell {e['cell'] + 1}{line}"
+
+
+def _gap_item(p: Mapping[str, Any], catalog) -> str:
+    # one line per message, with every place it was found
+    messages: dict[str, list[str]] = {}
+    for e in gap_evidence(p)[:8]:
+        messages.setdefault(e["message"], []).append(_place(e))
+    evidence = "".join(
+        '<div class="ev">'
+        + escape("; ".join(x for x in dict.fromkeys(places) if x))
+        + (": " if any(places) else "")
+        + f"{escape(message)}</div>"
+        for message, places in list(messages.items())[:3]
+    )
+    guide = ""
+    practice = catalog.get(p["id"]) if catalog is not None else None
+    if practice is not None:
+        guide = (
+            f'<details><summary>What to do</summary><div class="guide">'
+            f"{escape(practice.guidance)}</div></details>"
+        )
+    return (
+        f'<li><span class="risk {escape(p["lens_risk"])}">{escape(p["lens_risk"])}</span> '
+        f"<strong>{escape(p['id'])}</strong> {escape(p['title'])}{evidence}{guide}</li>"
+    )
+
+
+def _folded(title: str, entries: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> str:
+    if not entries:
+        return ""
+    items = "".join(
+        f"<li>{escape(_state_label(e))} · <strong>{escape(e['id'])}</strong> "
+        f"{escape(titles.get(e['id'], ''))}</li>"
+        for e in entries
+    )
+    return (
+        f"<details><summary>{escape(title)} ({len(entries)})</summary>"
+        f'<ul class="compact">{items}</ul></details>'
+    )
 
 
 def render_html(
@@ -76,52 +150,114 @@ def render_html(
     catalog=None,
     at_least: str = "medium",
 ) -> str:
-    t = totals(reviews)
+    verdicts = [verdict_of(r, catalog) for r in reviews]
+    t = totals(verdicts)
     body = [
-        "<h1>Well-Architected ML review</h1>",
-        f'<p>{t["notebooks"]} notebook(s): <strong class="gap">{t["high"]} high</strong> and '
-        f'<strong class="gap">{t["medium"]} medium</strong> risk gaps, <span class="met">{t["met"]} met</span>, '
-        f'<span class="unknown">{t["unknown"]} unknown</span>.</p>',
+        "<header><h1>Well-Architected ML review</h1>",
+        f'<p><strong class="high">{t["high"]} high</strong> and '
+        f'<strong class="medium">{t["medium"]} medium</strong> risk gaps in '
+        f"{t['notebooks']} notebook(s); {t['to_answer']} practices need your answer, "
+        f"{t['met']} are met, {t['unknown']} unknown; {t['waived']} waived, "
+        f"{t['out_of_phase']} of other phases.</p></header>",
     ]
-    for r in reviews:
-        path = r["notebook"]["path"] or "notebook"
-        names = pillar_names(r, catalog)
-        ph = r["phase"]
-        body.append(f"<h2>{escape(path)}</h2>")
-        body.append(
-            f'<p>Phase <strong>{escape(ph["id"] or "unknown")}</strong> <span class="muted">({escape(ph["source"])}: '
-            f"{escape(ph['reason'])})</span></p>"
+    # the totals table is the table of contents
+    rows = []
+    for i, (r, v) in enumerate(zip(reviews, verdicts)):
+        c = v["counts"]
+        path = r["notebook"]["path"] or f"notebook {i + 1}"
+        rows.append(
+            f'<tr><td><a href="#{_anchor(i)}">{escape(path)}</a></td>'
+            f"<td>{escape(r['phase']['id'] or 'unknown')}</td>"
+            f'<td class="num high">{c["high"]}</td><td class="num medium">{c["medium"]}</td>'
+            f'<td class="num">{c["to_answer"]}</td><td class="num">{c["met"]}</td>'
+            f"<td>{escape(progress_text(c))}</td></tr>"
         )
-        if not r["notebook"]["inspected"]:
-            body.append(f'<p class="muted">{escape(r["notebook"]["reason"] or "")}</p>')
-        body.append(_bar_chart(r["summary"]["pillars"], names))
-        by_pillar: dict[str, list[Mapping[str, Any]]] = {}
-        for p in r["practices"]:
-            by_pillar.setdefault(p["pillar"], []).append(p)
-        for pillar_id, practices in by_pillar.items():
-            body.append(f"<h3>{escape(names.get(pillar_id, pillar_id))}</h3><table>")
-            ordered = sorted(
-                practices,
-                key=lambda p: (p["status"] != "gap", -RISK_ORDER.get(p["lens_risk"], 1), p["id"]),
+    body.append(
+        '<nav aria-labelledby="toc"><h2 id="toc">Notebooks and risk totals</h2><table>'
+        '<tr><th>Notebook</th><th>Phase</th><th class="num">High</th><th class="num">Medium</th>'
+        '<th class="num">To answer</th><th class="num">Met</th><th>Progress</th></tr>'
+        + "".join(rows)
+        + "</table></nav>"
+    )
+    if verdicts:
+        pillars: dict[str, dict[str, Any]] = {}
+        for v in verdicts:
+            for p in v["pillars"]:
+                agg = pillars.setdefault(p["id"], {"name": p["name"], "high": 0, "medium": 0})
+                agg["high"] += p["high"]
+                agg["medium"] += p["medium"]
+        body.append("<h2>Risk per pillar</h2>" + _risk_chart(list(pillars.values())))
+    # every gap, high risk first, notebook by notebook
+    body.append('<h2 id="gaps">Gaps</h2>')
+    any_gap = False
+    for i, (r, v) in enumerate(zip(reviews, verdicts)):
+        by_id = {p["id"]: p for p in r["practices"]}
+        order = [by_id[e["id"]] for e in v["practices"] if e["state"] == "gap"]
+        floor = 2 if at_least == "high" else 1
+        order = [p for p in order if (2 if p["lens_risk"] == "high" else 1) >= floor]
+        if not order:
+            continue
+        any_gap = True
+        path = r["notebook"]["path"] or f"notebook {i + 1}"
+        body.append(
+            f'<h3><a href="#{_anchor(i)}">{escape(path)}</a></h3><ul class="items">'
+            + "".join(_gap_item(p, catalog) for p in order)
+            + "</ul>"
+        )
+    if not any_gap:
+        body.append('<p class="met">No gaps.</p>')
+    # one section per notebook
+    for i, (r, v) in enumerate(zip(reviews, verdicts)):
+        path = r["notebook"]["path"] or f"notebook {i + 1}"
+        ph = r["phase"]
+        c = v["counts"]
+        titles = {p["id"]: p["title"] for p in r["practices"]}
+        section = [
+            f'<section class="nb" id="{_anchor(i)}"><h2>{escape(path)}</h2>',
+            f"<p>Phase <strong>{escape(ph['id'] or 'unknown')}</strong> "
+            f'<span class="muted">({escape(ph["source"])}: {escape(ph["reason"])})</span> · '
+            f"{escape(progress_text(c))} · "
+            f'<span class="high">{c["high"]} high</span>, '
+            f'<span class="medium">{c["medium"]} medium</span> risk gaps</p>',
+        ]
+        if v["note"]:
+            section.append(f'<p class="muted">{escape(v["note"])}</p>')
+        asked = [e for e in v["practices"] if e["state"] == "to_answer"]
+        if asked:
+            items = "".join(
+                f"<li><strong>{escape(e['id'])}</strong> {escape(titles.get(e['id'], ''))}: "
+                f"{escape(e['question'])}"
+                + (
+                    f"<br><code>{escape(e['magic'].splitlines()[0])}</code>"
+                    if e.get("magic")
+                    else ""
+                )
+                + "</li>"
+                for e in asked
             )
-            for p in ordered:
-                status = p["status"]
-                label = "n/a" if status == "not_applicable" else status
-                evidence = gap_evidence(p) if status == "gap" else p["evidence"]
-                ev = "".join(
-                    f'<div class="ev">{escape(where(None, e).replace("<notebook>:", "").replace("<notebook>", ""))} '
-                    f"{escape(e['message'])}</div>"
-                    for e in evidence[:5]
+            section.append(
+                f'<h3>Needs your answer ({len(asked)})</h3><ul class="items">{items}</ul>'
+            )
+        for state, title in (
+            ("met", "Met"),
+            ("unknown", "Unknown"),
+            ("waived", "Waived"),
+            ("out_of_phase", "Other phases"),
+        ):
+            section.append(
+                _folded(title, [e for e in v["practices"] if e["state"] == state], titles)
+            )
+        if r["errors"]:
+            section.append(
+                "<details><summary>Cells not inspected</summary><ul>"
+                + "".join(
+                    f"<li>{escape(where(None, e))}: {escape(e['message'])}</li>"
+                    for e in r["errors"]
                 )
-                guide = ""
-                practice = catalog.get(p["id"]) if catalog is not None else None
-                if practice is not None and status in ("gap", "unknown"):
-                    guide = f'<details><summary>Guidance</summary><div class="guide">{escape(practice.guidance)}</div></details>'
-                body.append(
-                    f'<tr><td><span class="tag {status}">{label}</span></td><td>{escape(p["id"])}</td>'
-                    f'<td>{escape(p["title"])}{ev}{guide}</td><td class="muted">{escape(p["lens_risk"])}</td></tr>'
-                )
-            body.append("</table>")
+                + "</ul></details>"
+            )
+        section.append("</section>")
+        body.append("".join(section))
     if errors:
         body.append("<h2>Files not reviewed</h2><ul>")
         body += [f"<li>{escape(e['path'])}: {escape(e['message'])}</li>" for e in errors]
@@ -130,6 +266,7 @@ def render_html(
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="color-scheme" content="light dark">'
         "<title>Well-Architected ML review</title>"
         f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n"
     )

@@ -1,11 +1,13 @@
-"""Markdown: a summary table per pillar, then the gaps with their evidence and guidance."""
+"""Markdown: the verdict per pillar, then the gaps with their evidence and guidance, then what
+waits for an answer."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .common import gap_evidence, gaps, pillar_names, pillar_table_markdown, totals, where
+from .common import gap_evidence, gaps, totals, verdict_of, where
+from .verdict import counts_text
 
 
 def _cell(text: Any) -> str:
@@ -19,16 +21,16 @@ def render_markdown(
     catalog=None,
     at_least: str = "medium",
 ) -> str:
-    t = totals(reviews)
+    t = totals(reviews, catalog)
     out = [
         "# Well-Architected ML review",
         "",
-        f"{t['notebooks']} notebook(s): **{t['high']} high** and **{t['medium']} medium** risk gaps, "
-        f"{t['met']} practices met, {t['unknown']} unknown.",
+        f"{t['notebooks']} notebook(s): {counts_text(t)}.",
         "",
     ]
     for r in reviews:
         path = r["notebook"]["path"] or "notebook"
+        v = verdict_of(r, catalog)
         ph = r["phase"]
         out += [
             f"## {_cell(path)}",
@@ -36,10 +38,17 @@ def render_markdown(
             f"Phase: **{ph['id'] or 'unknown'}** ({ph['source']}: {_cell(ph['reason'])})",
             "",
         ]
-        if not r["notebook"]["inspected"]:
-            out += [f"> {r['notebook']['reason']}", ""]
-        names = pillar_names(r, catalog)
-        out += pillar_table_markdown(r["summary"]["pillars"], names)
+        if v["note"]:
+            out += [f"> {v['note']}", ""]
+        out += [
+            "| Pillar | High | Medium | To answer | Met | Unknown | Waived | Other phases |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for p in v["pillars"]:
+            out.append(
+                f"| {_cell(p['name'])} | {p['high']} | {p['medium']} | {p['to_answer']} | "
+                f"{p['met']} | {p['unknown']} | {p['waived']} | {p['out_of_phase']} |"
+            )
         out.append("")
         found = gaps(r, at_least)
         if found:
@@ -52,6 +61,15 @@ def render_markdown(
                 if practice is not None:
                     first = practice.guidance.split("\n\n")[0].replace("\n", " ")
                     out.append(f"  - Guidance: {first}")
+            out.append("")
+        titles = {p["id"]: p["title"] for p in r["practices"]}
+        asked = [e for e in v["practices"] if e["state"] == "to_answer"]
+        if asked:
+            out += ["### Needs your answer", ""]
+            for e in asked:
+                out.append(f"- **{e['id']}** {_cell(titles.get(e['id'], ''))}: {e['question']}")
+                if e.get("magic"):
+                    out.append(f"  - `{_cell(e['magic'].splitlines()[0])}`")
             out.append("")
         if r["errors"]:
             out += ["### Cells not inspected", ""]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .common import gap_evidence, gaps, totals, where
+from .common import gap_evidence, gaps, totals, verdict_of, where
+from .verdict import counts_text
 
 
 def render_text(
@@ -17,8 +18,9 @@ def render_text(
     lines: list[str] = []
     for r in reviews:
         path = r["notebook"]["path"]
-        if not r["notebook"]["inspected"]:
-            lines.append(f"{path}: note: {r['notebook']['reason']}")
+        v = verdict_of(r)
+        if v["note"]:
+            lines.append(f"{path}: note: {v['note']}")
         for e in r["errors"]:
             loc = where(path, e)
             lines.append(f"{loc}: note: {e['message']}")
@@ -32,9 +34,9 @@ def render_text(
     if len(reviews) == 1:
         ph = reviews[0]["phase"]
         phase_note = f"; phase {ph['id'] or 'unknown'} ({ph['source']}: {ph['reason']})"
+    not_reviewed = f", {t['not_reviewed']} not reviewed" if t["not_reviewed"] else ""
     lines.append(
-        f"{t['notebooks']} notebook(s): {t['high']} high and {t['medium']} medium risk gap(s), "
-        f"{t['met']} practice(s) met, {t['unknown']} unknown{phase_note}"
+        f"{t['notebooks']} notebook(s): {counts_text(t)}{not_reviewed}{phase_note}"
         + (f"; {len(errors)} file(s) could not be reviewed" if errors else "")
     )
     return "\n".join(lines)

@@ -63,6 +63,24 @@ class WellMLExtension(ExtensionApp):
         ),
     ).tag(config=True)
 
+    notebooks_held_bytes = Int(
+        64 * 1024 * 1024,
+        help=(
+            "How many bytes of recently reviewed notebooks the server keeps, so the sidebar can "
+            "send only the cells that changed; a delta against a notebook no longer held is "
+            "answered 409 and sent whole. 0 turns incremental reviews off. Default: 64 MiB."
+        ),
+    ).tag(config=True)
+
+    author = Unicode(
+        "",
+        help=(
+            "The author the sidebar writes into records. Default: '' (the server identity's "
+            "display name or user name; for a token user without identity, the user running "
+            "the server, or $WELLML_AUTHOR)."
+        ),
+    ).tag(config=True)
+
     review_workers = Int(
         help="Processes that run reviews off the event loop. Default: the number of CPUs, at most 4.",
     ).tag(config=True)
@@ -140,11 +158,16 @@ class WellMLExtension(ExtensionApp):
             worker_memory_mb=self.worker_memory_mb,
             worker_max_reviews=self.worker_max_reviews,
             worker_recycle_mb=self.worker_recycle_mb,
+            notebook_store_bytes=self.notebooks_held_bytes,
         )
         for issue in self.service.catalog.issues:
             self.log.warning("jupyter-wellml lens: %s", issue)
         self.settings.update(
-            {"wellml_service": self.service, "wellml_max_request_bytes": self.max_request_bytes}
+            {
+                "wellml_service": self.service,
+                "wellml_max_request_bytes": self.max_request_bytes,
+                "wellml_author": self.author,
+            }
         )
         self.service.warm()
         self.log.info(

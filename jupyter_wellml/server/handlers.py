@@ -9,7 +9,7 @@ never a 500. Notebook code is never executed: reviews are static.
 | --- | --- | --- |
 | GET /api/wellml/info | wellml (read) | versions, for the frontend/server handshake |
 | GET /api/wellml/lens | wellml (read) | the merged catalog |
-| POST /api/wellml/review | wellml (read) | review of the notebook in the body (unsaved state) |
+| POST /api/wellml/review?path=&phase=&kernel_id=&base= | wellml (read) | review of the notebook in the body (unsaved state); with ``base``, the body holds only the cells that changed since that notebook |
 | GET /api/wellml/review?path= | contents (read) | review of a saved notebook |
 | GET /api/wellml/environment?kernel_id= | kernels (read) | the kernel's environment facts |
 | GET /api/wellml/workload?path= | contents (read) | the workload status (server/workload.py) |
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -29,7 +30,7 @@ from jupyter_server.utils import ensure_async
 from tornado import web
 
 from ..errors import NotebookError, WellMLError
-from .service import ReviewService, ReviewTimeout, WorkerDied, WorkerMemoryError
+from .service import BaseMissing, ReviewService, ReviewTimeout, WorkerDied, WorkerMemoryError
 
 AUTH_RESOURCE = "wellml"
 
@@ -115,6 +116,8 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
             body = await coro
         except NotebookError as exc:
             raise web.HTTPError(400, f"the notebook cannot be reviewed: {exc.reason}") from None
+        except BaseMissing as exc:
+            raise web.HTTPError(409, str(exc)) from None
         except ReviewTimeout:
             raise web.HTTPError(
                 504,
@@ -147,7 +150,31 @@ class InfoHandler(WellMLHandler):
     @web.authenticated
     @authorized
     def get(self) -> None:
-        self.write_json(self.service.info())
+        info = self.service.info()
+        author, source = author_of(self.current_user, self.settings.get("wellml_author"))
+        info["user"] = {"author": author, "source": source}
+        self.write_json(info)
+
+
+def author_of(user: Any, configured: str | None = None) -> tuple[str | None, str]:
+    """The author to write into records for ``user``, and where it comes from.
+
+    ``WellMLExtension.author`` when set; else the server identity's display name or user name;
+    but a token user without identity (jupyter-server makes up a random id and "Anonymous Io")
+    is nobody: then the user running the server, as for ``%wellml`` magics in its kernels.
+    """
+    if configured:
+        return configured, "config"
+    from ..records.authors import is_anonymous_id, os_user
+
+    username = getattr(user, "username", None) or ""
+    name = getattr(user, "display_name", None) or getattr(user, "name", None) or ""
+    anonymous = is_anonymous_id(username) and (not name or name.startswith("Anonymous "))
+    if user is not None and not anonymous:
+        return (name or username or None), "identity"
+
+    found = os_user()
+    return found, ("os" if found else "none")
 
 
 class LensHandler(WellMLHandler):
@@ -212,40 +239,31 @@ class ReviewHandler(WellMLHandler):
     @web.authenticated
     @authorized("read")
     async def post(self) -> None:
+        """The notebook (or, with ``base``, the cells that changed) is the body; ``path``,
+        ``phase``, ``kernel_id`` and ``base`` are query parameters: the body is never parsed on
+        the event loop, a worker reads it."""
         self._over_limit()
         body = b"".join(self._chunks)
         if not body.strip():
             raise web.HTTPError(400, 'the body is empty: send {"notebook": <nbformat JSON>}')
-        head = self._peek(body)
-        path = head.get("path")
-        if path is not None and not isinstance(path, str):
-            raise web.HTTPError(400, "path must be a text")
-        phase = self.phase_argument(head.get("phase"))
-        environment = None
-        if head.get("kernel_id"):
-            environment = await self.kernel_environment(head["kernel_id"])
-        await self.run_review(
-            self.service.review_body(body, path=path, phase=phase, environment=environment)
-        )
-
-    def _peek(self, body: bytes) -> dict[str, Any]:
-        """The small fields of the body (path, phase, kernel_id) without parsing the notebook on the loop."""
-        try:
-            data = json.loads(body) if len(body) < 64 * 1024 else None
-        except (ValueError, RecursionError) as exc:
-            raise web.HTTPError(400, f"the body is not valid JSON: {exc}") from None
-        if data is None:
-            return _peek_large(body)
-        if not isinstance(data, dict):
+        if body.lstrip().startswith(b"["):
             raise web.HTTPError(
-                400,
-                'the body must be a JSON object: {"notebook": ..., "path": ..., "kernel_id": ...}',
+                400, 'the body must be a JSON object: {"notebook": <nbformat JSON>}'
             )
-        if not isinstance(data.get("notebook"), dict):
-            raise web.HTTPError(
-                400, "the body needs a 'notebook' object (the notebook in nbformat JSON)"
+        path = self.get_query_argument("path", None) or None
+        phase = self.phase_argument(self.get_query_argument("phase", None))
+        kernel_id = self.get_query_argument("kernel_id", None)
+        base = self.get_query_argument("base", None)
+        if base is not None and not re.fullmatch(r"[0-9a-f]{64}", base):
+            raise web.HTTPError(400, "base must be the notebook.sha256 of an earlier review")
+        environment = await self.kernel_environment(kernel_id) if kernel_id else None
+        if base:
+            coro = self.service.review_delta(
+                base, body, path=path, phase=phase, environment=environment
             )
-        return data
+        else:
+            coro = self.service.review_body(body, path=path, phase=phase, environment=environment)
+        await self.run_review(coro)
 
     @web.authenticated
     @authorized("read", resource="contents")
@@ -283,32 +301,6 @@ class ReviewHandler(WellMLHandler):
                 raise web.HTTPError(404, f"no notebook at {path!r}") from None
             raise
         return model["content"].encode("utf-8")
-
-
-def _peek_large(body: bytes) -> dict[str, Any]:
-    """For large bodies: the top-level small fields without building the notebook on the event loop.
-
-    The worker parses and checks the whole body; here we only need ``path``, ``phase`` and
-    ``kernel_id``, which the frontend sends before ``notebook``.
-    """
-    head = body[:2048].decode("utf-8", "replace")
-    out: dict[str, Any] = {}
-    for key in ("path", "phase", "kernel_id"):
-        marker = f'"{key}"'
-        i = head.find(marker)
-        if i == -1:
-            continue
-        j = head.find(":", i + len(marker))
-        try:
-            value, _ = json.JSONDecoder().raw_decode(head[j + 1 :].lstrip())
-        except ValueError:
-            continue
-        out[key] = value
-    if not body.lstrip().startswith(b"{"):
-        raise web.HTTPError(
-            400, 'the body must be a JSON object: {"notebook": ..., "path": ..., "kernel_id": ...}'
-        )
-    return out
 
 
 class EnvironmentHandler(WellMLHandler):

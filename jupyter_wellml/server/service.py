@@ -499,18 +499,41 @@ def _review_job(
     """
     import orjson
 
-    from ..inspection.notebook import read_notebook
-
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         if "not enough memory" in str(exc).lower():  # orjson says so instead of MemoryError
             raise MemoryError(str(exc)) from None
         raise WellMLError(f"the body is not valid JSON: {exc}") from None
+    return _review_data(data, digest, path, phase, environment)
+
+
+def _review_data(
+    data: Any, digest: str, path: str | None, phase: str | None, environment: dict | None
+) -> bytes:
+    """A parsed request body (``{"notebook": ...}``) → review JSON (bytes)."""
+    from ..inspection.notebook import read_notebook
+
     notebook = data.get("notebook") if isinstance(data, dict) else None
     if not isinstance(notebook, dict):
         raise WellMLError("the body needs a 'notebook' object (the notebook in nbformat JSON)")
+    path = path or _text_field(data, "path")
+    phase = phase or _text_field(data, "phase")
+    if data.get("kernel_id"):
+        raise WellMLError(
+            "kernel_id goes in the query string: POST /api/wellml/review?kernel_id=<id>"
+        )
     return _review_read(read_notebook(notebook, path=path, sha256=digest), phase, environment)
+
+
+def _text_field(data: dict, key: str) -> str | None:
+    """``path`` or ``phase`` of an older client that sent them in the body (a text, or nothing)."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise WellMLError(f"{key} must be a text")
+    return value
 
 
 def _review_file_job(
@@ -540,7 +563,108 @@ def _review_read(nb, phase: str | None, environment: dict | None) -> bytes:
 def _dumps(review_json: dict[str, Any]) -> bytes:
     import orjson
 
+    from ..report.verdict import with_verdict
+
+    # the verdict (states and counts every surface shows) travels with the review
+    with_verdict(review_json, _WORKER.get("catalog"))
     return orjson.dumps(review_json, option=orjson.OPT_NON_STR_KEYS)
+
+
+# --------------------------------------------------------------------------- incremental reviews
+# After the first review of a notebook the sidebar sends only the cells that changed, by cell id,
+# against the notebook the server answered before (its ``notebook.sha256``). The server keeps
+# recent notebooks' request bodies (bounded in bytes); a delta against one it no longer holds is
+# answered 409 and the sidebar sends the whole notebook again.
+
+
+class BaseMissing(WellMLError):
+    """The notebook a delta was made against is not held (any more): send it whole."""
+
+
+class NotebookStore:
+    """Request bodies of recently reviewed notebooks by SHA-256, least recently used first out,
+    at most ``max_bytes`` in all."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, digest: str) -> bytes | None:
+        body = self._items.get(digest)
+        if body is not None:
+            self._items.move_to_end(digest)
+        return body
+
+    def put(self, digest: str, body: bytes) -> None:
+        if len(body) > self.max_bytes or digest in self._items:
+            if digest in self._items:
+                self._items.move_to_end(digest)
+            return
+        self._items[digest] = body
+        self.bytes += len(body)
+        while self.bytes > self.max_bytes:
+            _, dropped = self._items.popitem(last=False)
+            self.bytes -= len(dropped)
+
+
+def apply_delta(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+    """The notebook ``base`` (nbformat JSON) with the changes of ``delta`` applied.
+
+    ``delta`` holds ``cells`` (changed or new cells by id), optionally ``order`` (every cell id
+    in order, when cells were added, removed or moved) and ``metadata`` (when it changed).
+    Raises :class:`BaseMissing` when a cell id is neither in ``base`` nor in ``cells``.
+    """
+    changed = delta.get("cells") or {}
+    if not isinstance(changed, dict) or not all(isinstance(c, dict) for c in changed.values()):
+        raise WellMLError("the delta's 'cells' must map cell ids to cells (nbformat JSON)")
+    old_cells = base.get("cells") or []
+    by_id = {c.get("id"): c for c in old_cells if isinstance(c, dict)}
+    order = delta.get("order")
+    if order is None:
+        order = [c.get("id") for c in old_cells if isinstance(c, dict)]
+    elif not isinstance(order, list) or not all(isinstance(i, str) for i in order):
+        raise WellMLError("the delta's 'order' must list cell ids")
+    cells = []
+    for cell_id in order:
+        cell = changed[cell_id] if cell_id in changed else by_id.get(cell_id)
+        if cell is None:
+            raise BaseMissing(f"cell {cell_id!r} is neither in the previous notebook nor sent")
+        cells.append(cell)
+    out = dict(base)
+    out["cells"] = cells
+    if "metadata" in delta:
+        if not isinstance(delta["metadata"], dict):
+            raise WellMLError("the delta's 'metadata' must be an object")
+        out["metadata"] = delta["metadata"]
+    return out
+
+
+def _without_body(result: tuple[bytes, str, bytes | None]) -> tuple[bytes, str, None]:
+    """What the review cache keeps of a delta's result: not the whole notebook again."""
+    return result[0], result[1], None
+
+
+def _review_delta_job(
+    base_body: bytes, delta: bytes, path: str | None, phase: str | None, environment: dict | None
+) -> tuple[bytes, str, bytes]:
+    """Runs in a worker: the previous body and a delta → (review JSON, new digest, new body)."""
+    import orjson
+
+    try:
+        change = orjson.loads(delta)
+    except orjson.JSONDecodeError as exc:
+        raise WellMLError(f"the body is not valid JSON: {exc}") from None
+    if not isinstance(change, dict):
+        raise WellMLError('the body must be a JSON object: {"cells": {...}, "order": [...]}')
+    base = orjson.loads(base_body)
+    data = {"notebook": apply_delta(base["notebook"], change)}
+    body = orjson.dumps(data)
+    digest = hashlib.sha256(body).hexdigest()
+    return _review_data(data, digest, path, phase, environment), digest, body
 
 
 # --------------------------------------------------------------------------- the service
@@ -563,6 +687,7 @@ class ReviewService:
         worker_memory_mb: int = 1024,
         worker_max_reviews: int = 5000,
         worker_recycle_mb: int = 512,
+        notebook_store_bytes: int = 64 * 1024 * 1024,
     ):
         self.lens_paths = lens_paths
         self.license_allow = license_allow
@@ -582,10 +707,11 @@ class ReviewService:
         self._probe_failures: dict[str, tuple[float, Exception]] = {}
         self._review_failures: LRU = LRU(64)
         self._inflight: dict[str, asyncio.Future] = {}
+        self.notebooks = NotebookStore(notebook_store_bytes)
         self._pool: WorkerPool | None = None
         self.monitor = LoopLagMonitor()
         # counts only (no paths, no content): exposed as ``stats`` in GET /api/wellml/info
-        self.counts = {"computed": 0, "cache_hits": 0, "shared": 0, "failed": 0}
+        self.counts = {"computed": 0, "cache_hits": 0, "shared": 0, "failed": 0, "incremental": 0}
         self._restarts = {"killed": 0, "recycled": 0, "died": 0}
 
     # ---- lens and info
@@ -629,6 +755,7 @@ class ReviewService:
                 "cached": len(self.reviews),
                 "cached_bytes": self.reviews.bytes,
                 "in_flight": len(self._inflight),
+                "notebooks_held": len(self.notebooks),
                 "workers": self.workers,
                 "worker_restarts": restarts,
             },
@@ -656,7 +783,9 @@ class ReviewService:
         """Start the workers now, so the first review does not pay for their start."""
         self.pool  # noqa: B018 - the pool starts its workers as it is made
 
-    async def _cached(self, key: str, job, *args) -> bytes:
+    async def _cached(self, key: str, job, *args, keep=None):
+        """``job(*args)`` in a worker, shared by identical requests in flight and cached by
+        ``key``; ``keep`` picks what of the result the cache holds (default: all of it)."""
         hit = self.reviews.get(key)
         if hit is not None:
             self.counts["cache_hits"] += 1
@@ -684,7 +813,9 @@ class ReviewService:
         finally:
             self._inflight.pop(key, None)
         self.counts["computed"] += 1
-        self.reviews.put(key, result)
+        kept = result if keep is None else keep(result)
+        # a delta's answer is (review bytes, digest, None): count the review's bytes
+        self.reviews.put(key, kept, size=len(kept[0]) if isinstance(kept, tuple) else None)
         return result
 
     async def review_body(
@@ -693,7 +824,42 @@ class ReviewService:
         """Review the notebook in a request body (unsaved state)."""
         digest = hashlib.sha256(body).hexdigest()
         key = self._key(digest, path, phase, environment)
-        return await self._cached(key, _review_job, body, digest, path, phase, environment)
+        answer = await self._cached(key, _review_job, body, digest, path, phase, environment)
+        self.notebooks.put(digest, body)  # the base of the next incremental request
+        return answer
+
+    async def review_delta(
+        self,
+        base: str,
+        delta: bytes,
+        *,
+        path: str | None,
+        phase: str | None,
+        environment: dict | None,
+    ) -> bytes:
+        """Review the notebook ``base`` (a digest the server answered) with ``delta`` applied.
+
+        Raises :class:`BaseMissing` when ``base`` is not held any more.
+        """
+        base_body = self.notebooks.get(base)
+        if base_body is None:
+            raise BaseMissing(f"the server no longer holds notebook {base[:12]}: send it whole")
+        change = hashlib.sha256(delta).hexdigest()
+        key = self._key(f"{base}+{change}", path, phase, environment, kind="delta")
+        answer, digest, body = await self._cached(
+            key,
+            _review_delta_job,
+            base_body,
+            delta,
+            path,
+            phase,
+            environment,
+            keep=_without_body,
+        )
+        if body is not None:  # computed now, not from the cache
+            self.counts["incremental"] += 1
+            self.notebooks.put(digest, body)
+        return answer
 
     async def review_file(
         self, content: bytes, *, path: str, phase: str | None, environment: dict | None

@@ -19,6 +19,7 @@ from .milestone import (
     load_milestone,
     make_milestone,
     save_milestone,
+    saved_now,
     trend,
 )
 from .order import next_step_key, order_next_steps
@@ -39,6 +40,7 @@ __all__ = [
     "next_step_key",
     "order_next_steps",
     "save_milestone",
+    "saved_now",
     "trend",
     "workload_review",
 ]

@@ -8,6 +8,7 @@ the high and medium risk counts per pillar before and after.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -39,6 +40,26 @@ def check_name(name: str) -> str:
             "starting with a letter or digit (e.g. 2026-q1 or before-launch)"
         )
     return name
+
+
+def saved_now() -> str:
+    """The current UTC time to the microsecond: two milestones saved within one second still
+    list in the order they were saved."""
+    return (
+        datetime.datetime.now(datetime.timezone.utc)
+        .isoformat(timespec="microseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def _saved_order(milestone: Mapping[str, Any]) -> tuple:
+    """Sort key: the time saved (parsed, so whole seconds and fractions compare right), then the
+    name; an unreadable milestone sorts first."""
+    try:
+        when = datetime.datetime.fromisoformat(milestone["saved"].replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        when = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+    return when, milestone["name"]
 
 
 def make_milestone(name: str, section: Mapping[str, Any], saved: str, git: dict | None) -> dict:
@@ -141,7 +162,7 @@ def list_milestones(workload: Workload) -> list[dict[str, Any]]:
                 "total": doc["workload"]["summary"]["total"],
             }
         )
-    return sorted(out, key=lambda m: (m["saved"], m["name"]))
+    return sorted(out, key=_saved_order)
 
 
 def diff_milestones(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

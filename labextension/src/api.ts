@@ -1,7 +1,8 @@
-import { URLExt } from '@jupyterlab/coreutils';
-import { ServerConnection } from '@jupyterlab/services';
-
-import { IInfo, ILens, IReview } from './types';
+/**
+ * Requests to `/api/wellml/*`. The transport is a plain `fetch`-like function, so the model can
+ * be driven by JupyterLab's ServerConnection in the browser and by Node's fetch in unit tests.
+ */
+import type { IInfo, ILens, IReview } from './types';
 
 /** An error from the server extension, with the HTTP status and the server's own message. */
 export class WellMLRequestError extends Error {
@@ -14,19 +15,28 @@ export class WellMLRequestError extends Error {
   }
 }
 
+/** `fetch(url, init)`, already authenticated (token, XSRF) for the Jupyter server. */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface ITransport {
+  /** The server's base URL, ending in `/`. */
+  baseUrl: string;
+  fetch: Fetch;
+}
+
 /**
- * Call `/api/wellml/<endpoint>` with the server's settings (token, XSRF); answers JSON.
- * Failures become a WellMLRequestError naming the route, the status and the server's reason.
+ * Call `/api/wellml/<endpoint>`; answers JSON. Failures become a WellMLRequestError naming the
+ * route, the status and the server's reason.
  */
 export async function requestAPI<T>(
-  settings: ServerConnection.ISettings,
+  transport: ITransport,
   endpoint: string,
   init: RequestInit = {}
 ): Promise<T> {
-  const url = URLExt.join(settings.baseUrl, 'api', 'wellml', endpoint);
+  const url = `${transport.baseUrl.replace(/\/?$/, '/')}api/wellml/${endpoint}`;
   let response: Response;
   try {
-    response = await ServerConnection.makeRequest(url, init, settings);
+    response = await transport.fetch(url, init);
   } catch (error) {
     throw new WellMLRequestError(0, url, `cannot reach the Jupyter server: ${error}`);
   }
@@ -49,35 +59,47 @@ export async function requestAPI<T>(
   return body as T;
 }
 
-export function fetchInfo(settings: ServerConnection.ISettings): Promise<IInfo> {
-  return requestAPI<IInfo>(settings, 'info');
+export function fetchInfo(transport: ITransport): Promise<IInfo> {
+  return requestAPI<IInfo>(transport, 'info');
 }
 
-export function fetchLens(settings: ServerConnection.ISettings): Promise<ILens> {
-  return requestAPI<ILens>(settings, 'lens');
+export function fetchLens(transport: ITransport): Promise<ILens> {
+  return requestAPI<ILens>(transport, 'lens');
 }
 
-export interface IReviewRequest {
+/** GET /api/wellml/review?path=: the review of the notebook as saved on the server. */
+export function getSavedReview(transport: ITransport, path: string): Promise<IReview> {
+  return requestAPI<IReview>(transport, `review?path=${encodeURIComponent(path)}`);
+}
+
+export interface IReviewQuery {
   path?: string;
-  phase?: string;
+  phase?: string | null;
   kernel_id?: string;
-  notebook: unknown;
+  /** The `notebook.sha256` of an earlier review: the body then holds only what changed. */
+  base?: string;
 }
 
+/**
+ * POST /api/wellml/review: `body` is `{notebook}` or, with `query.base`, a delta
+ * `{cells, order?, metadata?}`. Path, phase, kernel and base travel as query parameters, so the
+ * server reads them without parsing the body.
+ */
 export function postReview(
-  settings: ServerConnection.ISettings,
-  request: IReviewRequest
+  transport: ITransport,
+  query: IReviewQuery,
+  body: string
 ): Promise<IReview> {
-  // path, phase and kernel_id first: the server reads them without parsing a large notebook
-  const body: { [key: string]: unknown } = {};
-  for (const key of ['path', 'phase', 'kernel_id'] as const) {
-    if (request[key]) {
-      body[key] = request[key];
+  const params = new URLSearchParams();
+  for (const key of ['path', 'phase', 'kernel_id', 'base'] as const) {
+    const value = query[key];
+    if (value) {
+      params.set(key, value);
     }
   }
-  body.notebook = request.notebook;
-  return requestAPI<IReview>(settings, 'review', {
+  const search = params.toString();
+  return requestAPI<IReview>(transport, `review${search ? `?${search}` : ''}`, {
     method: 'POST',
-    body: JSON.stringify(body)
+    body
   });
 }

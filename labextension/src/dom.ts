@@ -16,7 +16,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     } else if (name === 'className') {
       node.className = String(value);
     } else if (name === 'dataset') {
-      Object.assign(node.dataset, value);
+      for (const [key, item] of Object.entries(value as { [key: string]: unknown })) {
+        if (item !== undefined && item !== null) {
+          node.dataset[key] = String(item);
+        }
+      }
     } else if (name in node && typeof value !== 'string') {
       (node as any)[name] = value;
     } else {

@@ -3,6 +3,7 @@
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -46,8 +47,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       rendermime,
       serverSettings: app.serviceManager.serverSettings,
       trans,
-      version: VERSION,
-      author: () => app.serviceManager.user?.identity?.username ?? null
+      version: VERSION
     });
     app.shell.add(sidebar, 'left', { rank: 650, type: 'Well-Architected ML' });
     restorer?.add(sidebar, SIDEBAR_ID);
@@ -55,7 +55,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let openOnNotebookOpen = false;
     const follow = () => sidebar.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect(follow);
-    tracker.widgetAdded.connect(() => {
+    // the saved file's review, asked as soon as a notebook is being opened: from the page's URL
+    // (/lab/tree/<path>) at start, from the file browser and commands later
+    const prefetch = (path: unknown) => {
+      if (typeof path === 'string' && path.endsWith('.ipynb')) {
+        void sidebar.model.prefetch(path.replace(/^\/+/, ''));
+      }
+    };
+    prefetch(decodeURIComponent(PageConfig.getOption('treePath') || ''));
+    app.commands.commandExecuted.connect((_, args) => {
+      if (args.id === 'docmanager:open' || args.id === 'filebrowser:open-path') {
+        prefetch((args.args as { path?: unknown }).path);
+      }
+    });
+    tracker.widgetAdded.connect((_, panel) => {
+      // the saved file's review, asked while the notebook loads
+      void sidebar.model.prefetch(panel.context.path);
       if (openOnNotebookOpen) {
         app.shell.activateById(SIDEBAR_ID);
       }
@@ -71,7 +86,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
             openOnNotebookOpen = settings.get('openOnNotebookOpen').composite as boolean;
             sidebar.configure({
               debounce: settings.get('debounce').composite as number,
-              showAllPhases: settings.get('showAllPhases').composite as boolean
+              showAllPhases: settings.get('showAllPhases').composite as boolean,
+              author: ((settings.get('author').composite as string) ?? '').trim()
             });
           };
           apply();
@@ -93,7 +109,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.refresh, {
       label: trans.__('Review the Notebook Against the ML Lens'),
       isEnabled: hasNotebook,
-      execute: () => sidebar.refresh(0)
+      execute: () => sidebar.refresh()
     });
     app.commands.addCommand(CommandIDs.toggleAllPhases, {
       label: trans.__('Show Practices of All Phases'),

@@ -1,56 +1,167 @@
 /**
- * What the sidebar does to a notebook: write records into metadata.wellml, capture records that
- * `%wellml` magics display, jump to evidence, insert a magic cell.
+ * The sidebar's hands on a JupyterLab notebook: the model's document (cells by id, metadata,
+ * metadata.wellml), the signals that tell the model what changed, records that `%wellml`
+ * magics display, jumps to evidence, inserted cells.
  */
-import { Cell, CodeCell } from '@jupyterlab/cells';
+import { Cell, CodeCell, ICellModel } from '@jupyterlab/cells';
 import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { KernelMessage } from '@jupyterlab/services';
 
-import {
-  METADATA_KEY,
-  RECORD_MIME,
-  payloadRecords,
-  recordProblem,
-  storeFrom,
-  upsert
-} from './records';
-import { IRecord } from './types';
+import { IDocument, SidebarModel, writeRecords } from './model';
+import { METADATA_KEY, RECORD_MIME, payloadRecords } from './records';
+
+const RASTER = /^image\/(png|jpeg|gif|webp|bmp)$/;
 
 /**
- * Upsert `records` into metadata.wellml of the notebook (one metadata write; other keys kept).
- * Returns how many records were added or changed.
+ * A cell as sent for review: raster images in outputs are emptied (the review reads text, code
+ * and records, never pixels), so a notebook full of plots does not post megabytes per edit.
  */
-export function writeRecords(panel: NotebookPanel, records: IRecord[]): number {
-  const model = panel.model;
-  if (!model) {
-    throw new Error('the notebook is not loaded yet');
+export function slimCell(cell: any): any {
+  if (!Array.isArray(cell?.outputs)) {
+    return cell;
   }
-  for (const record of records) {
-    const problem = recordProblem(record);
-    if (problem) {
-      throw new Error(`${problem}; metadata.${METADATA_KEY} was not changed`);
+  const outputs = cell.outputs.map((output: any) => {
+    const data = output?.data;
+    if (!data || typeof data !== 'object') {
+      return output;
     }
-  }
-  const store = storeFrom(model.getMetadata(METADATA_KEY));
-  let changed = 0;
-  for (const record of records) {
-    if (upsert(store, record) !== 'unchanged') {
-      changed++;
+    const keys = Object.keys(data).filter(k => RASTER.test(k));
+    if (!keys.length) {
+      return output;
     }
-  }
-  if (changed) {
-    model.setMetadata(METADATA_KEY, store as any);
-  }
-  return changed;
+    const slim = { ...data };
+    for (const key of keys) {
+      slim[key] = '';
+    }
+    return { ...output, data: slim };
+  });
+  return { ...cell, outputs };
 }
 
-/** The stored records of the notebook's metadata (a copy). */
-export function storedRecords(panel: NotebookPanel): IRecord[] {
-  try {
-    return (storeFrom(panel.model?.getMetadata(METADATA_KEY)).records ?? []) as IRecord[];
-  } catch {
-    return [];
+/** The notebook of a NotebookPanel as the model's document. */
+export class NotebookDocument implements IDocument {
+  constructor(readonly panel: NotebookPanel) {}
+
+  /** The cell models by id, as of the last cellIds(). */
+  private _byId = new Map<string, ICellModel>();
+
+  get path(): string {
+    return this.panel.context.path;
   }
+
+  kernelId(): string | undefined {
+    return this.panel.sessionContext.session?.kernel?.id;
+  }
+
+  cellIds(): string[] {
+    const cells = this.panel.model?.cells;
+    const ids: string[] = [];
+    this._byId.clear();
+    if (cells) {
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        ids.push(cell.id);
+        this._byId.set(cell.id, cell);
+      }
+    }
+    return ids;
+  }
+
+  cellJSON(id: string): unknown {
+    let cell = this._byId.get(id);
+    if (!cell || cell.isDisposed) {
+      this.cellIds(); // cells changed since the ids were read
+      cell = this._byId.get(id);
+    }
+    return cell ? slimCell(cell.toJSON()) : null;
+  }
+
+  metadata(): { [key: string]: unknown } {
+    return (this.panel.model?.metadata ?? {}) as { [key: string]: unknown };
+  }
+
+  format(): { nbformat: number; nbformat_minor: number } {
+    const model = this.panel.model;
+    return { nbformat: model?.nbformat ?? 4, nbformat_minor: model?.nbformatMinor ?? 5 };
+  }
+
+  getStore(): unknown {
+    return this.panel.model?.getMetadata(METADATA_KEY);
+  }
+
+  setStore(value: unknown): void {
+    const model = this.panel.model;
+    if (!model) {
+      throw new Error('the notebook is not loaded yet');
+    }
+    if (value === undefined) {
+      model.deleteMetadata(METADATA_KEY);
+    } else {
+      model.setMetadata(METADATA_KEY, value as any);
+    }
+  }
+}
+
+/**
+ * Tell `model` about every change of the panel's notebook: a cell's content, execution count or
+ * metadata (by cell id), cells added, removed or moved, the notebook's metadata.
+ * Returns a function that stops following.
+ */
+export function followChanges(panel: NotebookPanel, model: SidebarModel): () => void {
+  const notebook = panel.model;
+  if (!notebook) {
+    return () => undefined;
+  }
+  const followed = new Map<ICellModel, () => void>();
+  const onCell = (cell: ICellModel) => model.cellChanged(cell.id);
+  const onState = (cell: ICellModel, change: { name: string }) => {
+    if (change.name === 'executionCount') {
+      model.cellChanged(cell.id);
+    }
+  };
+  const follow = (cell: ICellModel) => {
+    if (followed.has(cell)) {
+      return;
+    }
+    const onMeta = () => model.cellChanged(cell.id);
+    cell.contentChanged.connect(onCell);
+    cell.stateChanged.connect(onState);
+    cell.metadataChanged.connect(onMeta);
+    followed.set(cell, () => {
+      cell.contentChanged.disconnect(onCell);
+      cell.stateChanged.disconnect(onState);
+      cell.metadataChanged.disconnect(onMeta);
+    });
+  };
+  const onCells = () => {
+    const present = new Set<ICellModel>();
+    for (let i = 0; i < notebook.cells.length; i++) {
+      const cell = notebook.cells.get(i);
+      present.add(cell);
+      follow(cell);
+    }
+    for (const [cell, stop] of followed) {
+      if (!present.has(cell)) {
+        stop();
+        followed.delete(cell);
+      }
+    }
+    model.cellsMoved();
+  };
+  const onMetadata = () => model.metadataChanged();
+  for (let i = 0; i < notebook.cells.length; i++) {
+    follow(notebook.cells.get(i));
+  }
+  notebook.cells.changed.connect(onCells);
+  notebook.metadataChanged.connect(onMetadata);
+  return () => {
+    notebook.cells.changed.disconnect(onCells);
+    notebook.metadataChanged.disconnect(onMetadata);
+    for (const stop of followed.values()) {
+      stop();
+    }
+    followed.clear();
+  };
 }
 
 /** The cell that sent the execute request `msgId`, when this notebook sent it. */
@@ -78,6 +189,7 @@ export function captureRecords(
   panel: NotebookPanel,
   onError: (error: unknown) => void
 ): () => void {
+  const doc = new NotebookDocument(panel);
   const handler = (_: unknown, msg: KernelMessage.IMessage): void => {
     const type = msg.header.msg_type;
     if (type !== 'display_data' && type !== 'execute_result' && type !== 'update_display_data') {
@@ -97,7 +209,7 @@ export function captureRecords(
       !record.cell_id && cell ? { ...record, cell_id: cell.model.id } : record
     );
     try {
-      writeRecords(panel, withCell);
+      writeRecords(doc, withCell);
     } catch (error) {
       onError(error);
     }

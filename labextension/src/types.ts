@@ -1,9 +1,43 @@
 /**
- * The JSON shapes the server speaks (docs/rest-api.md, docs/review-format.md, docs/records.md).
- * Only the fields the sidebar reads are typed; everything else is passed through untouched.
+ * The JSON shapes the server speaks. Reviews, verdicts and the info handshake are generated
+ * from jupyter_wellml/schemas (src/generated, `jlpm types`; `jlpm lint:check` fails when they
+ * drift); the few shapes those schemas leave open are narrowed here.
  */
+import type { GETApiWellmlLensTheMergedCatalog } from './generated/catalog';
+import type { GETApiWellmlInfo } from './generated/info';
+import type {
+  JupyterWellmlReviewVersion1,
+  Verdict,
+  VerdictCounts as GeneratedCounts
+} from './generated/review';
 
-export type Status = 'met' | 'gap' | 'unknown' | 'not_applicable';
+export type Status = JupyterWellmlReviewVersion1['practices'][number]['status'];
+export type IReviewPractice = Omit<JupyterWellmlReviewVersion1['practices'][number], 'aliases'> & {
+  aliases: IAlias[];
+};
+export type IEvidence = IReviewPractice['evidence'][number];
+export type IReviewPhase = JupyterWellmlReviewVersion1['phase'];
+export type IVerdict = Verdict;
+export type IVerdictPractice = Verdict['practices'][number];
+export type IVerdictCounts = GeneratedCounts;
+export type IPillarCounts = Verdict['pillars'][number];
+export type State = IVerdictPractice['state'];
+export type Basis = NonNullable<IVerdictPractice['basis']>;
+
+export interface IFoundRecord {
+  record: IRecord;
+  origin: 'metadata' | 'output';
+  cell: number | null;
+}
+
+/** A review as the server answers it: with its verdict and typed records. */
+export type IReview = Omit<JupyterWellmlReviewVersion1, 'records' | 'practices' | 'verdict'> & {
+  records: IFoundRecord[];
+  practices: IReviewPractice[];
+  verdict: IVerdict;
+};
+
+export type IInfo = GETApiWellmlInfo;
 
 export interface IAlias {
   id: string;
@@ -23,103 +57,18 @@ export interface IPillarInfo {
   summary?: string;
 }
 
-/** What a lens practice and a reviewed practice share. */
-export interface IPracticeBase {
-  id: string;
+export type ILensPractice = Omit<
+  GETApiWellmlLensTheMergedCatalog['practices'][number],
+  'aliases'
+> & {
   aliases: IAlias[];
-  title: string;
-  pillar: string;
-  phase: string;
-  phases: string[];
-}
+};
 
-export interface ILensPractice extends IPracticeBase {
-  risk: 'high' | 'medium';
-  summary: string;
-  guidance: string;
-  evidence: string;
-  docs?: string;
-  magic?: string;
-  lens: string;
-}
-
-export interface ILens {
-  fingerprint: string;
-  lenses: string[];
+export type ILens = Omit<GETApiWellmlLensTheMergedCatalog, 'phases' | 'pillars' | 'practices'> & {
   phases: IPhaseInfo[];
   pillars: IPillarInfo[];
   practices: ILensPractice[];
-  issues: unknown[];
-}
-
-export interface IInfo {
-  name: string;
-  version: string;
-  api_version: number;
-  lens?: { fingerprint: string; practices: number; lenses: string[]; issues: number };
-}
-
-export interface IEvidence {
-  cell: number | null;
-  cell_id?: string | null;
-  line?: number | null;
-  message: string;
-  snippet?: string | null;
-  rule: string;
-  effect: string;
-}
-
-export interface IReviewPractice extends IPracticeBase {
-  risk: 'high' | 'medium' | null;
-  lens_risk: 'high' | 'medium';
-  status: Status;
-  applies: boolean;
-  answer: string;
-  evidence: IEvidence[];
-}
-
-export interface IRegion {
-  start: number;
-  end: number;
-  phase: string | null;
-  source: string;
-  reason: string;
-}
-
-export interface IReviewPhase {
-  id: string | null;
-  source: 'recorded' | 'inferred' | 'requested' | 'none';
-  confidence?: number;
-  reason?: string;
-  regions: IRegion[];
-}
-
-export interface ICounts {
-  id?: string;
-  met: number;
-  gap: number;
-  unknown: number;
-  not_applicable: number;
-  high: number;
-  medium: number;
-}
-
-export interface IFoundRecord {
-  record: IRecord;
-  origin: 'metadata' | 'output';
-  cell: number | null;
-}
-
-export interface IReview {
-  schema: string;
-  notebook: { path?: string; name?: string; cells: number; inspected?: boolean; reason?: string };
-  phase: IReviewPhase;
-  records: IFoundRecord[];
-  practices: IReviewPractice[];
-  summary: { total: ICounts; pillars: ICounts[]; phases: ICounts[] };
-  errors: { cell: number; line?: number; message: string }[];
-  elapsed_ms: number;
-}
+};
 
 /** One record of metadata.wellml.records (record.v1). */
 export interface IRecord {

@@ -147,6 +147,14 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def forgetful_lab_server(tmp_path_factory):
+    """A `jupyter lab` that holds no reviewed notebooks: every incremental request is 409."""
+    yield from _start_lab(
+        tmp_path_factory.mktemp("lab-forgetful"), ["--WellMLExtension.notebooks_held_bytes=0"]
+    )
+
+
+@pytest.fixture(scope="session")
 def canary_lab_server(tmp_path_factory):
     """A second `jupyter lab` that also loads the untrusted canary team lens."""
     lens = FIXTURES / "canary-lens"

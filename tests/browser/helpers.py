@@ -79,10 +79,29 @@ def wait_first_review(page: Page) -> int:
 
 
 def panel_statuses(page: Page) -> dict[str, str]:
-    """data-practice-id -> data-status of every row the panel shows."""
+    """data-practice-id -> data-status of every row the panel shows (folded groups hide theirs:
+    see open_folds)."""
     return page.locator(f"{SIDEBAR} [data-practice-id]").evaluate_all(
         "rows => Object.fromEntries(rows.map(r => [r.dataset.practiceId, r.dataset.status]))"
     )
+
+
+def panel_verdicts(page: Page) -> dict[str, str]:
+    """data-practice-id -> data-verdict (the verdict's state) of every row the panel shows."""
+    return page.locator(f"{SIDEBAR} [data-practice-id]").evaluate_all(
+        "rows => Object.fromEntries(rows.map(r => [r.dataset.practiceId, r.dataset.verdict]))"
+    )
+
+
+def open_folds(page: Page) -> None:
+    """Open every folded group of the panel (unknown per pillar, waived, other phases); they
+    stay open across reviews."""
+    folds = page.locator(f'{SIDEBAR} .jp-wellml-fold-button[aria-expanded="false"]')
+    for _ in range(50):
+        if not folds.count():
+            return
+        folds.first.click()
+    raise AssertionError("folded groups keep appearing")
 
 
 def type_into_cell(page: Page, panel, index: int, code: str) -> None:
@@ -136,7 +155,11 @@ def widen_sidebar(page: Page, pixels: int = 160) -> None:
 
 def expand_practice(page: Page, practice_id: str):
     row = page.locator(f'{SIDEBAR} [data-practice-id="{practice_id}"]')
-    row.locator(".jp-wellml-row").click()
+    if not row.count():
+        open_folds(page)
+    button = row.locator(".jp-wellml-row")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
     expect(row.locator(".jp-wellml-detail")).to_be_visible()
     return row
 
@@ -147,3 +170,16 @@ def set_theme(server, theme: str) -> None:
         "/lab/api/settings/@jupyterlab/apputils-extension:themes",
         {"raw": json.dumps({"theme": theme})},
     )
+
+
+def met_by_adding(server, sources: list[str], added: str) -> list[str]:
+    """The practices the server's review turns met when a cell holding `added` is appended to a
+    notebook of `sources` (asked of the engine, never hard-coded)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    before = {p["id"]: p["status"] for p in server.review(nb)["practices"]}
+    nb.cells.append(nbformat.v4.new_code_cell(added))
+    after = server.review(nb)["practices"]
+    found = [p["id"] for p in after if p["status"] == "met" and before[p["id"]] != "met"]
+    assert found, f"no practice is met by adding {added!r}"
+    return found

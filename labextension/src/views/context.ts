@@ -1,0 +1,48 @@
+/** What every view gets: the model, translations, the lens by id and the panel's actions. */
+import type { TranslationBundle } from '@jupyterlab/translation';
+
+import type { SidebarModel } from '../model';
+import type { Basis, ILensPractice, IReviewPractice, IVerdictPractice, State } from '../types';
+
+export interface IActions {
+  reveal(cellId: string | null | undefined, cell: number | null, line?: number | null): void;
+  insertMagic(source: string): void;
+  waive(practice: IReviewPractice): void;
+  attest(practice: IReviewPractice): void;
+  remove(kind: 'waiver' | 'attest', practiceId: string): void;
+  recordPhase(): void;
+  undo(): void;
+  /** The practice's guidance, rendered (untrusted Markdown). */
+  guidance(lens: ILensPractice): HTMLElement;
+}
+
+export interface IViewContext {
+  model: SidebarModel;
+  trans: TranslationBundle;
+  lensById: Map<string, ILensPractice>;
+  actions: IActions;
+}
+
+/** One mark and one word per state (and per basis of a met practice): never colour alone. */
+export function stateLabel(
+  trans: TranslationBundle,
+  entry: Pick<IVerdictPractice, 'state' | 'basis'>
+): { icon: string; text: string; key: State | Basis } {
+  if (entry.state === 'met') {
+    const basis: Basis = entry.basis ?? 'detected';
+    const met: { [b in Basis]: { icon: string; text: string } } = {
+      detected: { icon: '✓', text: trans.__('detected') },
+      recorded: { icon: '✎', text: trans.__('recorded') },
+      attested: { icon: '☑', text: trans.__('attested') }
+    };
+    return { ...met[basis], key: basis };
+  }
+  const labels: { [s in Exclude<State, 'met'>]: { icon: string; text: string } } = {
+    gap: { icon: '!', text: trans.__('gap') },
+    to_answer: { icon: '?', text: trans.__('to answer') },
+    unknown: { icon: '…', text: trans.__('unknown') },
+    waived: { icon: '⊘', text: trans.__('waived') },
+    out_of_phase: { icon: '–', text: trans.__('other phase') }
+  };
+  return { ...labels[entry.state], key: entry.state };
+}
