@@ -16,7 +16,8 @@ from IPython.core.error import UsageError
 from jupyter_wellml.catalog import schema
 from jupyter_wellml.inspection.review import review
 from jupyter_wellml.records import RECORD_MIME, make_record
-from jupyter_wellml.report.card import build_card, render_card_markdown
+from jupyter_wellml.report.card import build_card
+from jupyter_wellml.report.card_markdown import render_card_markdown
 
 from .test_magics import base_shell, recorded, run, shell  # noqa: F401 - fixtures
 

@@ -275,7 +275,7 @@ class CardApp(WellMLCommand):
         return self._emit_card(card)
 
     def _emit_card(self, card) -> int:
-        from ..report.card import render_card_markdown
+        from ..report.card_markdown import render_card_markdown
 
         if self.format == "json":
             self.emit(json.dumps(card, indent=2, ensure_ascii=False))

@@ -164,23 +164,6 @@ def _framing(frame: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {k: frame.get(k) for k in keys} if frame else None
 
 
-def _framing_markdown(framing: Mapping[str, Any] | None, cell) -> list[str]:
-    out = ["## Problem framing", ""]
-    if not framing:
-        return [*out, "No problem framing recorded (`%wellml frame --question ...`).", ""]
-    labels = (
-        ("question", "Business question"),
-        ("task", "ML task"),
-        ("label", "Label"),
-        ("baseline", "Baseline to beat"),
-        ("production", "Path to production"),
-    )
-    out += [f"- {word}: {cell(framing[k])}" for k, word in labels if framing.get(k)]
-    if framing.get("features"):
-        out.append(f"- Must-have features: {cell(', '.join(framing['features']))}")
-    return [*out, ""]
-
-
 def _metric(k: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": k["name"],
@@ -482,9 +465,9 @@ def _mct(card: Mapping[str, Any]) -> dict[str, Any]:
 def _target_text(m: Mapping[str, Any]) -> str:
     if not m.get("op"):
         return "no target"
-    text = f"target {m['op']} {_num(m['target'])}"
+    text = f"target {m['op']} {num_text(m['target'])}"
     if m.get("acceptable_error") is not None:
-        text += f" (acceptable error {_num(m['acceptable_error'])})"
+        text += f" (acceptable error {num_text(m['acceptable_error'])})"
     if m.get("status"):
         text += f": {m['status'].replace('_', ' ')}"
     return text
@@ -500,176 +483,9 @@ def _prune(value: Any) -> Any:
     return value
 
 
-def _num(x: Any) -> str:
+def num_text(x: Any) -> str:
+    """A number as people write it (no trailing .0)."""
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-# ------------------------------------------------------------------ Markdown
-def render_card_markdown(card: Mapping[str, Any]) -> str:
-    """The card as Markdown, for people (the JSON form is for tools)."""
-    md, use, cons, env = (
-        card["model_details"],
-        card["intended_use"],
-        card["considerations"],
-        card["environment"],
-    )
-
-    def cell(x: Any) -> str:
-        return "" if x is None else str(x).replace("|", "\\|").replace("\n", " ")
-
-    out = [f"# Model card: {cell(md['name'])}", ""]
-    out += [
-        md["overview"],
-        "",
-        f"- Notebook: `{cell(card['notebook']['path'] or card['notebook']['name'])}` "
-        f"(sha256 {cell((card['notebook']['sha256'] or '')[:12])})",
-        f"- Owners: {', '.join(md['owners']) or 'not recorded'}",
-        f"- Lifecycle phase: {md['phase'] or 'unknown'} ({md['phase_source']})",
-        f"- Last recorded decision: {md['last_recorded'] or 'none'}",
-        f"- Generated {card['generated']} against lens {', '.join(md['lens']['lenses'])} "
-        f"({md['lens']['fingerprint'][:12]})",
-        "",
-        "## Intended use",
-        "",
-        f"Purpose: {use['purpose'] or 'not recorded'}",
-        "",
-    ]
-    if use["users"]:
-        out += [f"Intended users: {', '.join(use['users'])}", ""]
-    out += [
-        f"Risk rating: **{use['risk_rating']}** ({use['risk_rating_explanation']})",
-        "",
-        "## Metrics against KPI targets",
-        "",
-    ]
-    if card["metrics"]:
-        out += [
-            "| KPI | Target | Acceptable error | Measured | Status | Business outcome |",
-            "| --- | --- | ---: | ---: | --- | --- |",
-        ]
-        for m in card["metrics"]:
-            target = f"{m['op']} {_num(m['target'])}" if m.get("op") else "none"
-            if m.get("unit"):
-                target += f" {m['unit']}"
-            out.append(
-                f"| {cell(m['name'])} | {cell(target)} | {cell(_opt(m['acceptable_error']))} | "
-                f"{cell(_opt(m['measured']))} | {cell((m['status'] or '').replace('_', ' '))} | "
-                f"{cell(m['business'])} |"
-            )
-        out.append("")
-        costs = [
-            f"{cell(m['name'])}: {cell(m['error_cost'])}"
-            for m in card["metrics"]
-            if m.get("error_cost")
-        ]
-        if costs:
-            out += ["Cost of an error:", "", *(f"- {c}" for c in costs), ""]
-    else:
-        out += ["No KPI recorded.", ""]
-    if card["metrics_in_code"]:
-        out += [f"Metrics computed in the code: {', '.join(card['metrics_in_code'])}", ""]
-    out += _framing_markdown(card.get("problem_framing"), cell)
-    out += ["## Data", ""]
-    if card["data"]:
-        out += [
-            "| Source | Name | Owner | Personal data | License | Size | SHA-256 |",
-            "| --- | --- | --- | --- | --- | ---: | --- |",
-        ]
-        for d in card["data"]:
-            if not d["recorded"]:
-                out.append(
-                    f"| `{cell(d['uri'])}` | (read in cell {cell(d.get('cell'))}, not recorded) "
-                    "| | | | | |"
-                )
-                continue
-            out.append(
-                f"| `{cell(d['uri'])}` | {cell(d.get('name'))} | {cell(d.get('owner'))} | "
-                f"{cell(d.get('pii') or 'not said')} | {cell(d.get('license'))} | "
-                f"{cell(_opt(d.get('size')))} | {('`' + d['sha256'] + '`') if d.get('sha256') else ''} |"
-            )
-        out.append("")
-    else:
-        out += ["No data source recorded.", ""]
-    out += ["## Explainability", ""]
-    ex = card["explainability"]
-    if ex:
-        out.append(
-            f"Level: **{ex['level']}**" + (f", method {ex['method']}" if ex.get("method") else "")
-        )
-        if ex.get("audience"):
-            out.append(f"Audience: {ex['audience']}")
-        if ex.get("rationale"):
-            out.append(f"Rationale: {ex['rationale']}")
-        out.append("")
-    else:
-        out += ["No explainability decision recorded.", ""]
-    out += ["## Considerations", ""]
-    sections = (
-        (
-            "Practices waived:",
-            [
-                f"{w['practice']} {cell(w['title'])}: {w['reason'].replace('_', ' ')}. "
-                f"{cell(w['note'])}"
-                for w in cons["waivers"]
-            ],
-        ),
-        (
-            "Practices attested:",
-            [
-                f"{a['practice']} {cell(a['title'])}: {cell(a['note'])}"
-                for a in cons["attestations"]
-            ],
-        ),
-        (
-            "Practices signed off:",
-            [
-                f"{a['practice']} {cell(a['title'])}: by {cell(a['approver'])}"
-                + (f" until {a['expires']}" if a.get("expires") else "")
-                for a in cons["signoffs"]
-            ],
-        ),
-        (
-            "Sensitive data:",
-            [f"`{d['uri']}`: personal data {d['pii']}" for d in cons["sensitive_data"]],
-        ),
-        (
-            "Open lens gaps for this phase:",
-            [
-                f"[{g['risk']}] {g['practice']} {cell(g['title'])}: {cell(g['message'])}"
-                for g in cons["open_gaps"]
-            ],
-        ),
-    )
-    for heading, items in sections:
-        if items:
-            out += [heading, "", *(f"- {item}" for item in items), ""]
-    if not any(cons.values()):
-        out += ["None recorded.", ""]
-    out += ["## Environment", ""]
-    lang = " ".join(str(x) for x in (env.get("language"), env.get("language_version")) if x)
-    out.append(f"- Kernel: {env.get('kernel_display_name') or env.get('kernel') or 'unknown'}")
-    out.append(f"- Language: {lang or 'unknown'}")
-    out.append(f"- Packages imported: {', '.join(env['imports']) or 'none'}")
-    if env["installs"]:
-        out.append(
-            "- Installed in the notebook: "
-            + ", ".join(f"{i['spec'] or i['name']} ({i['pin']})" for i in env["installs"])
-        )
-    if env.get("probe"):
-        p = env["probe"]
-        out.append(
-            f"- Probed: Python {p.get('python')} on {p.get('platform')}, {p['packages']} packages"
-        )
-    out.append("")
-    if card["missing"]:
-        out += ["## Not recorded yet", ""]
-        out += [f"- {m['field']}: `{m['fix']}`" for m in card["missing"]]
-        out.append("")
-    return "\n".join(out)
-
-
-def _opt(x: Any) -> str:
-    return "" if x is None else _num(x)
-
-
-__all__ = ["CARD_SCHEMA", "build_card", "render_card_markdown"]
+__all__ = ["CARD_SCHEMA", "build_card", "num_text"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 RISK_ORDER = {"high": 2, "medium": 1}
@@ -51,6 +52,53 @@ def totals(reviews: Iterable[Mapping[str, Any]], catalog=None) -> dict[str, int]
     from .verdict import totals as add_up
 
     return add_up(verdict_of(r, catalog) for r in reviews)
+
+
+#: the title of every review report
+REPORT_TITLE = "Well-Architected ML review"
+
+
+@dataclass(frozen=True)
+class NotebookHead:
+    """What every report says at the head of one notebook's section."""
+
+    index: int
+    path: str
+    review: Mapping[str, Any]
+    verdict: Mapping[str, Any]
+    #: practice id -> title, for the verdict's entries (which carry ids only)
+    titles: Mapping[str, str]
+    #: the verdict's entries that wait for a person's answer, in the verdict's order
+    asked: list[Mapping[str, Any]]
+
+    @property
+    def phase(self) -> Mapping[str, Any]:
+        return self.review["phase"]
+
+    @property
+    def phase_id(self) -> str:
+        return self.review["phase"]["id"] or "unknown"
+
+
+def notebook_heads(
+    reviews: Sequence[Mapping[str, Any]], catalog=None, *, unnamed: str = "notebook"
+) -> list[NotebookHead]:
+    """One :class:`NotebookHead` per review; ``unnamed`` (``{n}``: its number from 1) names a
+    notebook without a path."""
+    heads = []
+    for i, r in enumerate(reviews):
+        v = verdict_of(r, catalog)
+        heads.append(
+            NotebookHead(
+                index=i,
+                path=r["notebook"]["path"] or unnamed.format(n=i + 1),
+                review=r,
+                verdict=v,
+                titles={p["id"]: p["title"] for p in r["practices"]},
+                asked=[e for e in v["practices"] if e["state"] == "to_answer"],
+            )
+        )
+    return heads
 
 
 def pillar_names(review: Mapping[str, Any], catalog=None) -> dict[str, str]:

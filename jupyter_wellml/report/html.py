@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from .._version import __version__
-from .common import gap_evidence, verdict_of, where
+from .common import REPORT_TITLE, NotebookHead, gap_evidence, notebook_heads, where
 from .verdict import BASIS_TEXT, ICONS, STATE_TEXT, progress_text, totals
 
 # colours reach 4.5:1 against their background in both schemes
@@ -143,6 +143,121 @@ def _folded(title: str, entries: Sequence[Mapping[str, Any]], titles: Mapping[st
     )
 
 
+def _summary(t: Mapping[str, int]) -> str:
+    return (
+        f"<header><h1>{REPORT_TITLE}</h1>"
+        f'<p><strong class="high">{t["high"]} high</strong> and '
+        f'<strong class="medium">{t["medium"]} medium</strong> risk gaps in '
+        f"{t['notebooks']} notebook(s); {t['to_answer']} practices need your answer, "
+        f"{t['met']} are met, {t['unknown']} unknown; {t['waived']} waived, "
+        f"{t['out_of_phase']} of other phases.</p></header>"
+    )
+
+
+def _toc(heads: Sequence[NotebookHead]) -> str:
+    """The totals table, which is the table of contents."""
+    rows = []
+    for h in heads:
+        c = h.verdict["counts"]
+        rows.append(
+            f'<tr><td><a href="#{_anchor(h.index)}">{escape(h.path)}</a></td>'
+            f"<td>{escape(h.phase_id)}</td>"
+            f'<td class="num high">{c["high"]}</td><td class="num medium">{c["medium"]}</td>'
+            f'<td class="num">{c["to_answer"]}</td><td class="num">{c["met"]}</td>'
+            f"<td>{escape(progress_text(c))}</td></tr>"
+        )
+    return (
+        '<nav aria-labelledby="toc"><h2 id="toc">Notebooks and risk totals</h2><table>'
+        '<tr><th>Notebook</th><th>Phase</th><th class="num">High</th><th class="num">Medium</th>'
+        '<th class="num">To answer</th><th class="num">Met</th><th>Progress</th></tr>'
+        + "".join(rows)
+        + "</table></nav>"
+    )
+
+
+def _pillar_risk(heads: Sequence[NotebookHead]) -> str:
+    """High and medium risk per pillar, added up over the notebooks."""
+    pillars: dict[str, dict[str, Any]] = {}
+    for h in heads:
+        for p in h.verdict["pillars"]:
+            agg = pillars.setdefault(p["id"], {"name": p["name"], "high": 0, "medium": 0})
+            agg["high"] += p["high"]
+            agg["medium"] += p["medium"]
+    return "<h2>Risk per pillar</h2>" + _risk_chart(list(pillars.values()))
+
+
+def _gaps(heads: Sequence[NotebookHead], catalog, at_least: str) -> str:
+    """Every gap, high risk first, notebook by notebook."""
+    floor = 2 if at_least == "high" else 1
+    parts = ['<h2 id="gaps">Gaps</h2>']
+    for h in heads:
+        by_id = {p["id"]: p for p in h.review["practices"]}
+        order = [by_id[e["id"]] for e in h.verdict["practices"] if e["state"] == "gap"]
+        order = [p for p in order if (2 if p["lens_risk"] == "high" else 1) >= floor]
+        if order:
+            parts.append(
+                f'<h3><a href="#{_anchor(h.index)}">{escape(h.path)}</a></h3><ul class="items">'
+                + "".join(_gap_item(p, catalog) for p in order)
+                + "</ul>"
+            )
+    if len(parts) == 1:
+        parts.append('<p class="met">No gaps.</p>')
+    return "".join(parts)
+
+
+def _asked(h: NotebookHead) -> str:
+    if not h.asked:
+        return ""
+    items = "".join(
+        f"<li><strong>{escape(e['id'])}</strong> {escape(h.titles.get(e['id'], ''))}: "
+        f"{escape(e['question'])}"
+        + (f"<br><code>{escape(e['magic'].splitlines()[0])}</code>" if e.get("magic") else "")
+        + "</li>"
+        for e in h.asked
+    )
+    return f'<h3>Needs your answer ({len(h.asked)})</h3><ul class="items">{items}</ul>'
+
+
+def _not_inspected(errors: Sequence[Mapping[str, Any]]) -> str:
+    if not errors:
+        return ""
+    return (
+        "<details><summary>Cells not inspected</summary><ul>"
+        + "".join(f"<li>{escape(where(None, e))}: {escape(e['message'])}</li>" for e in errors)
+        + "</ul></details>"
+    )
+
+
+def _notebook(h: NotebookHead) -> str:
+    """One notebook's section: its phase and progress, what waits for an answer, the rest folded."""
+    ph, v = h.phase, h.verdict
+    c = v["counts"]
+    section = [
+        f'<section class="nb" id="{_anchor(h.index)}"><h2>{escape(h.path)}</h2>',
+        f"<p>Phase <strong>{escape(h.phase_id)}</strong> "
+        f'<span class="muted">({escape(ph["source"])}: {escape(ph["reason"])})</span> · '
+        f"{escape(progress_text(c))} · "
+        f'<span class="high">{c["high"]} high</span>, '
+        f'<span class="medium">{c["medium"]} medium</span> risk gaps</p>',
+    ]
+    if v["note"]:
+        section.append(f'<p class="muted">{escape(v["note"])}</p>')
+    section.append(_asked(h))
+    for state, title in _FOLDED:
+        section.append(_folded(title, [e for e in v["practices"] if e["state"] == state], h.titles))
+    section.append(_not_inspected(h.review["errors"]))
+    section.append("</section>")
+    return "".join(section)
+
+
+_FOLDED = (
+    ("met", "Met"),
+    ("unknown", "Unknown"),
+    ("waived", "Waived"),
+    ("out_of_phase", "Other phases"),
+)
+
+
 def render_html(
     reviews: Sequence[Mapping[str, Any]],
     errors: Sequence[Mapping[str, str]] = (),
@@ -150,114 +265,12 @@ def render_html(
     catalog=None,
     at_least: str = "medium",
 ) -> str:
-    verdicts = [verdict_of(r, catalog) for r in reviews]
-    t = totals(verdicts)
-    body = [
-        "<header><h1>Well-Architected ML review</h1>",
-        f'<p><strong class="high">{t["high"]} high</strong> and '
-        f'<strong class="medium">{t["medium"]} medium</strong> risk gaps in '
-        f"{t['notebooks']} notebook(s); {t['to_answer']} practices need your answer, "
-        f"{t['met']} are met, {t['unknown']} unknown; {t['waived']} waived, "
-        f"{t['out_of_phase']} of other phases.</p></header>",
-    ]
-    # the totals table is the table of contents
-    rows = []
-    for i, (r, v) in enumerate(zip(reviews, verdicts)):
-        c = v["counts"]
-        path = r["notebook"]["path"] or f"notebook {i + 1}"
-        rows.append(
-            f'<tr><td><a href="#{_anchor(i)}">{escape(path)}</a></td>'
-            f"<td>{escape(r['phase']['id'] or 'unknown')}</td>"
-            f'<td class="num high">{c["high"]}</td><td class="num medium">{c["medium"]}</td>'
-            f'<td class="num">{c["to_answer"]}</td><td class="num">{c["met"]}</td>'
-            f"<td>{escape(progress_text(c))}</td></tr>"
-        )
-    body.append(
-        '<nav aria-labelledby="toc"><h2 id="toc">Notebooks and risk totals</h2><table>'
-        '<tr><th>Notebook</th><th>Phase</th><th class="num">High</th><th class="num">Medium</th>'
-        '<th class="num">To answer</th><th class="num">Met</th><th>Progress</th></tr>'
-        + "".join(rows)
-        + "</table></nav>"
-    )
-    if verdicts:
-        pillars: dict[str, dict[str, Any]] = {}
-        for v in verdicts:
-            for p in v["pillars"]:
-                agg = pillars.setdefault(p["id"], {"name": p["name"], "high": 0, "medium": 0})
-                agg["high"] += p["high"]
-                agg["medium"] += p["medium"]
-        body.append("<h2>Risk per pillar</h2>" + _risk_chart(list(pillars.values())))
-    # every gap, high risk first, notebook by notebook
-    body.append('<h2 id="gaps">Gaps</h2>')
-    any_gap = False
-    for i, (r, v) in enumerate(zip(reviews, verdicts)):
-        by_id = {p["id"]: p for p in r["practices"]}
-        order = [by_id[e["id"]] for e in v["practices"] if e["state"] == "gap"]
-        floor = 2 if at_least == "high" else 1
-        order = [p for p in order if (2 if p["lens_risk"] == "high" else 1) >= floor]
-        if not order:
-            continue
-        any_gap = True
-        path = r["notebook"]["path"] or f"notebook {i + 1}"
-        body.append(
-            f'<h3><a href="#{_anchor(i)}">{escape(path)}</a></h3><ul class="items">'
-            + "".join(_gap_item(p, catalog) for p in order)
-            + "</ul>"
-        )
-    if not any_gap:
-        body.append('<p class="met">No gaps.</p>')
-    # one section per notebook
-    for i, (r, v) in enumerate(zip(reviews, verdicts)):
-        path = r["notebook"]["path"] or f"notebook {i + 1}"
-        ph = r["phase"]
-        c = v["counts"]
-        titles = {p["id"]: p["title"] for p in r["practices"]}
-        section = [
-            f'<section class="nb" id="{_anchor(i)}"><h2>{escape(path)}</h2>',
-            f"<p>Phase <strong>{escape(ph['id'] or 'unknown')}</strong> "
-            f'<span class="muted">({escape(ph["source"])}: {escape(ph["reason"])})</span> · '
-            f"{escape(progress_text(c))} · "
-            f'<span class="high">{c["high"]} high</span>, '
-            f'<span class="medium">{c["medium"]} medium</span> risk gaps</p>',
-        ]
-        if v["note"]:
-            section.append(f'<p class="muted">{escape(v["note"])}</p>')
-        asked = [e for e in v["practices"] if e["state"] == "to_answer"]
-        if asked:
-            items = "".join(
-                f"<li><strong>{escape(e['id'])}</strong> {escape(titles.get(e['id'], ''))}: "
-                f"{escape(e['question'])}"
-                + (
-                    f"<br><code>{escape(e['magic'].splitlines()[0])}</code>"
-                    if e.get("magic")
-                    else ""
-                )
-                + "</li>"
-                for e in asked
-            )
-            section.append(
-                f'<h3>Needs your answer ({len(asked)})</h3><ul class="items">{items}</ul>'
-            )
-        for state, title in (
-            ("met", "Met"),
-            ("unknown", "Unknown"),
-            ("waived", "Waived"),
-            ("out_of_phase", "Other phases"),
-        ):
-            section.append(
-                _folded(title, [e for e in v["practices"] if e["state"] == state], titles)
-            )
-        if r["errors"]:
-            section.append(
-                "<details><summary>Cells not inspected</summary><ul>"
-                + "".join(
-                    f"<li>{escape(where(None, e))}: {escape(e['message'])}</li>"
-                    for e in r["errors"]
-                )
-                + "</ul></details>"
-            )
-        section.append("</section>")
-        body.append("".join(section))
+    heads = notebook_heads(reviews, catalog, unnamed="notebook {n}")
+    body = [_summary(totals(h.verdict for h in heads)), _toc(heads)]
+    if heads:
+        body.append(_pillar_risk(heads))
+    body.append(_gaps(heads, catalog, at_least))
+    body += [_notebook(h) for h in heads]
     if errors:
         body.append("<h2>Files not reviewed</h2><ul>")
         body += [f"<li>{escape(e['path'])}: {escape(e['message'])}</li>" for e in errors]
