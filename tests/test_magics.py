@@ -630,6 +630,49 @@ def test_status_counts_are_the_verdict_and_say_which_version_was_read(
     )
 
 
+@pytest.mark.parametrize("name", ["03-model-development.ipynb", "02-data-processing.ipynb"])
+def test_status_is_the_report_status_and_says_what_the_cli_says(
+    shell, tmp_path, monkeypatch, wellml_catalog, name
+):
+    """A real notebook: ``%wellml status`` is report.status's text of the same review, and its
+    phase and counts are worded as ``jupyter wellml review`` words them for the saved file."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from jupyter_wellml.inspection.review import review
+    from jupyter_wellml.report.common import phase_text
+    from jupyter_wellml.report.status import status_text
+    from jupyter_wellml.report.verdict import counts_text, verdict
+
+    from .conftest import ROOT
+
+    path = tmp_path / name
+    shutil.copy(ROOT / "binder" / name, path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    text = run(shell, "%wellml status").outputs[-1].data["text/plain"]
+
+    state = magics_of(shell).state
+    nb, found, problem = state.merged()
+    result = review(nb, wellml_catalog, path=found)
+    assert text == status_text(result, found, problem, 0, read=state.read_version())
+
+    cli = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-wellml"), "review", "--no-data-dirs", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    summary = cli.stdout.strip().splitlines()[-1]
+    review_json = result.to_json()
+    counts = verdict(review_json, wellml_catalog)["counts"]
+    assert f"phase: {phase_text(review_json['phase'])}\n" in text
+    assert summary.endswith(f"; phase {phase_text(review_json['phase'])}")
+    assert f": {counts_text(counts)}\n" in text
+    assert f"1 notebook(s): {counts_text(counts)}; phase " in summary
+
+
 def test_status_before_a_save_keeps_the_phase_recorded_in_this_session(
     shell, tmp_path, monkeypatch
 ):

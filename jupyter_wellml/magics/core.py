@@ -17,7 +17,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from traitlets import List, Unicode, observe
 
 from ..errors import RecordError, WellMLError
-from ..records import KIND_WORDS, build, describe, mimebundle
+from ..records import KIND_WORDS, build, mimebundle
 from .parsing import SUBCOMMANDS, HelpRequested, help_text, parse, split
 from .state import KernelState
 
@@ -211,6 +211,7 @@ class WellMLMagics(Magics):
         from IPython.display import display
 
         from ..inspection.review import review
+        from ..report.status import status_bundle
 
         catalog = self._catalog("%wellml status")
         nb, path, problem = self.state.merged()
@@ -312,73 +313,3 @@ def _cell_items(data: Any, kind: str | None) -> list[tuple[str, dict[str, Any], 
     if not items:
         raise UsageError("%%wellml: no records in the cell")
     return items
-
-
-def status_bundle(
-    result, path: str | None, problem: str | None, session: int, read: str | None = None
-) -> dict[str, str]:
-    """``%wellml status`` as text/plain and text/html: what was read, the phase, the verdict's
-    counts, the records, the gaps and what needs an answer (the sidebar's order and counts)."""
-    import html
-
-    from ..report.verdict import counts_text, progress_text, verdict
-
-    v = verdict(result.to_json(), result.catalog)
-    c = v["counts"]
-    phase = result.phase
-    records = result.records
-    by_id = {f.practice.id: f for f in result.findings}
-    gaps = [by_id[e["id"]] for e in v["practices"] if e["state"] == "gap"]
-    asked = [e for e in v["practices"] if e["state"] == "to_answer"]
-    name = os.path.basename(path) if path else "this session (notebook file not known)"
-    lines = [f"wellml status of {name}"]
-    if read:
-        lines.append(f"read: {read}")
-    if problem:
-        lines.append(f"note: {problem}")
-    if v["note"]:
-        lines.append(f"note: {v['note']}")
-    lines.append(
-        f"phase: {phase.id or 'unknown'} ({phase.source}: {phase.reason})"
-        if phase.id
-        else f"phase: unknown ({phase.reason})"
-    )
-    lines.append(f"{progress_text(c)}: {counts_text(c)}")
-    lines.append(f"records ({len(records)}, {session} from this session):")
-    lines += [f"  {describe(r.record)}" for r in records] or ["  none yet"]
-    label = phase.id or "the notebook"
-    lines.append(f"open gaps of {label} ({len(gaps)}):")
-    for f in gaps:
-        first = next((e["message"] for e in f.evidence if e.get("effect") in ("gap", "expect")), "")
-        lines.append(
-            f"  [{f.practice.risk}] {f.practice.id} {f.practice.title}: {first}".rstrip(": ")
-        )
-    if not gaps:
-        lines.append("  none")
-    lines.append(f"needs your answer ({len(asked)}):")
-    lines += [f"  {e['id']} {by_id[e['id']].practice.title}: {e['question']}" for e in asked] or [
-        "  nothing"
-    ]
-    text = "\n".join(lines)
-    esc = html.escape
-    rows = "".join(
-        f"<li><b>{esc(f.practice.id)}</b> [{esc(f.practice.risk)}] {esc(f.practice.title)}</li>"
-        for f in gaps
-    )
-    questions = "".join(
-        f"<li><b>{esc(e['id'])}</b> {esc(by_id[e['id']].practice.title)}: {esc(e['question'])}</li>"
-        for e in asked
-    )
-    recs = "".join(f"<li>{esc(describe(r.record))}</li>" for r in records)
-    body = (
-        f'<div class="jp-wellml-status"><b>wellml status</b> of {esc(name)}<br>'
-        + (f"<i>read: {esc(read)}</i><br>" if read else "")
-        + (f"<i>{esc(problem)}</i><br>" if problem else "")
-        + (f"<i>{esc(v['note'])}</i><br>" if v["note"] else "")
-        + f"phase: <b>{esc(phase.id or 'unknown')}</b> ({esc(phase.source)}: {esc(phase.reason)})"
-        + f"<br>{esc(progress_text(c))}: {esc(counts_text(c))}"
-        + f"<br>records ({len(records)}):<ul>{recs or '<li>none yet</li>'}</ul>"
-        + f"open gaps of {esc(label)} ({len(gaps)}):<ul>{rows or '<li>none</li>'}</ul>"
-        + f"needs your answer ({len(asked)}):<ul>{questions or '<li>nothing</li>'}</ul></div>"
-    )
-    return {"text/plain": text, "text/html": body}

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 RISK_ORDER = {"high": 2, "medium": 1}
 STATUS_LABEL = {"met": "met", "gap": "gap", "unknown": "unknown", "not_applicable": "n/a"}
@@ -54,12 +53,18 @@ def totals(reviews: Iterable[Mapping[str, Any]], catalog=None) -> dict[str, int]
     return add_up(verdict_of(r, catalog) for r in reviews)
 
 
+def phase_text(phase: Mapping[str, Any]) -> str:
+    """``training (recorded: %wellml phase in cell 2)``, or ``unknown (why)`` without a phase."""
+    if phase.get("id"):
+        return f"{phase['id']} ({phase['source']}: {phase['reason']})"
+    return f"unknown ({phase['reason']})"
+
+
 #: the title of every review report
 REPORT_TITLE = "Well-Architected ML review"
 
 
-@dataclass(frozen=True)
-class NotebookHead:
+class NotebookHead(NamedTuple):
     """What every report says at the head of one notebook's section."""
 
     index: int

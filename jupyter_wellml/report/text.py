@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .common import gap_evidence, gaps, totals, verdict_of, where
+from .common import gap_evidence, gaps, phase_text, totals, verdict_of, where
 from .verdict import counts_text
 
 
@@ -32,8 +32,7 @@ def render_text(
     t = totals(reviews)
     phase_note = ""
     if len(reviews) == 1:
-        ph = reviews[0]["phase"]
-        phase_note = f"; phase {ph['id'] or 'unknown'} ({ph['source']}: {ph['reason']})"
+        phase_note = f"; phase {phase_text(reviews[0]['phase'])}"
     not_reviewed = f", {t['not_reviewed']} not reviewed" if t["not_reviewed"] else ""
     lines.append(
         f"{t['notebooks']} notebook(s): {counts_text(t)}{not_reviewed}{phase_note}"

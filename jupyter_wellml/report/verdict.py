@@ -120,6 +120,49 @@ def _count(bucket: dict[str, int], entry: Mapping[str, Any], applies: bool) -> N
             bucket["answered"] += 1
 
 
+def _pillars(review: Mapping[str, Any], catalog: Any) -> tuple[list[str], dict[str, str]]:
+    """The pillar ids in the lens's order (then those only the review names), and their names."""
+    pillar_ids: list[str] = []
+    names: dict[str, str] = {}
+    if catalog is not None:
+        for p in catalog.pillars:
+            pillar_ids.append(p.id)
+            names[p.id] = p.name
+    found = [p["id"] for p in (review.get("summary") or {}).get("pillars") or ()]
+    found += [p["pillar"] for p in review["practices"]]
+    for pid in found:
+        if pid not in names:
+            pillar_ids.append(pid)
+            names[pid] = pid.replace("_", " ").capitalize()
+    return pillar_ids, names
+
+
+def _entry(
+    p: Mapping[str, Any], review: Mapping[str, Any], catalog: Any, inspected: bool, memo: dict
+) -> dict[str, Any]:
+    """The verdict entry of one practice of the review."""
+    state, basis = state_of(p)
+    entry: dict[str, Any] = {
+        "id": p["id"],
+        "pillar": p["pillar"],
+        "state": state,
+        "basis": basis,
+        "risk": p.get("lens_risk") if state == "gap" else None,
+        "applies": bool(p.get("applies", True)),
+    }
+    # the code was not read (an R kernel): what the code would have shown is not reviewed
+    if not inspected and state == "unknown":
+        entry["not_reviewed"] = True
+    lens = catalog.get(p["id"]) if catalog is not None else None
+    if state in ("to_answer", "gap", "unknown") and lens is not None:
+        magic = suggested_magic(lens, review, memo)
+        if magic:
+            entry["magic"] = magic
+    if state == "to_answer":
+        entry["question"] = question(lens) if lens is not None else question(None)
+    return entry
+
+
 def verdict(review: Mapping[str, Any], catalog: Any = None) -> dict[str, Any]:
     """The states, order and counts of ``review`` (review.v1 JSON) for every surface.
 
@@ -127,45 +170,12 @@ def verdict(review: Mapping[str, Any], catalog: Any = None) -> dict[str, Any]:
     plain-words question and a prefilled ``%wellml`` line.
     """
     inspected = bool((review.get("notebook") or {}).get("inspected", True))
-    pillar_ids: list[str] = []
-    names: dict[str, str] = {}
-    if catalog is not None:
-        for p in catalog.pillars:
-            pillar_ids.append(p.id)
-            names[p.id] = p.name
-    for p in (review.get("summary") or {}).get("pillars") or ():
-        if p["id"] not in names:
-            pillar_ids.append(p["id"])
-            names[p["id"]] = p["id"].replace("_", " ").capitalize()
-    for p in review["practices"]:
-        if p["pillar"] not in names:
-            pillar_ids.append(p["pillar"])
-            names[p["pillar"]] = p["pillar"].replace("_", " ").capitalize()
+    pillar_ids, names = _pillars(review, catalog)
     pillar_rank = {pid: i for i, pid in enumerate(pillar_ids)}
-
-    entries = []
     memo: dict = {}  # magic lines several practices share
-    for i, p in enumerate(review["practices"]):
-        state, basis = state_of(p)
-        entry: dict[str, Any] = {
-            "id": p["id"],
-            "pillar": p["pillar"],
-            "state": state,
-            "basis": basis,
-            "risk": p.get("lens_risk") if state == "gap" else None,
-            "applies": bool(p.get("applies", True)),
-        }
-        # the code was not read (an R kernel): what the code would have shown is not reviewed
-        if not inspected and state == "unknown":
-            entry["not_reviewed"] = True
-        lens = catalog.get(p["id"]) if catalog is not None else None
-        if state in ("to_answer", "gap", "unknown") and lens is not None:
-            magic = suggested_magic(lens, review, memo)
-            if magic:
-                entry["magic"] = magic
-        if state == "to_answer":
-            entry["question"] = question(lens) if lens is not None else question(None)
-        entries.append((i, entry))
+    entries = [
+        (i, _entry(p, review, catalog, inspected, memo)) for i, p in enumerate(review["practices"])
+    ]
 
     def key(item: tuple[int, dict[str, Any]]) -> tuple:
         i, e = item
