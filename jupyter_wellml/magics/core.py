@@ -265,50 +265,66 @@ def refuse_placeholder(text: str) -> None:
         )
 
 
+def _entries(k: str, value: Any, label: str) -> list[tuple[str, dict[str, Any], str]]:
+    """The records of one kind in a ``%%wellml`` body: a mapping, or a list of them."""
+    entries = value if isinstance(value, list) else [value]
+    out = []
+    for i, entry in enumerate(entries, 1):
+        where = f"%%wellml {label} item {i}" if isinstance(value, list) else f"%%wellml {label}"
+        if k == "phase" and isinstance(entry, str):
+            entry = {"phase": entry}
+        if not isinstance(entry, dict):
+            raise UsageError(f"{where}: expected a mapping of fields, got {entry!r}")
+        out.append((k, {str(f).replace("-", "_"): v for f, v in entry.items()}, where))
+    return out
+
+
+def _kinds_text() -> str:
+    return ", ".join(sorted(set(KIND_WORDS.values())))
+
+
+def _items_by_kind(data: dict) -> list[tuple[str, dict[str, Any], str]]:
+    """A body that maps kinds to their records (``kpi: {...}``)."""
+    items = []
+    for key, value in data.items():
+        k = KIND_WORDS.get(str(key).lower())
+        if k is None:
+            raise UsageError(f"%%wellml: unknown kind {key!r}; use one of: {_kinds_text()}")
+        items += _entries(k, value, str(key))
+    return items
+
+
+def _items_of_list(data: list) -> list[tuple[str, dict[str, Any], str]]:
+    """A body that lists records, each naming its ``kind``."""
+    items = []
+    for i, entry in enumerate(data, 1):
+        k = KIND_WORDS.get(str(entry.get("kind", "")).lower()) if isinstance(entry, dict) else None
+        if k is None:
+            raise UsageError(
+                f"%%wellml item {i}: give each item a kind ({_kinds_text()}), or name the kind on "
+                "the first line: %%wellml kpi"
+            )
+        fields = {f: v for f, v in entry.items() if f != "kind"}
+        items += _entries(k, [fields], f"item {i} ({k})")
+    return items
+
+
 def _cell_items(data: Any, kind: str | None) -> list[tuple[str, dict[str, Any], str]]:
     """``(kind, values, label)`` for each record of a ``%%wellml`` body."""
-    kinds = ", ".join(sorted(set(KIND_WORDS.values())))
     if data is None:
         raise UsageError(
             "%%wellml: the cell is empty; write the records as YAML (%wellml help cell)"
         )
-    items: list[tuple[str, dict[str, Any], str]] = []
-
-    def add(k: str, value: Any, label: str) -> None:
-        entries = value if isinstance(value, list) else [value]
-        for i, entry in enumerate(entries, 1):
-            where = f"%%wellml {label} item {i}" if isinstance(value, list) else f"%%wellml {label}"
-            if k == "phase" and isinstance(entry, str):
-                entry = {"phase": entry}
-            if not isinstance(entry, dict):
-                raise UsageError(f"{where}: expected a mapping of fields, got {entry!r}")
-            items.append((k, {str(f).replace("-", "_"): v for f, v in entry.items()}, where))
-
     if kind is not None:
-        add(kind, data, kind)
+        items = _entries(kind, data, kind)
     elif isinstance(data, dict):
-        for key, value in data.items():
-            k = KIND_WORDS.get(str(key).lower())
-            if k is None:
-                raise UsageError(f"%%wellml: unknown kind {key!r}; use one of: {kinds}")
-            add(k, value, str(key))
+        items = _items_by_kind(data)
     elif isinstance(data, list):
-        for i, entry in enumerate(data, 1):
-            k = (
-                KIND_WORDS.get(str(entry.get("kind", "")).lower())
-                if isinstance(entry, dict)
-                else None
-            )
-            if k is None:
-                raise UsageError(
-                    f"%%wellml item {i}: give each item a kind ({kinds}), or name the kind on the "
-                    "first line: %%wellml kpi"
-                )
-            fields = {f: v for f, v in entry.items() if f != "kind"}
-            add(k, [fields], f"item {i} ({k})")
+        items = _items_of_list(data)
     else:
         raise UsageError(
-            f"%%wellml: expected a mapping of kinds ({kinds}) or a list of records, got {data!r}"
+            f"%%wellml: expected a mapping of kinds ({_kinds_text()}) or a list of records, "
+            f"got {data!r}"
         )
     if not items:
         raise UsageError("%%wellml: no records in the cell")

@@ -185,6 +185,98 @@ In [2]: %%wellml
    ...: explain: {level: global, method: shap}"""
 
 
+def _phase_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("phase", nargs="*", metavar="PHASE", help="a phase or a word for one")
+
+
+def _kpi_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("name", nargs="?", metavar="NAME", help="the KPI (accuracy, recall...)")
+    p.add_argument(
+        "target",
+        nargs="*",
+        metavar="OP TARGET",
+        help=f"the target, OP one of {' '.join(KPI_OPS)} (quote it if you like)",
+    )
+    p.add_argument("--acceptable-error", metavar="X", help="how far below target is tolerable")
+    p.add_argument("--business", metavar="TEXT", help="the business outcome it stands for")
+    p.add_argument("--unit", metavar="UNIT", help="unit of the values (%%, ms...)")
+    p.add_argument("--measured", metavar="X", help="a measured value ({variable} works)")
+    p.add_argument(
+        "--error-cost", metavar="TEXT", help="what an error costs (a miss, a false alarm)"
+    )
+
+
+def _data_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("uri", nargs="?", metavar="URI", help="s3://..., a database URL, a path")
+    p.add_argument("--name", metavar="NAME")
+    p.add_argument("--owner", metavar="WHO")
+    p.add_argument("--pii", metavar="{" + ",".join(PII_VALUES) + "}", help="personal data?")
+    p.add_argument("--license", metavar="LICENSE", help="e.g. CC-BY-4.0, internal")
+    p.add_argument("--description", metavar="TEXT")
+    p.add_argument(
+        "--no-hash", action="store_true", help="do not hash a local file (record the path only)"
+    )
+
+
+def _explain_args(p: argparse.ArgumentParser, name: str) -> None:
+    levels = "{" + ",".join(EXPLAIN_LEVELS) + "}"
+    p.add_argument("level_word", nargs="?", metavar="LEVEL", help=f"same as --level {levels}")
+    p.add_argument("--level", metavar=levels)
+    p.add_argument("--method", metavar="METHOD", help="shap, lime, feature importance...")
+    p.add_argument("--audience", metavar="WHO", help="who must understand the predictions")
+    p.add_argument("--rationale", metavar="TEXT", help="why this level")
+
+
+def _waive_attest_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("practice", nargs="?", metavar="PRACTICE", help="any id form of a practice")
+    p.add_argument("note", nargs="*", metavar="NOTE", help="why / how, in words")
+    p.add_argument("--note", dest="note_option", metavar="TEXT", help="same as NOTE")
+    if name == "waive":
+        p.add_argument("--reason", metavar="{" + ",".join(WAIVER_REASONS) + "}")
+
+
+def _frame_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("--question", metavar="TEXT", help="the business question")
+    p.add_argument("--task", metavar="TASK", help="classification, regression, ranking...")
+    p.add_argument("--label", metavar="LABEL", help="what is predicted")
+    p.add_argument(
+        "--feature", action="append", metavar="NAME", help="a must-have feature (repeat)"
+    )
+    p.add_argument("--baseline", metavar="TEXT", help="the baseline to beat, with its score")
+    p.add_argument("--production", metavar="TEXT", help="how predictions reach their users")
+
+
+def _signoff_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("practice", nargs="?", metavar="PRACTICE", help="any id form of a practice")
+    p.add_argument("--approver", metavar='"NAME, ROLE"', help="who approved it")
+    p.add_argument("--expires", metavar="YYYY-MM-DD", help="the last day the approval holds")
+    p.add_argument("--note", metavar="TEXT", help="what was approved, or on which evidence")
+
+
+def _review_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("--phase", metavar="PHASE", help="review against this phase")
+    p.add_argument("--all", action="store_true", help="list every practice, not only gaps")
+
+
+def _help_args(p: argparse.ArgumentParser, name: str) -> None:
+    p.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
+
+
+#: the arguments of each subcommand (one that takes none is not listed)
+_ARGUMENTS = {
+    "phase": _phase_args,
+    "kpi": _kpi_args,
+    "data": _data_args,
+    "explain": _explain_args,
+    "waive": _waive_attest_args,
+    "attest": _waive_attest_args,
+    "frame": _frame_args,
+    "signoff": _signoff_args,
+    "review": _review_args,
+    "help": _help_args,
+}
+
+
 @cache
 def parser(name: str) -> WellMLArgumentParser:
     """The parser of subcommand ``name`` (built once)."""
@@ -198,65 +290,9 @@ def parser(name: str) -> WellMLArgumentParser:
         epilog="Examples\n--------" + sub.examples,
     )
     p.add_argument("-h", "--help", action="store_true", help="show this help")
-    if name == "phase":
-        p.add_argument("phase", nargs="*", metavar="PHASE", help="a phase or a word for one")
-    elif name == "kpi":
-        p.add_argument("name", nargs="?", metavar="NAME", help="the KPI (accuracy, recall...)")
-        p.add_argument(
-            "target",
-            nargs="*",
-            metavar="OP TARGET",
-            help=f"the target, OP one of {' '.join(KPI_OPS)} (quote it if you like)",
-        )
-        p.add_argument("--acceptable-error", metavar="X", help="how far below target is tolerable")
-        p.add_argument("--business", metavar="TEXT", help="the business outcome it stands for")
-        p.add_argument("--unit", metavar="UNIT", help="unit of the values (%%, ms...)")
-        p.add_argument("--measured", metavar="X", help="a measured value ({variable} works)")
-        p.add_argument(
-            "--error-cost", metavar="TEXT", help="what an error costs (a miss, a false alarm)"
-        )
-    elif name == "data":
-        p.add_argument("uri", nargs="?", metavar="URI", help="s3://..., a database URL, a path")
-        p.add_argument("--name", metavar="NAME")
-        p.add_argument("--owner", metavar="WHO")
-        p.add_argument("--pii", metavar="{" + ",".join(PII_VALUES) + "}", help="personal data?")
-        p.add_argument("--license", metavar="LICENSE", help="e.g. CC-BY-4.0, internal")
-        p.add_argument("--description", metavar="TEXT")
-        p.add_argument(
-            "--no-hash", action="store_true", help="do not hash a local file (record the path only)"
-        )
-    elif name == "explain":
-        levels = "{" + ",".join(EXPLAIN_LEVELS) + "}"
-        p.add_argument("level_word", nargs="?", metavar="LEVEL", help=f"same as --level {levels}")
-        p.add_argument("--level", metavar=levels)
-        p.add_argument("--method", metavar="METHOD", help="shap, lime, feature importance...")
-        p.add_argument("--audience", metavar="WHO", help="who must understand the predictions")
-        p.add_argument("--rationale", metavar="TEXT", help="why this level")
-    elif name in ("waive", "attest"):
-        p.add_argument("practice", nargs="?", metavar="PRACTICE", help="any id form of a practice")
-        p.add_argument("note", nargs="*", metavar="NOTE", help="why / how, in words")
-        p.add_argument("--note", dest="note_option", metavar="TEXT", help="same as NOTE")
-        if name == "waive":
-            p.add_argument("--reason", metavar="{" + ",".join(WAIVER_REASONS) + "}")
-    elif name == "frame":
-        p.add_argument("--question", metavar="TEXT", help="the business question")
-        p.add_argument("--task", metavar="TASK", help="classification, regression, ranking...")
-        p.add_argument("--label", metavar="LABEL", help="what is predicted")
-        p.add_argument(
-            "--feature", action="append", metavar="NAME", help="a must-have feature (repeat)"
-        )
-        p.add_argument("--baseline", metavar="TEXT", help="the baseline to beat, with its score")
-        p.add_argument("--production", metavar="TEXT", help="how predictions reach their users")
-    elif name == "signoff":
-        p.add_argument("practice", nargs="?", metavar="PRACTICE", help="any id form of a practice")
-        p.add_argument("--approver", metavar='"NAME, ROLE"', help="who approved it")
-        p.add_argument("--expires", metavar="YYYY-MM-DD", help="the last day the approval holds")
-        p.add_argument("--note", metavar="TEXT", help="what was approved, or on which evidence")
-    elif name == "review":
-        p.add_argument("--phase", metavar="PHASE", help="review against this phase")
-        p.add_argument("--all", action="store_true", help="list every practice, not only gaps")
-    elif name == "help":
-        p.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
+    add = _ARGUMENTS.get(name)
+    if add is not None:
+        add(p, name)
     return p
 
 
@@ -268,6 +304,65 @@ def split(line: str, prog: str = "%wellml") -> list[str]:
         raise UsageError(f"{prog}: {exc} in: {line.strip()}") from None
 
 
+def _phase(ns, name: str) -> dict[str, Any]:
+    return {"phase": " ".join(ns.phase) or None}
+
+
+def _data(ns, name: str) -> dict[str, Any]:
+    return {
+        "uri": ns.uri,
+        "name": ns.name,
+        "owner": ns.owner,
+        "pii": ns.pii,
+        "license": ns.license,
+        "description": ns.description,
+        "hash": not ns.no_hash,
+    }
+
+
+def _explain(ns, name: str) -> dict[str, Any]:
+    if ns.level_word and ns.level and ns.level_word != ns.level:
+        raise UsageError(
+            f"%wellml explain: level given twice ({ns.level_word!r} and --level {ns.level!r})"
+        )
+    return {
+        "level": ns.level or ns.level_word,
+        "method": ns.method,
+        "audience": ns.audience,
+        "rationale": ns.rationale,
+    }
+
+
+def _frame(ns, name: str) -> dict[str, Any]:
+    return {
+        "question": ns.question,
+        "task": ns.task,
+        "label": ns.label,
+        "features": ns.feature,
+        "baseline": ns.baseline,
+        "production": ns.production,
+    }
+
+
+def _signoff(ns, name: str) -> dict[str, Any]:
+    return {
+        "practice": ns.practice,
+        "approver": ns.approver,
+        "expires": ns.expires,
+        "note": ns.note,
+    }
+
+
+def _waive_attest(ns, name: str) -> dict[str, Any]:
+    note = " ".join(ns.note) or None
+    if note and ns.note_option:
+        raise UsageError(f"%wellml {name}: NOTE given twice (as words and as --note)")
+    out = {"practice": ns.practice, "note": note or ns.note_option}
+    if name == "waive":
+        out["reason"] = ns.reason
+    return out
+
+
 def parse(name: str, words: list[str]) -> dict[str, Any]:
     """The values of subcommand ``name`` as :func:`~jupyter_wellml.records.build` takes them."""
     p = parser(name)
@@ -277,62 +372,14 @@ def parse(name: str, words: list[str]) -> dict[str, Any]:
         raise
     if getattr(ns, "help", False):
         raise HelpRequested()
-    if name == "phase":
-        return {"phase": " ".join(ns.phase) or None}
-    if name == "kpi":
-        return _kpi(ns)
-    if name == "data":
-        return {
-            "uri": ns.uri,
-            "name": ns.name,
-            "owner": ns.owner,
-            "pii": ns.pii,
-            "license": ns.license,
-            "description": ns.description,
-            "hash": not ns.no_hash,
-        }
-    if name == "explain":
-        if ns.level_word and ns.level and ns.level_word != ns.level:
-            raise UsageError(
-                f"%wellml explain: level given twice ({ns.level_word!r} and --level {ns.level!r})"
-            )
-        return {
-            "level": ns.level or ns.level_word,
-            "method": ns.method,
-            "audience": ns.audience,
-            "rationale": ns.rationale,
-        }
-    if name == "frame":
-        return {
-            "question": ns.question,
-            "task": ns.task,
-            "label": ns.label,
-            "features": ns.feature,
-            "baseline": ns.baseline,
-            "production": ns.production,
-        }
-    if name == "signoff":
-        return {
-            "practice": ns.practice,
-            "approver": ns.approver,
-            "expires": ns.expires,
-            "note": ns.note,
-        }
-    if name in ("waive", "attest"):
-        note = " ".join(ns.note) or None
-        if note and ns.note_option:
-            raise UsageError(f"%wellml {name}: NOTE given twice (as words and as --note)")
-        out = {"practice": ns.practice, "note": note or ns.note_option}
-        if name == "waive":
-            out["reason"] = ns.reason
-        return out
-    return vars(ns)
+    values = _VALUES.get(name)
+    return vars(ns) if values is None else values(ns, name)
 
 
 _INLINE = re.compile(r"^(?P<name>[^<>=!]+?)\s*(?P<op>[<>=!]=?|=>|=<)\s*(?P<num>.+)$")
 
 
-def _kpi(ns) -> dict[str, Any]:
+def _kpi(ns, name: str = "kpi") -> dict[str, Any]:
     name, rest = ns.name, list(ns.target)
     if name:
         m = _INLINE.match(name)
@@ -395,3 +442,16 @@ def help_text(name: str | None = None) -> str:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
+
+
+#: the values of each subcommand from its parsed arguments (the others: the arguments as they are)
+_VALUES = {
+    "phase": _phase,
+    "kpi": _kpi,
+    "data": _data,
+    "explain": _explain,
+    "frame": _frame,
+    "signoff": _signoff,
+    "waive": _waive_attest,
+    "attest": _waive_attest,
+}
