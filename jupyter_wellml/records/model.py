@@ -271,51 +271,62 @@ def payload(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _describe_phase(record: Mapping[str, Any]) -> str:
+    where = " from this cell on" if record.get("cell_id") else ""
+    return f"phase: {record['phase']}{where}"
+
+
+def _describe_kpi(record: Mapping[str, Any]) -> str:
+    parts = [f"KPI {record['name']}"]
+    if record.get("op") is not None and record.get("target") is not None:
+        parts.append(f"{record['op']} {_num(record['target'])}")
+    if record.get("acceptable_error") is not None:
+        parts.append(f"(acceptable error {_num(record['acceptable_error'])})")
+    if record.get("measured") is not None:
+        parts.append(
+            f"measured {_num(record['measured'])}: {record.get('status', '').replace('_', ' ')}"
+        )
+    if record.get("business"):
+        parts.append(f"- {record['business']}")
+    if record.get("error_cost"):
+        parts.append(f"(cost of an error: {record['error_cost']})")
+    return " ".join(parts)
+
+
+def _describe_data(record: Mapping[str, Any]) -> str:
+    bits = [f"data {record['uri']}"]
+    extra = [f"{k}={record[k]}" for k in ("name", "owner", "pii", "license") if record.get(k)]
+    if record.get("sha256"):
+        extra.append(f"sha256={record['sha256'][:12]}…")
+    if record.get("size") is not None:
+        extra.append(f"{record['size']} bytes")
+    return " ".join(bits + ([f"({', '.join(extra)})"] if extra else []))
+
+
+def _describe_explain(record: Mapping[str, Any]) -> str:
+    bits = [f"explainability: {record['level']}"]
+    bits += [f"{k} {record[k]}" for k in ("method", "audience") if record.get(k)]
+    return ", ".join(bits)
+
+
+def _describe_waiver(record: Mapping[str, Any]) -> str:
+    return f"waiver {record['practice']}: {record['reason']} - {record['note']}" + _from(record)
+
+
+def _describe_attest(record: Mapping[str, Any]) -> str:
+    return f"attested {record['practice']}: {record['note']}" + _from(record)
+
+
+def _describe_signoff(record: Mapping[str, Any]) -> str:
+    until = f" until {record['expires']}" if record.get("expires") else ""
+    return f"signed off {record['practice']} by {record['approver']}{until}" + _from(record)
+
+
 def describe(record: Mapping[str, Any]) -> str:
     """One readable line for a record (the text/plain fallback and CLI output)."""
     kind = record.get("kind")
-    if kind == "phase":
-        where = " from this cell on" if record.get("cell_id") else ""
-        return f"phase: {record['phase']}{where}"
-    if kind == "kpi":
-        parts = [f"KPI {record['name']}"]
-        if record.get("op") is not None and record.get("target") is not None:
-            parts.append(f"{record['op']} {_num(record['target'])}")
-        if record.get("acceptable_error") is not None:
-            parts.append(f"(acceptable error {_num(record['acceptable_error'])})")
-        if record.get("measured") is not None:
-            parts.append(
-                f"measured {_num(record['measured'])}: {record.get('status', '').replace('_', ' ')}"
-            )
-        if record.get("business"):
-            parts.append(f"- {record['business']}")
-        if record.get("error_cost"):
-            parts.append(f"(cost of an error: {record['error_cost']})")
-        return " ".join(parts)
-    if kind == "data":
-        bits = [f"data {record['uri']}"]
-        extra = [f"{k}={record[k]}" for k in ("name", "owner", "pii", "license") if record.get(k)]
-        if record.get("sha256"):
-            extra.append(f"sha256={record['sha256'][:12]}…")
-        if record.get("size") is not None:
-            extra.append(f"{record['size']} bytes")
-        return " ".join(bits + ([f"({', '.join(extra)})"] if extra else []))
-    if kind == "explain":
-        bits = [f"explainability: {record['level']}"]
-        for k in ("method", "audience"):
-            if record.get(k):
-                bits.append(f"{k} {record[k]}")
-        return ", ".join(bits)
-    if kind == "waiver":
-        return f"waiver {record['practice']}: {record['reason']} - {record['note']}" + _from(record)
-    if kind == "attest":
-        return f"attested {record['practice']}: {record['note']}" + _from(record)
-    if kind == "frame":
-        return describe_frame(record)
-    if kind == "signoff":
-        until = f" until {record['expires']}" if record.get("expires") else ""
-        return f"signed off {record['practice']} by {record['approver']}{until}" + _from(record)
-    return f"{kind} record"
+    line = _DESCRIBE.get(kind) if isinstance(kind, str) else None
+    return f"{kind} record" if line is None else line(record)
 
 
 def describe_frame(record: Mapping[str, Any]) -> str:
@@ -334,6 +345,19 @@ def describe_frame(record: Mapping[str, Any]) -> str:
 
 def _from(record: Mapping[str, Any]) -> str:
     return " (from the AWS WA Tool)" if record.get("source") == "wa_tool" else ""
+
+
+#: one line per record kind
+_DESCRIBE = {
+    "phase": _describe_phase,
+    "kpi": _describe_kpi,
+    "data": _describe_data,
+    "explain": _describe_explain,
+    "waiver": _describe_waiver,
+    "attest": _describe_attest,
+    "frame": describe_frame,
+    "signoff": _describe_signoff,
+}
 
 
 def mimebundle(records: list[Mapping[str, Any]], *, verb: str = "recorded") -> dict[str, Any]:
