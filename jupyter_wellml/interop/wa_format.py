@@ -271,32 +271,46 @@ def _schema_problems(err) -> Iterator[tuple[list, str]]:
             if key not in value:
                 yield [*path, key], _missing(title, key)
         return
+    yield path, _wording(err, keyword, title, value)
+
+
+def _type_wording(title: str | None, value: Any) -> str | None:
+    if title in _OBJECT_WANTED:
+        return _OBJECT_WANTED[title].format(kind=_kind(value))
+    if title in _COUNTED:
+        return f"must be an array, not {_kind(value)}"
+    if title in ("text", "url"):
+        return f"must be a string, not {_kind(value)}"
+    return None
+
+
+def _size_wording(keyword: str, title: str | None, value: Any, limit: Any) -> str | None:
+    if keyword == "maxLength":
+        return f"is {len(value)} characters long; the limit is {limit}"
+    if keyword == "minItems" and title in _COUNTED:
+        return f"has no {title}; at least {limit} is needed"
+    if keyword == "maxItems" and title in _COUNTED:
+        return f"has {len(value)} {title}; the limit is {limit}"
+    return None
+
+
+def _wording(err, keyword: str, title: str | None, value: Any) -> str:
+    """The message of one schema error other than a missing key, tried in this order."""
     if value is None and title in ("id", "text", *_COUNTED):
-        yield path, "missing (required)"  # a null counts as absent
-    elif keyword == "type" and title in _OBJECT_WANTED:
-        yield path, _OBJECT_WANTED[title].format(kind=_kind(value))
-    elif keyword == "type" and title in _COUNTED:
-        yield path, f"must be an array, not {_kind(value)}"
-    elif keyword == "type" and title in ("text", "url"):
-        yield path, f"must be a string, not {_kind(value)}"
-    elif title == "id":
-        yield path, f"{value!r} must be 3 to 128 characters of letters, digits and _"
-    elif keyword == "maxLength":
-        yield path, f"is {len(value)} characters long; the limit is {err.validator_value}"
-    elif keyword == "pattern" and title == "url":
-        yield path, f"{value!r} must start with http:// or https://"
-    elif keyword == "pattern" and title == "text":
-        yield path, "is empty"
-    elif keyword == "minItems" and title in _COUNTED:
-        yield path, f"has no {title}; at least {err.validator_value} is needed"
-    elif keyword == "maxItems" and title in _COUNTED:
-        yield path, f"has {len(value)} {title}; the limit is {err.validator_value}"
-    elif title in _OBJECT_WANTED:  # content: too short
-        yield path, _OBJECT_WANTED[title].format(kind=_kind(value))
-    elif keyword in ("enum", "const"):
-        yield path, _not_allowed(title, value, err.validator_value)
-    else:  # pragma: no cover - every keyword of the schema is worded above
-        yield path, err.message
+        return "missing (required)"  # a null counts as absent
+    found = _type_wording(title, value) if keyword == "type" else None
+    if found is None and title == "id":
+        found = f"{value!r} must be 3 to 128 characters of letters, digits and _"
+    if found is None and keyword == "pattern" and title in ("url", "text"):
+        found = f"{value!r} must start with http:// or https://" if title == "url" else "is empty"
+    if found is None:
+        found = _size_wording(keyword, title, value, err.validator_value)
+    if found is None and title in _OBJECT_WANTED:  # content: too short
+        found = _OBJECT_WANTED[title].format(kind=_kind(value))
+    if found is None and keyword in ("enum", "const"):
+        found = _not_allowed(title, value, err.validator_value)
+    # every keyword of the schema is worded above
+    return err.message if found is None else found
 
 
 def _missing(title: str | None, key: str) -> str:

@@ -23,6 +23,7 @@ fields) are tolerated and reported in :attr:`ImportResult.warnings`.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,42 @@ def import_wa_lens(
     return importer.write(folder, overwrite=overwrite)
 
 
+#: a read risk rule: (condition tree | "default" | None when unreadable, risk, condition text)
+_Rule = tuple[Any, str, str]
+
+
+def _names(tree: Any, condition: str) -> Iterable[tuple[str, bool]]:
+    """``(choice id, negated)`` named by a condition (by its tokens when it could not be read)."""
+    return (
+        condition_names(tree) if isinstance(tree, tuple) else condition_names_by_tokens(condition)
+    )
+
+
+def _risk_of(parsed: list[_Rule], default: str, selected: set[str]) -> str:
+    """The risk the rules give when ``selected`` are the selected choices."""
+    for tree, risk, _ in parsed:
+        if tree == "default" or (isinstance(tree, tuple) and evaluate(tree, selected)):
+            return risk
+    return default
+
+
+def _risk_by_position(ids: list[str], parsed: list[_Rule], default: str) -> dict[str, str]:
+    """Risk levels from where each choice appears in the conditions (when leaving one choice
+    out cannot tell: a condition is unreadable, or selecting all is still high risk)."""
+    out = dict.fromkeys(ids, "medium")
+    for tree, risk, condition in parsed:
+        if tree == "default":
+            continue
+        for name, negated in _names(tree, condition):
+            if name not in out:
+                continue
+            if (risk in ("NO_RISK", "MEDIUM_RISK") and not negated and default == "HIGH_RISK") or (
+                risk == "HIGH_RISK" and negated
+            ):
+                out[name] = "high"
+    return out
+
+
 class _Importer:
     def __init__(self, src: Path, doc: dict, lens_id: str, prefix: str, phase: str, builtin):
         self.src = src
@@ -372,7 +409,44 @@ class _Importer:
         if not isinstance(rules, list) or not rules:
             self.warn(f"{label} has no risk rules; its practices are imported as medium risk")
             return dict.fromkeys(ids, "medium")
-        parsed: list[tuple[Any, str, str]] = []  # (tree | "default" | None, risk, text)
+        parsed, ok = self.read_rules(label, ids, rules)
+        if len(rules) > MAX_RULES:
+            self.warn(f"{label} has {len(rules)} risk rules (the format allows {MAX_RULES})")
+        if not parsed:
+            self.warn(f"{label} has no usable risk rule; its practices are imported as medium risk")
+            return dict.fromkeys(ids, "medium")
+        defaults = [risk for tree, risk, _ in parsed if tree == "default"]
+        if not defaults:
+            self.warn(
+                f"{label} has no 'default' risk rule (the format requires one); the import "
+                "assumes HIGH_RISK when no condition holds"
+            )
+        default = defaults[0] if defaults else "HIGH_RISK"
+        if parsed and all(risk == "NO_RISK" for _, risk, _ in parsed):
+            self.warn(
+                f"{label} is informational (only NO_RISK rules): answering never raises risk; "
+                "its practices are imported as medium risk"
+            )
+            return dict.fromkeys(ids, "medium")
+        self.warn_raising(label, ids, parsed)
+        everything = set(ids)
+        if ok and _risk_of(parsed, default, everything) != "HIGH_RISK":
+            return {
+                c: "high"
+                if _risk_of(parsed, default, everything - {c}) == "HIGH_RISK"
+                else "medium"
+                for c in ids
+            }
+        if ok:
+            self.warn(
+                f"{label}: selecting every choice is still HIGH_RISK; risk levels are derived "
+                "from where each choice appears in the conditions"
+            )
+        return _risk_by_position(ids, parsed, default)
+
+    def read_rules(self, label: str, ids: list[str], rules: list) -> tuple[list[_Rule], bool]:
+        """The usable risk rules of a question, and whether every condition could be read."""
+        parsed: list[_Rule] = []
         seen_conditions: dict[str, int] = {}
         seen_risks: set[str] = set()
         ok = True
@@ -394,90 +468,41 @@ class _Importer:
                     f"[{seen_conditions[key]}]; only the first of them can ever apply"
                 )
             seen_conditions.setdefault(key, r)
-            if condition.strip() == "default":
-                parsed.append(("default", risk, condition))
-                continue
-            try:
-                tree = parse_condition(condition)
-            except ConditionError as exc:
-                self.warn(f"{label}: condition {condition!r} cannot be read ({exc})")
-                parsed.append((None, risk, condition))
-                ok = False
-                continue
-            unknown = sorted({n for n, _ in condition_names(tree) if n not in ids})
-            if unknown:
-                self.warn(
-                    f"{label}: condition {condition!r} names {', '.join(unknown)}, "
-                    "which is no choice of the question (read as never selected)"
-                )
-            parsed.append((tree, risk, condition))
-        if len(rules) > MAX_RULES:
-            self.warn(f"{label} has {len(rules)} risk rules (the format allows {MAX_RULES})")
-        if not parsed:
-            self.warn(f"{label} has no usable risk rule; its practices are imported as medium risk")
-            return dict.fromkeys(ids, "medium")
-        defaults = [risk for tree, risk, _ in parsed if tree == "default"]
-        if not defaults:
+            parsed.append(self.read_condition(label, ids, risk, condition))
+            ok = ok and parsed[-1][0] is not None
+        return parsed, ok
+
+    def read_condition(self, label: str, ids: list[str], risk: str, condition: str) -> _Rule:
+        """``(tree | "default" | None, risk, text)`` of one rule (None: it cannot be read)."""
+        if condition.strip() == "default":
+            return ("default", risk, condition)
+        try:
+            tree = parse_condition(condition)
+        except ConditionError as exc:
+            self.warn(f"{label}: condition {condition!r} cannot be read ({exc})")
+            return (None, risk, condition)
+        unknown = sorted({n for n, _ in condition_names(tree) if n not in ids})
+        if unknown:
             self.warn(
-                f"{label} has no 'default' risk rule (the format requires one); the import "
-                "assumes HIGH_RISK when no condition holds"
+                f"{label}: condition {condition!r} names {', '.join(unknown)}, "
+                "which is no choice of the question (read as never selected)"
             )
-        default = defaults[0] if defaults else "HIGH_RISK"
-        if parsed and all(risk == "NO_RISK" for _, risk, _ in parsed):
-            self.warn(
-                f"{label} is informational (only NO_RISK rules): answering never raises risk; "
-                "its practices are imported as medium risk"
-            )
-            return dict.fromkeys(ids, "medium")
+        return (tree, risk, condition)
+
+    def warn_raising(self, label: str, ids: list[str], parsed: list[_Rule]) -> None:
+        """A warning for each choice whose selection raises the risk (a HIGH_RISK condition)."""
         raising: dict[str, None] = {}
         for tree, risk, condition in parsed:
             if risk != "HIGH_RISK" or tree == "default":
                 continue
-            names = (
-                condition_names(tree)
-                if isinstance(tree, tuple)
-                else condition_names_by_tokens(condition)
+            raising.update(
+                (n, None) for n, negated in _names(tree, condition) if not negated and n in ids
             )
-            raising.update((n, None) for n, negated in names if not negated and n in ids)
         for name in raising:
             self.warn(
                 f"{label}: selecting choice {name} raises the risk (it is in a HIGH_RISK "
                 "condition); it is imported as a practice, so check its wording"
             )
-
-        def risk_of(selected: set[str]) -> str:
-            for tree, risk, _ in parsed:
-                if tree == "default" or (isinstance(tree, tuple) and evaluate(tree, selected)):
-                    return risk
-            return default
-
-        everything = set(ids)
-        if ok and risk_of(everything) != "HIGH_RISK":
-            return {
-                c: "high" if risk_of(everything - {c}) == "HIGH_RISK" else "medium" for c in ids
-            }
-        if ok:
-            self.warn(
-                f"{label}: selecting every choice is still HIGH_RISK; risk levels are derived "
-                "from where each choice appears in the conditions"
-            )
-        out = dict.fromkeys(ids, "medium")
-        for tree, risk, condition in parsed:
-            if tree == "default":
-                continue
-            names = (
-                condition_names(tree)
-                if isinstance(tree, tuple)
-                else condition_names_by_tokens(condition)
-            )
-            for name, negated in names:
-                if name not in out:
-                    continue
-                if (
-                    risk in ("NO_RISK", "MEDIUM_RISK") and not negated and default == "HIGH_RISK"
-                ) or (risk == "HIGH_RISK" and negated):
-                    out[name] = "high"
-        return out
 
     # ---- practices
     def url_of(self, resource: Any) -> str | None:
@@ -498,16 +523,49 @@ class _Importer:
             return resource["displayText"].strip()
         return ""
 
-    def practice(self, pillar: str, qid: str, qtitle: str, choice: dict, risk: str, q_url):
-        cid = choice["id"]
-        label = f"question {qid}, choice {cid}"
+    def practice_title(self, label: str, cid: str, qtitle: str, choice: dict) -> str:
         title = choice.get("title")
         if not isinstance(title, str) or len(one_line(title)) < 3:
             self.warn(f"{label} has no usable title; its id is used")
             title = cid if len(cid) >= 3 else f"{qtitle} {cid}"
         if len(one_line(title)) > MAX_TITLE:
             self.warn(f"{label}: title longer than {MAX_TITLE} characters; cut")
-        title = title_line(title)
+        return title_line(title)
+
+    def further_resources(self, label: str, extras: Any, urls: list[str | None]) -> str | None:
+        """The choice's additionalResources as a list of lines (their URLs added to ``urls``)."""
+        if not isinstance(extras, list):
+            if extras is not None:
+                self.warn(f"{label}: additionalResources is not an array; ignored")
+            return None
+        lines = []
+        for extra in extras:
+            content = extra.get("content") if isinstance(extra, dict) else None
+            for item in content if isinstance(content, list) else ():
+                text, url = self.text_of(item), self.url_of(item)
+                urls.append(url)
+                if text and url:
+                    lines.append(f"- {one_line(text)} ({url})")
+                elif text or url:
+                    lines.append(f"- {one_line(text or url)}")
+        return "Further resources:\n" + "\n".join(lines) if lines else None
+
+    def guidance(self, qid: str, qtitle: str, parts: list[str]) -> str:
+        """The practice's guidance from its parts, with where it came from when that is short."""
+        guidance = "\n\n".join(parts)
+        if len(guidance.strip()) < _GUIDANCE_MIN:
+            source = (
+                f'Imported from the AWS Well-Architected Tool custom lens "{self.lens_name}", '
+                f"question {qid}: {qtitle}"
+            )
+            source += "" if source.endswith((".", "?", "!")) else "."
+            guidance = f"{guidance}\n\n{source}".strip()
+        return clip(guidance, _GUIDANCE_MAX)
+
+    def practice(self, pillar: str, qid: str, qtitle: str, choice: dict, risk: str, q_url):
+        cid = choice["id"]
+        label = f"question {qid}, choice {cid}"
+        title = self.practice_title(label, cid, qtitle, choice)
 
         helpful = choice.get("helpfulResource")
         plan = choice.get("improvementPlan")
@@ -530,31 +588,10 @@ class _Importer:
         if description and description != summary_source:
             guidance_parts.append(description)
         urls = [self.url_of(helpful), self.url_of(plan)]
-        extras = choice.get("additionalResources")
-        if isinstance(extras, list):
-            lines = []
-            for extra in extras:
-                content = extra.get("content") if isinstance(extra, dict) else None
-                for item in content if isinstance(content, list) else ():
-                    text, url = self.text_of(item), self.url_of(item)
-                    urls.append(url)
-                    if text and url:
-                        lines.append(f"- {one_line(text)} ({url})")
-                    elif text or url:
-                        lines.append(f"- {one_line(text or url)}")
-            if lines:
-                guidance_parts.append("Further resources:\n" + "\n".join(lines))
-        elif extras is not None:
-            self.warn(f"{label}: additionalResources is not an array; ignored")
-        guidance = "\n\n".join(guidance_parts)
-        if len(guidance.strip()) < _GUIDANCE_MIN:
-            source = (
-                f'Imported from the AWS Well-Architected Tool custom lens "{self.lens_name}", '
-                f"question {qid}: {qtitle}"
-            )
-            source += "" if source.endswith((".", "?", "!")) else "."
-            guidance = f"{guidance}\n\n{source}".strip()
-        guidance = clip(guidance, _GUIDANCE_MAX)
+        further = self.further_resources(label, choice.get("additionalResources"), urls)
+        if further:
+            guidance_parts.append(further)
+        guidance = self.guidance(qid, qtitle, guidance_parts)
         docs = next((u for u in [*urls, q_url] if u), None)
 
         pid = practice_id(self.prefix, qid, cid, self.used_ids)
