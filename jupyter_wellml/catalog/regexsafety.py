@@ -153,28 +153,25 @@ def _flatten(seq) -> list:
     return out
 
 
+def _atom_can_be_empty(op, av) -> bool:
+    """Can one node of a parsed pattern match the empty string?"""
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT, _c.GROUPREF):
+        return True
+    if op == _c.SUBPATTERN:
+        return _can_be_empty(av[-1])
+    if op == _c.BRANCH:
+        return any(_can_be_empty(alt) for alt in av[1])
+    if op in _REPEATS or op == getattr(_c, "POSSESSIVE_REPEAT", None):
+        return av[0] == 0 or _can_be_empty(av[2])
+    if op == getattr(_c, "ATOMIC_GROUP", None):
+        return _can_be_empty(av)
+    if op == _c.GROUPREF_EXISTS:
+        return all(s is None or _can_be_empty(s) for s in av[1:])
+    return False
+
+
 def _can_be_empty(seq) -> bool:
-    for op, av in seq:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT, _c.GROUPREF):
-            continue
-        if op == _c.SUBPATTERN:
-            if not _can_be_empty(av[-1]):
-                return False
-        elif op == _c.BRANCH:
-            if not any(_can_be_empty(alt) for alt in av[1]):
-                return False
-        elif op in _REPEATS or op == getattr(_c, "POSSESSIVE_REPEAT", None):
-            if av[0] > 0 and not _can_be_empty(av[2]):
-                return False
-        elif op == getattr(_c, "ATOMIC_GROUP", None):
-            if not _can_be_empty(av):
-                return False
-        elif op == _c.GROUPREF_EXISTS:
-            if not all(s is None or _can_be_empty(s) for s in av[1:]):
-                return False
-        else:
-            return False
-    return True
+    return all(_atom_can_be_empty(op, av) for op, av in seq)
 
 
 def _first(seq, sample: frozenset) -> frozenset:

@@ -339,6 +339,30 @@ def collect(args: argparse.Namespace, parser: argparse.ArgumentParser):
     if args.jobs < 1:
         return _usage(parser, "--jobs must be 1 or more")
     paths, errors = notebooks(args.paths)
+    settings = _settings(args, parser)
+    if isinstance(settings, int):
+        return settings
+    phase_word, environment, data_dirs = settings
+    cache = _Cache(not args.no_cache, args.fingerprint, _options_key(args, phase_word, environment))
+    reviews, todo = _from_cache(paths, cache, errors)
+    if todo:
+        reviewed = _review_all(todo, args, data_dirs, environment, phase_word, cache.prefix)
+        for path, result, problem, key in reviewed:
+            if result is None:
+                errors.append({"path": path, "message": problem or "could not be reviewed"})
+                continue
+            reviews[path] = result
+            if key is not None:
+                cache.put(key, result)
+    ordered = [reviews[p] for p in paths if p in reviews]
+    if not ordered and not errors:
+        errors.append({"path": " ".join(args.paths), "message": "no notebooks (*.ipynb) found"})
+    return ordered, errors
+
+
+def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser):
+    """``(phase id, probed environment, data_dirs)`` of a run (``args.fingerprint`` set), or an
+    exit code after a usage error (already printed)."""
     from ..catalog.locate import catalog_fingerprint
 
     data_dirs = not args.no_data_dirs
@@ -361,7 +385,12 @@ def collect(args: argparse.Namespace, parser: argparse.ArgumentParser):
             environment = probe(args.python)
         except ProbeError as exc:
             return _usage(parser, str(exc))
-    options = json.dumps(
+    return phase_word, environment, data_dirs
+
+
+def _options_key(args: argparse.Namespace, phase_word: str | None, environment) -> str:
+    """What besides the notebook and the lens changes a review (part of its cache key)."""
+    return json.dumps(
         [
             phase_word,
             sorted(args.license_allow),
@@ -372,7 +401,13 @@ def collect(args: argparse.Namespace, parser: argparse.ArgumentParser):
         sort_keys=True,
         default=str,
     )
-    cache = _Cache(not args.no_cache, args.fingerprint, options)
+
+
+def _from_cache(
+    paths: list[str], cache: _Cache, errors: list[dict[str, str]]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The cached reviews of ``paths``, and the paths still to review (unreadable files are
+    added to ``errors``)."""
     reviews: dict[str, dict[str, Any]] = {}
     todo: list[str] = []
     for path in paths:
@@ -390,19 +425,7 @@ def collect(args: argparse.Namespace, parser: argparse.ArgumentParser):
             reviews[path] = cached
         else:
             todo.append(path)
-    if todo:
-        reviewed = _review_all(todo, args, data_dirs, environment, phase_word, cache.prefix)
-        for path, result, problem, key in reviewed:
-            if result is None:
-                errors.append({"path": path, "message": problem or "could not be reviewed"})
-                continue
-            reviews[path] = result
-            if key is not None:
-                cache.put(key, result)
-    ordered = [reviews[p] for p in paths if p in reviews]
-    if not ordered and not errors:
-        errors.append({"path": " ".join(args.paths), "message": "no notebooks (*.ipynb) found"})
-    return ordered, errors
+    return reviews, todo
 
 
 def _today() -> str:

@@ -79,82 +79,100 @@ def import_facts(imports, facts: Facts) -> None:
 
 
 def call_facts(calls: list[Call], facts: Facts) -> None:
-    keywords = sig.KEYWORDS
-    seed_keywords = sig.SEED_KEYWORDS
     for call in calls:
         name = call.name
         entries, service_call = _dispatch(name)
-        for kind, fields in entries:
-            values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
-            if "_kind" in values:
-                kind = values.pop("_kind")
-                if kind is None:
-                    continue
-            if kind == "data_source" and not data_source_read(call, values):
-                continue
-            if kind == "metric":
-                _metrics(call, values.pop("name", None), facts, **values)
-                continue
-            if call.in_loop and kind in ("training", "deployment"):
-                values["in_loop"] = True  # one job or endpoint per pass of a loop
-            facts.add(kind, call.cell, call.line, **values)
-            if kind == "pretrained_model":
-                _hub_model(call, facts)
+        _signature_facts(call, entries, facts)
         if call.args and service_call:
-            service = call.args[0] if isinstance(call.args[0], str) else call.kw("service_name")
-            if isinstance(service, str) and service in sig.SERVICES:
-                kind, fields = sig.SERVICES[service]
-                facts.add(kind, call.cell, call.line, **fields)
+            _service_fact(call, facts)
         if name.startswith(("subprocess.", "os.system")):
             _subprocess_installs(call, facts)
         if name.startswith("sagemaker.") and name.endswith((".fit", ".transform")):
             _job_inputs(call, facts)
         for kw, value in call.keywords.items():
-            if kw in sig.METRIC_KEYWORDS:
-                _metrics(call, value, facts, api=name)
-            elif kw == "metric_definitions" and not (call.ref(kw) or "").startswith(CONST_REF):
-                _metrics(call, defined_metrics(value), facts, api=name)
-            elif kw == "metrics" and _metrics_keyword_call(name):
-                _metrics(call, value if value is not NOT_LITERAL else call.ref(kw), facts, api=name)
-            if (
-                kw in keywords
-                and value not in sig.OFF_VALUES
-                and call.last not in sig.KEYWORD_NOT_FROM.get(kw, ())
-                and (kw not in sig.KEYWORD_ONLY_FROM or sig.KEYWORD_ONLY_FROM[kw](name, kw))
-            ):
-                kind, fields = keywords[kw]
-                facts.add(kind, call.cell, call.line, api=name, **fields)
-            elif kw in seed_keywords and isinstance(value, int) and not isinstance(value, bool):
-                facts.add(
-                    "seed",
-                    call.cell,
-                    call.line,
-                    library="random_state" if kw == "random_state" else "other",
-                    value=value,
-                    api=name,
-                )
-            elif type(value) is dict:
-                _dict_keys(call, value, facts, depth=0, keyword=kw)
-            elif type(value) is list:  # ProductionVariants=[{...}], InputDataConfig=[{...}]
-                for item in value[:16]:
-                    if type(item) is dict:
-                        _dict_keys(call, item, facts, depth=1, keyword=kw)
-                if kw in ("args", "arguments") and not (call.ref(kw) or "").startswith(CONST_REF):
-                    for uri in argument_uris(value):
-                        facts.add(
-                            "data_source",
-                            call.cell,
-                            call.line,
-                            uri=uri,
-                            kind=sig.uri_kind(uri),
-                            via=f"{name}:{kw}",
-                        )
+            _keyword_facts(call, kw, value, facts)
         _instance_fact(call, facts)
         if service_call and (call.kw("use_ssl") is False or call.kw("verify") is False):
             keyword = "use_ssl" if call.kw("use_ssl") is False else "verify"
             facts.add("insecure_transport", call.cell, call.line, api=name, keyword=keyword)
         if "VersionId" in call.keywords or _version_pinned(call):
             facts.add("data_versioning", call.cell, call.line, api=name, how="object version")
+
+
+def _signature_facts(call: Call, entries, facts: Facts) -> None:
+    """The facts the signature tables give for the called name."""
+    for kind, fields in entries:
+        values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
+        if "_kind" in values:
+            kind = values.pop("_kind")
+            if kind is None:
+                continue
+        if kind == "data_source" and not data_source_read(call, values):
+            continue
+        if kind == "metric":
+            _metrics(call, values.pop("name", None), facts, **values)
+            continue
+        if call.in_loop and kind in ("training", "deployment"):
+            values["in_loop"] = True  # one job or endpoint per pass of a loop
+        facts.add(kind, call.cell, call.line, **values)
+        if kind == "pretrained_model":
+            _hub_model(call, facts)
+
+
+def _service_fact(call: Call, facts: Facts) -> None:
+    """``boto3.client("sagemaker")``: the service a client is for."""
+    service = call.args[0] if isinstance(call.args[0], str) else call.kw("service_name")
+    if isinstance(service, str) and service in sig.SERVICES:
+        kind, fields = sig.SERVICES[service]
+        facts.add(kind, call.cell, call.line, **fields)
+
+
+def _metric_keyword(call: Call, kw: str, value: Any, facts: Facts) -> None:
+    name = call.name
+    if kw in sig.METRIC_KEYWORDS:
+        _metrics(call, value, facts, api=name)
+    elif kw == "metric_definitions" and not (call.ref(kw) or "").startswith(CONST_REF):
+        _metrics(call, defined_metrics(value), facts, api=name)
+    elif kw == "metrics" and _metrics_keyword_call(name):
+        _metrics(call, value if value is not NOT_LITERAL else call.ref(kw), facts, api=name)
+
+
+def _keyword_facts(call: Call, kw: str, value: Any, facts: Facts) -> None:
+    """The facts one keyword argument of a call gives: metrics, a keyword the tables know, a
+    seed, and the keys of dicts (or lists of them) passed to it."""
+    name = call.name
+    _metric_keyword(call, kw, value, facts)
+    if (
+        kw in sig.KEYWORDS
+        and value not in sig.OFF_VALUES
+        and call.last not in sig.KEYWORD_NOT_FROM.get(kw, ())
+        and (kw not in sig.KEYWORD_ONLY_FROM or sig.KEYWORD_ONLY_FROM[kw](name, kw))
+    ):
+        kind, fields = sig.KEYWORDS[kw]
+        facts.add(kind, call.cell, call.line, api=name, **fields)
+    elif kw in sig.SEED_KEYWORDS and isinstance(value, int) and not isinstance(value, bool):
+        library = "random_state" if kw == "random_state" else "other"
+        facts.add("seed", call.cell, call.line, library=library, value=value, api=name)
+    elif type(value) is dict:
+        _dict_keys(call, value, facts, depth=0, keyword=kw)
+    elif type(value) is list:  # ProductionVariants=[{...}], InputDataConfig=[{...}]
+        _list_keyword(call, kw, value, facts)
+
+
+def _list_keyword(call: Call, kw: str, value: list, facts: Facts) -> None:
+    for item in value[:16]:
+        if type(item) is dict:
+            _dict_keys(call, item, facts, depth=1, keyword=kw)
+    if kw in ("args", "arguments") and not (call.ref(kw) or "").startswith(CONST_REF):
+        for uri in argument_uris(value):
+            facts.add(
+                "data_source",
+                call.cell,
+                call.line,
+                uri=uri,
+                kind=sig.uri_kind(uri),
+                via=f"{call.name}:{kw}",
+            )
 
 
 def _version_pinned(call: Call) -> bool:

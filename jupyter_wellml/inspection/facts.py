@@ -60,21 +60,27 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
     facts = Facts()
     for cell in nb.cells:
         facts.cell_lines[cell.index] = cell.source.split("\n")
-    if not nb.is_python:
-        if nb.kernel_language in R_NAMES:
-            _r_notebook(nb, facts)
-        else:
-            facts.inspected = False
-            facts.reason = (
-                f"the kernel language is {nb.kernel_language!r}: only Python and R code are "
-                "inspected, so this notebook's code was not reviewed"
-            )
-            execution_order(nb, facts)
-        if secrets:
-            _secret_facts(nb, facts)
-        dedupe(facts)
-        return facts
-    scanner = Scanner()
+    if nb.is_python:
+        _python_notebook(nb, facts)
+    elif nb.kernel_language in R_NAMES:
+        _r_notebook(nb, facts)
+    else:
+        facts.inspected = False
+        facts.reason = (
+            f"the kernel language is {nb.kernel_language!r}: only Python and R code are "
+            "inspected, so this notebook's code was not reviewed"
+        )
+    if nb.is_python or nb.kernel_language not in R_NAMES:
+        execution_order(nb, facts)
+    if secrets:
+        _secret_facts(nb, facts)
+    dedupe(facts)
+    return facts
+
+
+def _read_cells(scanner: Scanner, nb: Notebook, facts: Facts) -> list[tuple[int, _CellFacts]]:
+    """Each code cell's facts (cached per source); its errors, phase lines and magics' facts
+    are added to ``facts`` now, in cell order."""
     done: list[tuple[int, _CellFacts]] = []
     for cell in nb.cells:
         if cell.cell_type != "code" or not cell.source.strip():
@@ -99,6 +105,12 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
             # a `%wellml phase` line in a cell that never ran is written, not recorded
             facts.phase_lines.append((cell.index, line, word, cell.execution_count is not None))
         _replay(found.magic, cell.index, facts)
+    return done
+
+
+def _python_notebook(nb: Notebook, facts: Facts) -> None:
+    scanner = Scanner()
+    done = _read_cells(scanner, nb, facts)
     # the per-cell facts, in the order passes over the whole notebook's imports, then calls,
     # (then training loops), then strings add them
     for index, found in done:
@@ -117,11 +129,6 @@ def gather(nb: Notebook, *, secrets: bool = True) -> Facts:
     spot_details(facts)
     overwrites(facts)
     describe_is_profiling(facts)
-    execution_order(nb, facts)
-    if secrets:
-        _secret_facts(nb, facts)
-    dedupe(facts)
-    return facts
 
 
 #: kernel languages read as R

@@ -154,6 +154,43 @@ def title_phase(title: str | None, catalog) -> tuple[str, str] | None:
     return best[0], counts[best[0]][1]
 
 
+def _largest(regions: Sequence[Region], catalog) -> tuple[str, str]:
+    """The phase of ``regions`` that covers most cells (the later one on a tie), and the reason
+    of its first region."""
+    sizes: dict[str, int] = {}
+    for r in regions:
+        sizes[r.phase] = sizes.get(r.phase, 0) + (r.end - r.start + 1)
+    order = [p.id for p in catalog.phases]
+    best = max(sizes, key=lambda p: (sizes[p], order.index(p) if p in order else -1))
+    return best, next(r for r in regions if r.phase == best).reason
+
+
+def _evidence_scores(facts: Facts) -> tuple[dict[str, float], dict[str, tuple[float, str]]]:
+    """Each phase's score from the code's facts, and its strongest reason (weight, words).
+
+    Each kind of evidence counts once, with a small bonus for repeats: twenty file reads do not
+    outweigh one training call."""
+    scores: dict[str, float] = {}
+    first_reason: dict[str, tuple[float, str]] = {}
+    for kind, (phase, weight, words) in EVIDENCE.items():
+        found = [f for f in facts.of(kind) if _weight(kind, f, weight) > 0]
+        if found:
+            bonus = 1 + REPEAT_BONUS * min(len(found) - 1, MAX_REPEATS)
+            kind_weight = max(_weight(kind, f, weight) for f in found)
+            scores[phase] = scores.get(phase, 0.0) + kind_weight * bonus
+        for f in found:
+            cell = f.get("cell")
+            if cell is None:
+                continue
+            label = f.get("api") or f.get("method") or f.get("name") or f.get("uri") or ""
+            label = f" ({label})" if label and len(str(label)) < 60 else ""
+            candidate = (_weight(kind, f, weight), f"{words}{label} in cell {cell + 1}")
+            best = first_reason.get(phase)
+            if best is None or candidate[0] > best[0]:
+                first_reason[phase] = candidate
+    return scores, first_reason
+
+
 def infer_phase(
     n_cells: int,
     facts: Facts,
@@ -175,46 +212,14 @@ def infer_phase(
     regions = _regions(n_cells, markers, inferred)
     recorded = [r for r in regions if r.source == "recorded"]
     if recorded:
-        # the recorded phase that covers most cells (the later one on a tie)
-        sizes: dict[str, int] = {}
-        for r in recorded:
-            sizes[r.phase] = sizes.get(r.phase, 0) + (r.end - r.start + 1)
-        order = [p.id for p in catalog.phases]
-        best = max(sizes, key=lambda p: (sizes[p], order.index(p) if p in order else -1))
-        first = next(r for r in recorded if r.phase == best)
-        return PhaseResult(best, "recorded", 1.0, first.reason, tuple(regions))
+        best, reason = _largest(recorded, catalog)
+        return PhaseResult(best, "recorded", 1.0, reason, tuple(regions))
     written = [r for r in regions if "not recorded yet" in r.reason]
     if written:
         # the author wrote the phase but has not run it: the best guess, not a record
-        sizes = {}
-        for r in written:
-            sizes[r.phase] = sizes.get(r.phase, 0) + (r.end - r.start + 1)
-        order = [p.id for p in catalog.phases]
-        best = max(sizes, key=lambda p: (sizes[p], order.index(p) if p in order else -1))
-        first = next(r for r in written if r.phase == best)
-        return PhaseResult(best, "inferred", 0.9, first.reason, tuple(regions))
-    # Each kind of evidence counts once, with a small bonus for repeats: twenty file reads do
-    # not outweigh one training call. A later phase whose evidence is nearly as strong as the
-    # strongest wins, since later phases set up earlier ones first (train a model to deploy it,
-    # deploy an endpoint to monitor it).
-    scores: dict[str, float] = {}
-    first_reason: dict[str, tuple[float, str]] = {}
-    for kind, (phase, weight, words) in EVIDENCE.items():
-        found = [f for f in facts.of(kind) if _weight(kind, f, weight) > 0]
-        if found:
-            bonus = 1 + REPEAT_BONUS * min(len(found) - 1, MAX_REPEATS)
-            kind_weight = max(_weight(kind, f, weight) for f in found)
-            scores[phase] = scores.get(phase, 0.0) + kind_weight * bonus
-        for f in found:
-            weight_used = _weight(kind, f, weight)
-            cell = f.get("cell")
-            if cell is not None:
-                label = f.get("api") or f.get("method") or f.get("name") or f.get("uri") or ""
-                label = f" ({label})" if label and len(str(label)) < 60 else ""
-                candidate = (weight_used, f"{words}{label} in cell {cell + 1}")
-                best = first_reason.get(phase)
-                if best is None or candidate[0] > best[0]:
-                    first_reason[phase] = candidate
+        best, reason = _largest(written, catalog)
+        return PhaseResult(best, "inferred", 0.9, reason, tuple(regions))
+    scores, first_reason = _evidence_scores(facts)
     named = title_phase(title, catalog)
     if named:
         phase, word = named
@@ -224,6 +229,9 @@ def infer_phase(
     if not scores:
         reason = "no code shows a lifecycle phase; record one with %wellml phase"
         return PhaseResult(None, "none", 0.0, reason, tuple(regions))
+    # A later phase whose evidence is nearly as strong as the strongest wins, since later
+    # phases set up earlier ones first (train a model to deploy it, deploy an endpoint to
+    # monitor it).
     order = [p.id for p in catalog.phases]
     top = max(scores.values())
     best = max(

@@ -563,55 +563,71 @@ class Scanner:
             return v if isinstance(v, LITERAL_CONSTANTS) else NOT_LITERAL
         if t is ast.Name:
             return self.index.consts.get(node.id, NOT_LITERAL)
-        if t is ast.JoinedStr:
-            parts = []
-            for v in node.values:
-                if type(v) is ast.Constant:
-                    parts.append(str(v.value))
-                elif type(v) is ast.FormattedValue:
-                    inner = self.literal(v.value)
-                    if inner is NOT_LITERAL or isinstance(inner, (list, dict)):
-                        label = ast.unparse(v.value)
-                        parts.append("{" + label[:40] + "}")
-                    else:
-                        parts.append(str(inner))
-            return "".join(parts)
-        if t is ast.BinOp and type(node.op) is ast.Add:
-            a, b = self.literal(node.left), self.literal(node.right)
-            if isinstance(a, str) and isinstance(b, str):
-                return a + b
-            # "s3://" + bucket: a template, like an f-string's unknown parts
-            if isinstance(a, str) and b is NOT_LITERAL and type(node.left) is ast.Constant:
-                return a + self._placeholder(node.right)
-            if isinstance(b, str) and a is NOT_LITERAL and type(node.right) is ast.Constant:
-                return self._placeholder(node.left) + b
-            return NOT_LITERAL
         if t in (ast.List, ast.Tuple):
-            vals = [self.literal(e) for e in node.elts[:32]]
-            return vals
+            return [self.literal(e) for e in node.elts[:32]]
         if t is ast.UnaryOp and type(node.op) is ast.USub and type(node.operand) is ast.Constant:
             v = node.operand.value
             return -v if isinstance(v, (int, float)) else NOT_LITERAL
-        if t is ast.Call:
-            func = node.func
-            if (
-                type(func) is ast.Attribute
-                and func.attr == "format"
-                and type(func.value) is ast.Constant
-                and isinstance(func.value.value, str)
-            ):
-                return self._format(func.value.value, node)
-            q = self.qualname(node.func)
-            if q in ("os.path.join", "posixpath.join", "os.path.join.join"):
-                parts = [self.literal(a) for a in node.args]
-                if all(isinstance(p, str) for p in parts):
-                    return "/".join(p.rstrip("/") for p in parts)
+        other = _LITERAL_OF.get(t)
+        return NOT_LITERAL if other is None else other(self, node)
+
+    def _literal_fstring(self, node: ast.JoinedStr) -> Any:
+        parts = []
+        for v in node.values:
+            if type(v) is ast.Constant:
+                parts.append(str(v.value))
+            elif type(v) is ast.FormattedValue:
+                inner = self.literal(v.value)
+                if inner is NOT_LITERAL or isinstance(inner, (list, dict)):
+                    label = ast.unparse(v.value)
+                    parts.append("{" + label[:40] + "}")
+                else:
+                    parts.append(str(inner))
+        return "".join(parts)
+
+    def _literal_sum(self, node: ast.BinOp) -> Any:
+        if type(node.op) is not ast.Add:
             return NOT_LITERAL
-        if t is ast.Dict:
-            out = {}
-            for k, v in zip(node.keys, node.values):
-                key = self.literal(k) if k is not None else NOT_LITERAL
-                if isinstance(key, str):
-                    out[key] = self.literal(v)
-            return out
+        a, b = self.literal(node.left), self.literal(node.right)
+        if isinstance(a, str) and isinstance(b, str):
+            return a + b
+        # "s3://" + bucket: a template, like an f-string's unknown parts
+        if isinstance(a, str) and b is NOT_LITERAL and type(node.left) is ast.Constant:
+            return a + self._placeholder(node.right)
+        if isinstance(b, str) and a is NOT_LITERAL and type(node.right) is ast.Constant:
+            return self._placeholder(node.left) + b
         return NOT_LITERAL
+
+    def _literal_call(self, node: ast.Call) -> Any:
+        """``"...".format(...)`` and ``os.path.join`` of literals."""
+        func = node.func
+        if (
+            type(func) is ast.Attribute
+            and func.attr == "format"
+            and type(func.value) is ast.Constant
+            and isinstance(func.value.value, str)
+        ):
+            return self._format(func.value.value, node)
+        q = self.qualname(node.func)
+        if q in ("os.path.join", "posixpath.join", "os.path.join.join"):
+            parts = [self.literal(a) for a in node.args]
+            if all(isinstance(p, str) for p in parts):
+                return "/".join(p.rstrip("/") for p in parts)
+        return NOT_LITERAL
+
+    def _literal_dict(self, node: ast.Dict) -> Any:
+        out = {}
+        for k, v in zip(node.keys, node.values):
+            key = self.literal(k) if k is not None else NOT_LITERAL
+            if isinstance(key, str):
+                out[key] = self.literal(v)
+        return out
+
+
+#: the node types whose literal value takes more than a line (see ``Scanner.literal``)
+_LITERAL_OF = {
+    ast.JoinedStr: Scanner._literal_fstring,
+    ast.BinOp: Scanner._literal_sum,
+    ast.Call: Scanner._literal_call,
+    ast.Dict: Scanner._literal_dict,
+}

@@ -205,6 +205,29 @@ def _search(rx, text: str):
         raise RuleTimeout from None
 
 
+def _mapping_condition(value: Any, cond: Mapping[str, Any]) -> bool:
+    """``{exists, not, regex, min, max}``: every key given must hold."""
+    if "exists" in cond and (value is not None) != bool(cond["exists"]):
+        return False
+    if "not" in cond and condition(value, cond["not"]):
+        return False
+    if "regex" in cond and (value is None or not _search(_regex(cond["regex"]), str(value))):
+        return False
+    number = _number(value) if ("min" in cond or "max" in cond) else None
+    if "min" in cond and not (number is not None and number >= cond["min"]):
+        return False
+    return not ("max" in cond and not (number is not None and number <= cond["max"]))
+
+
+def _bool_condition(value: Any, cond: bool) -> bool:
+    """``true``/``false``: a boolean, or a word for one (yes, no, on, off...)."""
+    if isinstance(value, bool):
+        return value is cond
+    if isinstance(value, str):
+        return value.strip().lower() in (_TRUE_WORDS if cond else _FALSE_WORDS)
+    return False
+
+
 def condition(value: Any, cond: Any) -> bool:
     """Does a fact's field ``value`` satisfy the lens condition ``cond``? (docs/lens-format.md)"""
     if isinstance(value, (list, tuple, set, frozenset)) and not isinstance(cond, dict):
@@ -212,26 +235,11 @@ def condition(value: Any, cond: Any) -> bool:
     if isinstance(cond, list):
         return any(condition(value, c) for c in cond)
     if isinstance(cond, dict):
-        if "exists" in cond and (value is not None) != bool(cond["exists"]):
-            return False
-        if "not" in cond and condition(value, cond["not"]):
-            return False
-        if "regex" in cond and (value is None or not _search(_regex(cond["regex"]), str(value))):
-            return False
-        if "min" in cond and not (_number(value) is not None and _number(value) >= cond["min"]):
-            return False
-        return not (
-            "max" in cond and not (_number(value) is not None and _number(value) <= cond["max"])
-        )
+        return _mapping_condition(value, cond)
     if cond is None:
         return value is None
     if isinstance(cond, bool):
-        if isinstance(value, bool):
-            return value is cond
-        if isinstance(value, str):
-            word = value.strip().lower()
-            return word in (_TRUE_WORDS if cond else _FALSE_WORDS)
-        return False
+        return _bool_condition(value, cond)
     if isinstance(cond, (int, float)):
         return _number(value) == cond
     if value is None:

@@ -190,45 +190,54 @@ class _Prefilter:
         if not lines:
             return []
         text = "\n".join(line for _, line in lines)
-        lowered: str | None = None
         starts = [0]
         for _, line in lines[:-1]:
             starts.append(starts[-1] + len(line) + 1)
         hit: set[int] = set()
+        lowered: list[str] = []  # the text in lower case, made once when a pattern needs it
         for pattern, flags, literals, icase in self.gated:
             if literals is None:
                 for m in re.compile(pattern, flags).finditer(text):
                     hit.add(bisect_right(starts, m.start()) - 1)
                 continue
-            if icase and lowered is None:
-                lowered = text.lower()
-            haystack = lowered if icase else text
-            todo: set[int] = set()
-            for lit in literals:
-                pos = haystack.find(lit)
-                while pos != -1:
-                    i = bisect_right(starts, pos) - 1
-                    if i not in hit:
-                        todo.add(i)
-                    pos = (
-                        haystack.find(lit, starts[i] + len(lines[i][1]) + 1)
-                        if i + 1 < len(starts)
-                        else -1
-                    )
+            if icase and not lowered:
+                lowered.append(text.lower())
+            haystack = lowered[0] if icase else text
+            todo = _lines_with(haystack, literals, starts, lines) - hit
             if todo:
                 compiled = re.compile(pattern, flags)
-                for i in todo:
-                    if compiled.search(lines[i][1]):
-                        hit.add(i)
+                hit.update(i for i in todo if compiled.search(lines[i][1]))
+        hit |= self._high_entropy(text, starts, hit)
+        return [lines[i] for i in sorted(hit)]
+
+    def _high_entropy(self, text: str, starts: list[int], hit: set[int]) -> set[int]:
+        """The lines (not yet in ``hit``) with a quoted value of high entropy."""
+        found: set[int] = set()
         for regex, limit in self.entropy:
             for m in regex.finditer(text):
                 value = m.group(2)
                 if math.log2(max(len(set(value)), 1)) <= limit:
                     continue  # entropy can never exceed log2(distinct characters)
                 i = bisect_right(starts, m.start()) - 1
-                if i not in hit and _entropy(value) > limit:
-                    hit.add(i)
-        return [lines[i] for i in sorted(hit)]
+                if i not in hit and i not in found and _entropy(value) > limit:
+                    found.add(i)
+        return found
+
+
+def _lines_with(
+    haystack: str, literals: list[str], starts: list[int], lines: list[tuple[int, str]]
+) -> set[int]:
+    """The lines that hold any of ``literals`` (each line found once per literal)."""
+    found: set[int] = set()
+    for lit in literals:
+        pos = haystack.find(lit)
+        while pos != -1:
+            i = bisect_right(starts, pos) - 1
+            found.add(i)
+            pos = (
+                haystack.find(lit, starts[i] + len(lines[i][1]) + 1) if i + 1 < len(starts) else -1
+            )
+    return found
 
 
 def _entropy(value: str) -> float:

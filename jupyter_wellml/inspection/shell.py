@@ -253,33 +253,45 @@ def command_facts(command: str) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+_STORES = {"gsutil": "gcs", "gcloud": "gcs", "aws": "s3", "azcopy": "azure"}
+
+
+def _copied(prefix: tuple[str, ...], via: str, paths: list[str]) -> list[tuple[str, dict]]:
+    """A copy command: its remote sources, or a computed source copied to a local folder."""
+    sources = paths[:-1] if len(paths) > 1 else paths
+    dest = paths[-1] if len(paths) > 1 else ""
+    to_local = bool(dest) and not _REMOTE.match(dest) and not dest.startswith(("$", "{"))
+    found = []
+    for src in sources:
+        if _REMOTE.match(src):
+            if not is_code_file(src):
+                found.append(("data_source", {"uri": src, "kind": kind_of(src), "via": via}))
+        elif src.startswith(("$", "{")) and to_local:
+            # an unknown source copied to a local folder is a download from the tool's store
+            kind = _STORES.get(prefix[0], "unknown")
+            found.append(("data_source", {"uri": "(computed)", "kind": kind, "via": via}))
+    return found
+
+
+def _read(prefix: tuple[str, ...], via: str, paths: list[str]) -> list[tuple[str, dict]]:
+    """A command that reads what it is given (curl reads one)."""
+    found = []
+    for p in paths:
+        if _REMOTE.match(p) and not is_code_file(p):
+            found.append(("data_source", {"uri": p, "kind": kind_of(p), "via": via}))
+        elif prefix[0] in ("gsutil", "gcloud") and p.startswith(("$", "{")):
+            found.append(("data_source", {"uri": "(computed)", "kind": "gcs", "via": via}))
+    return found[:1] if prefix == ("curl",) else found
+
+
 def _reads(prefix: tuple[str, ...], what: str, paths: list[str]) -> list[tuple[str, dict]]:
     via = " ".join(prefix)
     if not paths:
         return []
     if what == "copy":
-        sources = paths[:-1] if len(paths) > 1 else paths
-        dest = paths[-1] if len(paths) > 1 else ""
-        found = []
-        for src in sources:
-            if _REMOTE.match(src):
-                if not is_code_file(src):
-                    found.append(("data_source", {"uri": src, "kind": kind_of(src), "via": via}))
-            elif src.startswith("$") or src.startswith("{"):
-                # an unknown source copied to a local folder is a download from the tool's store
-                store = {"gsutil": "gcs", "gcloud": "gcs", "aws": "s3", "azcopy": "azure"}
-                if dest and not _REMOTE.match(dest) and not dest.startswith(("$", "{")):
-                    kind = store.get(prefix[0], "unknown")
-                    found.append(("data_source", {"uri": "(computed)", "kind": kind, "via": via}))
-        return found
+        return _copied(prefix, via, paths)
     if what == "read":
-        found = []
-        for p in paths:
-            if _REMOTE.match(p) and not is_code_file(p):
-                found.append(("data_source", {"uri": p, "kind": kind_of(p), "via": via}))
-            elif prefix[0] in ("gsutil", "gcloud") and p.startswith(("$", "{")):
-                found.append(("data_source", {"uri": "(computed)", "kind": "gcs", "via": via}))
-        return found[:1] if prefix == ("curl",) else found
+        return _read(prefix, via, paths)
     if what == "local":
         return [
             ("data_source", {"uri": p, "kind": "local", "via": via})

@@ -191,8 +191,38 @@ def _cell_magic(source: str) -> CellCode:
     return CellCode(python=None, offset=1, magics=[head], language="other")
 
 
-def _python_cell(source: str, offset: int) -> CellCode:
-    lines = source.split("\n")
+def _join_continued(lines: list[str], i: int, found: MagicLine) -> int:
+    """The last line of a magic continued with backslashes (``!pip install \\`` + next line:
+    one command), with its words joined into ``found.args``."""
+    j = i
+    while lines[j].rstrip().endswith("\\") and j + 1 < len(lines):
+        j += 1
+    if j > i:
+        parts = [lines[k].rstrip().removesuffix("\\").strip() for k in range(i + 1, j + 1)]
+        found.args = " ".join([found.args.rstrip().removesuffix("\\").strip(), *parts])
+    return j
+
+
+def _automagic(lines: list[str], i: int, stripped: str, offset: int) -> MagicLine | None:
+    """Line ``i`` as an automagic (``pip install x`` without ``%``), rewritten to ``%pip ...``
+    in ``lines``; None when it is Python."""
+    m = _AUTOMAGIC.match(lines[i])
+    if (
+        m
+        and m.group("name") in AUTOMAGIC
+        and m.group("args") is not None
+        and not _PYTHON_CONTINUATION.match(m.group("args"))
+        and not _parses(stripped)
+    ):
+        lines[i] = f"{m.group('indent')}%{stripped}"
+        args = (m.group("args") or "").strip()
+        return MagicLine(i + 1 + offset, "magic", m.group("name"), args, "automagic")
+    return None
+
+
+def _find_magics(lines: list[str], offset: int) -> tuple[list[MagicLine], bool]:
+    """The magic lines of a Python cell (automagics rewritten in ``lines``), and whether the
+    cell uses any IPython syntax."""
     magics: list[MagicLine] = []
     ipython_syntax = False
     continued = -1  # last line of a magic continued with backslashes
@@ -204,32 +234,20 @@ def _python_cell(source: str, offset: int) -> CellCode:
             continue
         found = _magic_line(line, i + 1 + offset)
         if found is not None:
-            j = i
-            while lines[j].rstrip().endswith("\\") and j + 1 < len(lines):
-                j += 1  # `!pip install \` + next line: one command
-            if j > i:
-                parts = [lines[k].rstrip().removesuffix("\\").strip() for k in range(i + 1, j + 1)]
-                found.args = " ".join([found.args.rstrip().removesuffix("\\").strip(), *parts])
-                continued = j
-            magics.append(found)
-            ipython_syntax = True
+            continued = _join_continued(lines, i, found)
         elif stripped[0] == "?" or stripped.endswith("?"):
             ipython_syntax = True  # help syntax (obj? / ?obj); TransformerManager knows it
         elif stripped[0].isalpha():
-            m = _AUTOMAGIC.match(line)
-            if (
-                m
-                and m.group("name") in AUTOMAGIC
-                and m.group("args") is not None
-                and not _PYTHON_CONTINUATION.match(m.group("args"))
-                and not _parses(stripped)
-            ):
-                lines[i] = f"{m.group('indent')}%{stripped}"
-                args = (m.group("args") or "").strip()
-                magics.append(
-                    MagicLine(i + 1 + offset, "magic", m.group("name"), args, "automagic")
-                )
-                ipython_syntax = True
+            found = _automagic(lines, i, stripped, offset)
+        if found is not None:
+            magics.append(found)
+            ipython_syntax = True
+    return magics, ipython_syntax
+
+
+def _python_cell(source: str, offset: int) -> CellCode:
+    lines = source.split("\n")
+    magics, ipython_syntax = _find_magics(lines, offset)
     code = CellCode(python=None, offset=offset, magics=magics)
     text = "\n".join(lines)
     tree = None

@@ -33,37 +33,45 @@ _WELLML_PHASE = re.compile(r"^\s*%?wellml\s+phase\s+(?P<word>[\w -]+?)\s*(?:#.*)
 
 
 # --------------------------------------------------------------------------- magics and shell
+def _command_of(m) -> tuple[str, str] | None:
+    """``(command, form)`` of a line that runs a shell or package command, else None."""
+    if m.kind == "shell":
+        return m.args, "shell"
+    if m.kind == "magic" and m.name in ("pip", "conda", "mamba", "uv"):
+        return f"{m.name} {m.args}", m.form
+    if m.kind == "magic" and m.name in ("sx", "system"):
+        return m.args, "shell"
+    return None
+
+
+def _command_facts(cell: int, m, command: str, form: str, facts: Facts, lookup) -> None:
+    """The installs a command makes and, for shell commands, what else it does."""
+    index = index_options(command)
+    for tool, token, _ in installs_in_command(command):
+        info = classify(tool, token)
+        if info["name"] not in TOOLING_PACKAGES:
+            facts.add("pip_install", cell, m.line, tool=tool, form=form, **info, **index)
+    if m.kind == "shell" or form == "shell":
+        if m.form != "cell_shell":  # IPython expands $name and {name} in `!` lines only
+            command = expand(command, lookup)
+        for kind, fields in command_facts(command):
+            facts.add(kind, cell, m.line, **fields)
+
+
 def magic_facts(cell: int, code: CellCode, facts: Facts, lookup: ConstLookup) -> None:
     if code.writefile:
         facts.add("writefile", cell, 1, path=code.writefile)
     for m in code.magics:
         if m.kind == "shell":
             facts.add("shell", cell, m.line, command=m.name)
-            command = m.args
-            form = "shell"
-        elif m.kind == "magic" and m.name in ("pip", "conda", "mamba", "uv"):
-            command = f"{m.name} {m.args}"
-            form = m.form
         elif m.kind == "magic" and m.name == "wellml":
             pm = _WELLML_PHASE.match(f"wellml {m.args}")
             if pm:
                 facts.phase_lines.append((cell, m.line, pm.group("word").strip()))
             continue
-        elif m.kind == "magic" and m.name in ("sx", "system"):
-            command, form = m.args, "shell"
-        else:
-            continue
-        index = index_options(command)
-        for tool, token, _ in installs_in_command(command):
-            info = classify(tool, token)
-            if info["name"] in TOOLING_PACKAGES:
-                continue
-            facts.add("pip_install", cell, m.line, tool=tool, form=form, **info, **index)
-        if m.kind == "shell" or form == "shell":
-            if m.form != "cell_shell":  # IPython expands $name and {name} in `!` lines only
-                command = expand(command, lookup)
-            for kind, fields in command_facts(command):
-                facts.add(kind, cell, m.line, **fields)
+        found = _command_of(m)
+        if found is not None:
+            _command_facts(cell, m, *found, facts, lookup)
 
 
 class ConstLookup:
