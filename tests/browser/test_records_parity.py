@@ -15,7 +15,8 @@ import pytest
 
 from jupyter_wellml.records.store import upsert
 
-LIB = Path(__file__).resolve().parents[2] / "labextension" / "lib" / "records.js"
+ROOT = Path(__file__).resolve().parents[2]
+LIB = ROOT / "labextension" / "lib" / "records.js"
 
 RUNNER = """
 const chunks = [];
@@ -34,8 +35,84 @@ process.stdin.on('end', async () => {
 TIMES = [f"2026-11-2{d}T10:0{m}:00Z" for d in (1, 2) for m in (0, 5)]
 
 
+def _kpi(rng: random.Random) -> dict:
+    record = {"name": rng.choice(["accuracy", "Accuracy", "f1"])}
+    for field, values in [
+        ("op", [">=", "<=", ">", "<", "=="]),
+        ("target", [0.9, 1, 0.5]),
+        ("measured", [0.92, 0.88, 1.0, None]),
+        ("acceptable_error", [0.03, 0]),
+    ]:
+        if rng.random() < 0.6:
+            record[field] = rng.choice(values)
+    return record
+
+
+def _data(rng: random.Random) -> dict:
+    record = {"uri": rng.choice(["s3://b/x.csv", "s3://b/x.csv/", " s3://b/x.csv", "data.csv"])}
+    if rng.random() < 0.7:
+        record["pii"] = rng.choice(["yes", "no", "unknown"])
+    if rng.random() < 0.3:
+        record["tags"] = rng.choice([["a"], ["a", "b"], {"k": 1}])
+    return record
+
+
+def _practice_note(rng: random.Random) -> dict:
+    return {
+        "practice": rng.choice(["MLOPS01-BP01", "MLSEC01-BP01"]),
+        "note": rng.choice(["n1", "n2"]),
+    }
+
+
+def _frame(rng: random.Random) -> dict:
+    record = {"question": rng.choice(["Which claims first?", "Which claims first? "])}
+    for field, values in [
+        ("task", ["classification", "ranking"]),
+        ("label", ["is_fraud", "fraud"]),
+        ("features", [["amount"], ["amount", "merchant_age"], []]),
+        ("baseline", ["rules engine: recall 0.61", None]),
+    ]:
+        if rng.random() < 0.6:
+            record[field] = rng.choice(values)
+    return record
+
+
+def _signoff(rng: random.Random) -> dict:
+    record = {
+        "practice": rng.choice(["MLOPS01-BP01", "MLSEC01-BP01", None]),
+        "approver": rng.choice(["Ana, risk officer", "Bo, DPO"]),
+    }
+    if rng.random() < 0.5:
+        record["expires"] = rng.choice(["2027-01-31", "2026-12-01"])
+    if rng.random() < 0.3:
+        record["note"] = rng.choice(["on the bias report", "n2"])
+    return record
+
+
+#: the fields of each record kind (a kind record.v1 knows and this table does not fails the test)
+FIELDS = {
+    "kpi": _kpi,
+    "data": _data,
+    "waiver": lambda rng: {**_practice_note(rng), "reason": rng.choice(["out_of_scope", "other"])},
+    "attest": _practice_note,
+    "phase": lambda rng: {"phase": rng.choice(["data_processing", "model_development"])},
+    "explain": lambda rng: {"level": rng.choice(["global", "local", "none"])},
+    "frame": _frame,
+    "signoff": _signoff,
+}
+
+
+def _schema_kinds() -> list[str]:
+    """Every record kind record.v1 knows, in its order."""
+    schema = json.loads((ROOT / "jupyter_wellml" / "schemas" / "record.v1.json").read_text())
+    return list(schema["$defs"]["record"]["properties"]["kind"]["enum"])
+
+
+KINDS = _schema_kinds()
+
+
 def _record(rng: random.Random) -> dict:
-    kind = rng.choice(["kpi", "kpi", "data", "waiver", "attest", "phase", "explain"])
+    kind = rng.choice([*KINDS, "kpi"])  # KPIs twice as often: they carry the most fields
     created = rng.choice(TIMES)
     record = {
         "id": rng.choice(["aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc"]),
@@ -49,33 +126,16 @@ def _record(rng: random.Random) -> dict:
         record["author"] = rng.choice(["ana", "bo", ""])
     if rng.random() < 0.4:
         record["cell_id"] = rng.choice(["c1", "c2", None])
-    pick = rng.choice
-    if kind == "kpi":
-        record["name"] = pick(["accuracy", "Accuracy", "f1"])
-        for field, values in [
-            ("op", [">=", "<=", ">", "<", "=="]),
-            ("target", [0.9, 1, 0.5]),
-            ("measured", [0.92, 0.88, 1.0, None]),
-            ("acceptable_error", [0.03, 0]),
-        ]:
-            if rng.random() < 0.6:
-                record[field] = pick(values)
-    elif kind == "data":
-        record["uri"] = pick(["s3://b/x.csv", "s3://b/x.csv/", " s3://b/x.csv", "data.csv"])
-        if rng.random() < 0.7:
-            record["pii"] = pick(["yes", "no", "unknown"])
-        if rng.random() < 0.3:
-            record["tags"] = pick([["a"], ["a", "b"], {"k": 1}])
-    elif kind in ("waiver", "attest"):
-        record["practice"] = pick(["MLOPS01-BP01", "MLSEC01-BP01"])
-        record["note"] = pick(["n1", "n2"])
-        if kind == "waiver":
-            record["reason"] = pick(["out_of_scope", "other"])
-    elif kind == "phase":
-        record["phase"] = pick(["data_processing", "model_development"])
-    else:
-        record["level"] = pick(["global", "local", "none"])
-    return record
+    return {**record, **FIELDS[kind](rng)}
+
+
+def test_the_parity_cases_cover_every_record_kind_of_the_schema():
+    assert KINDS, "record.v1 lists no kinds"
+    missing = [k for k in KINDS if k not in FIELDS]
+    assert not missing, f"record kinds without parity cases: {missing} (add them to FIELDS)"
+    assert set(FIELDS) == set(KINDS), (
+        f"FIELDS has kinds record.v1 does not: {set(FIELDS) - set(KINDS)}"
+    )
 
 
 def test_typescript_upsert_matches_python():
@@ -96,9 +156,11 @@ def test_typescript_upsert_matches_python():
     assert len(got) == len(expected)
     for i, (g, e) in enumerate(zip(got, expected)):
         assert g == json.loads(json.dumps(e)), f"case {i}: {json.dumps(cases[i])}"
-    # the sequences exercised every outcome
+    # the sequences exercised every outcome, and every kind of record.v1
     seen = {o for e in expected for o in e["outcomes"]}
     assert seen == {"added", "updated", "unchanged"}
+    kinds = {r["kind"] for case in cases for r in case["incoming"]}
+    assert kinds == set(KINDS)
 
 
 # ---------------------------------------------------------------- the merge rule: newest wins
