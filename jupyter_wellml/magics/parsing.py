@@ -308,14 +308,15 @@ def _phase(ns, name: str) -> dict[str, Any]:
     return {"phase": " ".join(ns.phase) or None}
 
 
+def _take(ns, *names: str | tuple[str, str]) -> dict[str, Any]:
+    """The parsed arguments as values, in this order (``(value, argument)`` renames one)."""
+    pairs = [(n, n) if isinstance(n, str) else n for n in names]
+    return {value: getattr(ns, argument) for value, argument in pairs}
+
+
 def _data(ns, name: str) -> dict[str, Any]:
     return {
-        "uri": ns.uri,
-        "name": ns.name,
-        "owner": ns.owner,
-        "pii": ns.pii,
-        "license": ns.license,
-        "description": ns.description,
+        **_take(ns, "uri", "name", "owner", "pii", "license", "description"),
         "hash": not ns.no_hash,
     }
 
@@ -334,23 +335,11 @@ def _explain(ns, name: str) -> dict[str, Any]:
 
 
 def _frame(ns, name: str) -> dict[str, Any]:
-    return {
-        "question": ns.question,
-        "task": ns.task,
-        "label": ns.label,
-        "features": ns.feature,
-        "baseline": ns.baseline,
-        "production": ns.production,
-    }
+    return _take(ns, "question", "task", "label", ("features", "feature"), "baseline", "production")
 
 
 def _signoff(ns, name: str) -> dict[str, Any]:
-    return {
-        "practice": ns.practice,
-        "approver": ns.approver,
-        "expires": ns.expires,
-        "note": ns.note,
-    }
+    return _take(ns, "practice", "approver", "expires", "note")
 
 
 def _waive_attest(ns, name: str) -> dict[str, Any]:
