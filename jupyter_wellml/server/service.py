@@ -385,6 +385,8 @@ class WorkerPool(Executor):
         worker.stop(kill=kill)
 
     def _serve(self, slot: int) -> None:
+        """The loop of one slot's thread: start a worker when there is none, run the slot's
+        jobs on it one by one, replace it when it must be."""
         jobs = self._queues[slot]
         worker: _Worker | None = None
         first = True
@@ -393,12 +395,8 @@ class WorkerPool(Executor):
                 try:
                     worker = self._start()
                 except Exception as exc:  # no worker: the next job fails at once, then retry
-                    self.log.error("jupyter-wellml: cannot start a review worker: %s", exc)
-                    item = jobs.get()
-                    if item is None or self._closed:
+                    if not self._fail_next(jobs, exc):
                         break
-                    if item[0].set_running_or_notify_cancel():
-                        _settle(item[0], exc=WorkerDied(f"no review worker could start: {exc}"))
                     continue
                 finally:
                     if first:
@@ -407,46 +405,60 @@ class WorkerPool(Executor):
             item = jobs.get()
             if item is None or self._closed:
                 break
-            future, fn, args, kwargs = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                answer = worker.run(fn, args, kwargs, self.timeout)
-            except (ReviewTimeout, WorkerDied) as exc:
-                why = "killed" if isinstance(exc, ReviewTimeout) else "died"
-                self._retire(worker, kill=True, why=why)
-                worker = None
-                _settle(future, exc=exc)
-                continue
-            except BaseException as exc:  # the job could not be sent (not picklable...)
-                _settle(future, exc=exc)
-                continue
-            status, value = answer[0], answer[1]
-            if status == "ok":
-                _settle(future, result=value)
-            elif status == "memory":
-                self._retire(worker, kill=True, why="recycled")
-                worker = None
-                _settle(
-                    future,
-                    exc=WorkerMemoryError(
-                        f"the review needed more than {self.memory_bytes >> 20} MB of memory"
-                    ),
-                )
-                continue
-            else:
-                if not isinstance(value, (WellMLError, RecursionError)):
-                    self.log.error("jupyter-wellml: a review failed:\n%s", answer[2])
-                _settle(future, exc=value)
-            if (
-                worker.lowered
-                or (self.max_jobs and worker.jobs >= self.max_jobs)
-                or (self.recycle_bytes and worker.rss > self.recycle_bytes)
-            ):
-                self._retire(worker, kill=False, why="recycled")
-                worker = None
+            worker = self._run(worker, *item)
         if worker is not None:
             self._retire(worker, kill=True, why="recycled")
+
+    def _fail_next(self, jobs: queue.SimpleQueue, exc: Exception) -> bool:
+        """No worker could start: the next job fails with the reason. False when stopping."""
+        self.log.error("jupyter-wellml: cannot start a review worker: %s", exc)
+        item = jobs.get()
+        if item is None or self._closed:
+            return False
+        if item[0].set_running_or_notify_cancel():
+            _settle(item[0], exc=WorkerDied(f"no review worker could start: {exc}"))
+        return True
+
+    def _run(self, worker: _Worker, future: Future, fn, args, kwargs) -> _Worker | None:
+        """One job on ``worker``; the worker to go on with (None: it was retired)."""
+        if not future.set_running_or_notify_cancel():
+            return worker
+        try:
+            answer = worker.run(fn, args, kwargs, self.timeout)
+        except (ReviewTimeout, WorkerDied) as exc:
+            why = "killed" if isinstance(exc, ReviewTimeout) else "died"
+            self._retire(worker, kill=True, why=why)
+            _settle(future, exc=exc)
+            return None
+        except BaseException as exc:  # the job could not be sent (not picklable...)
+            _settle(future, exc=exc)
+            return worker
+        status, value = answer[0], answer[1]
+        if status == "memory":
+            self._retire(worker, kill=True, why="recycled")
+            limit = self.memory_bytes >> 20
+            _settle(
+                future, exc=WorkerMemoryError(f"the review needed more than {limit} MB of memory")
+            )
+            return None
+        if status == "ok":
+            _settle(future, result=value)
+        else:
+            if not isinstance(value, (WellMLError, RecursionError)):
+                self.log.error("jupyter-wellml: a review failed:\n%s", answer[2])
+            _settle(future, exc=value)
+        if self._worn_out(worker):
+            self._retire(worker, kill=False, why="recycled")
+            return None
+        return worker
+
+    def _worn_out(self, worker: _Worker) -> bool:
+        """Replace the worker after this job: it ran a long one, enough, or holds too much."""
+        return bool(
+            worker.lowered
+            or (self.max_jobs and worker.jobs >= self.max_jobs)
+            or (self.recycle_bytes and worker.rss > self.recycle_bytes)
+        )
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Stop every worker now (a busy one is killed) and fail the jobs still queued."""
