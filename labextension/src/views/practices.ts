@@ -219,19 +219,25 @@ function workloadLine(
     h('span', { className: 'jp-wellml-in-workload' }, standingText(trans, note.workload)),
     link
       ? [
-          ' (',
+          ' ',
+          // "(" and ")" stay with the link; the link itself may wrap
           h(
-            'button',
-            {
-              className: 'jp-wellml-link jp-wellml-workload-link',
-              title: link.message,
-              'aria-label': trans.__('%1: open that notebook at the evidence', where),
-              dataset: { path: link.path, cell: String(link.cell ?? '') },
-              onclick: () => ctx.actions.openAt(link.path, link.cellId, link.cell, link.line)
-            },
-            where
-          ),
-          ')'
+            'span',
+            { className: 'jp-wellml-where' },
+            '(',
+            h(
+              'button',
+              {
+                className: 'jp-wellml-link jp-wellml-workload-link',
+                title: link.message,
+                'aria-label': trans.__('%1: open that notebook at the evidence', where),
+                dataset: { path: link.path, cell: String(link.cell ?? '') },
+                onclick: () => ctx.actions.openAt(link.path, link.cellId, link.cell, link.line)
+              },
+              where
+            ),
+            ')'
+          )
         ]
       : null
   );
