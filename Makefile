@@ -35,6 +35,8 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml $(JS_SOURCES)
 	@command -v node >/dev/null || { echo "Node.js >= 20 is needed to build the labextension"; exit 1; }
+	@# the build hook skips the labextension when its output exists: sources changed, so drop it
+	rm -f jupyter_wellml/labextension/static/style.js
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@# capture first, then grep: with pipefail, grep -q closing the pipe early fails the writer
 	@out="$$($(BIN)/jupyter labextension list 2>&1)"; grep "jupyter-wellml.*enabled.*OK" <<<"$$out" \

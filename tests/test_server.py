@@ -1043,6 +1043,24 @@ async def test_incremental_requests_review_the_same_notebook_as_a_whole_one(jp_f
     assert moved["facts"]["explainability"][0]["cell"] == 0
 
 
+async def test_a_delta_reaches_the_worker_that_holds_its_base(jp_fetch, jp_serverapp):
+    """The same notebook sent by several clients at once is reviewed once, by one worker; every
+    client's delta against it goes to that worker (none is answered 409), and the next one too."""
+    service = jp_serverapp.web_app.settings["wellml_service"]
+    first = {**NOTEBOOK, "cells": [_cell("a1", f"# {time.time()}\nimport pandas as pd")]}
+    answers = await asyncio.gather(*(post(jp_fetch, {"notebook": first}) for _ in range(6)))
+    bases = {(await _json(a))["notebook"]["sha256"] for a in answers}
+    assert len(bases) == 1
+    base = bases.pop()
+    assert base in service.notebooks
+    for n in range(3):
+        change = {"cells": {"a1": _cell("a1", f"import pandas as pd\nx = {n}")}}
+        delta = await _json(await post(jp_fetch, change, base=base))
+        assert delta["notebook"]["sha256"] != base
+        assert service.notebooks[delta["notebook"]["sha256"]] == service.notebooks[base]
+        base = delta["notebook"]["sha256"]
+
+
 async def test_a_delta_against_a_notebook_the_server_does_not_hold_is_409(jp_fetch, jp_serverapp):
     await expect_error(post(jp_fetch, {"cells": {}}, base="0" * 64), 409, "send it whole")
     full = await _json(await post(jp_fetch, {"notebook": NOTEBOOK}))
@@ -1076,10 +1094,10 @@ def test_notebooks_held_are_bounded_in_bytes():
 
     store = NotebookStore(max_bytes=100)
     for i in range(10):
-        store.put(f"d{i}", b"x" * 30)
+        store.put(f"d{i}", {"cells": [i]}, 30)
     assert store.bytes <= 100 and len(store) == 3
-    assert store.get("d9") is not None and store.get("d0") is None
-    store.put("huge", b"x" * 101)  # larger than the whole store: not held
+    assert store.get("d9") == {"cells": [9]} and store.get("d0") is None
+    store.put("huge", {"cells": []}, 101)  # larger than the whole store: not held
     assert store.get("huge") is None and store.bytes <= 100
 
 

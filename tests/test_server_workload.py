@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from jupyter_wellml.catalog.schema import errors_for_definition
+
 from .conftest import ROOT
 
 DEMOS = sorted((ROOT / "binder").glob("*.ipynb"))
@@ -27,6 +29,12 @@ def _workload(root: Path, config: str = "name: Claims triage\nowner: Dana\n") ->
     return folder
 
 
+def _valid(body: dict) -> dict:
+    """``body`` once it validates against the answer's schema (workload.v1#/$defs/status)."""
+    assert errors_for_definition("workload.v1", "status", body) == []
+    return body
+
+
 def _cli(*args: str) -> dict:
     done = subprocess.run(
         [str(EXE), *args, "--no-data-dirs"], capture_output=True, text=True, timeout=300
@@ -40,7 +48,7 @@ async def test_workload_status_of_the_open_notebook(jp_fetch, jp_root_dir):
     response = await jp_fetch(
         "api", "wellml", "workload", params={"path": f"claims/{DEMOS[2].name}"}
     )
-    body = json.loads(response.body)
+    body = _valid(json.loads(response.body))
     assert body["workload"]["name"] == "Claims triage" and body["workload"]["owner"] == "Dana"
     assert body["notebook"] == DEMOS[2].name and body["errors"] == []
     assert body["workload"]["notebooks"] == [nb.name for nb in DEMOS]
@@ -50,6 +58,23 @@ async def test_workload_status_of_the_open_notebook(jp_fetch, jp_root_dir):
         p["id"]: p["status"] for p in section["practices"]
     }
     assert body["summary"] == section["summary"]
+    # the first three pieces of evidence of each status, as the CLI's section gives them
+    for p in section["practices"]:
+        keys = ("notebook", "cell", "cell_id", "line", "message", "effect")
+        assert body["practices"][p["id"]]["evidence"] == [
+            {k: e[k] for k in keys} for e in p["evidence"][:3]
+        ]
+    met_elsewhere = [
+        pid
+        for pid, p in body["practices"].items()
+        if p["status"] == "met" and p["notebooks"][DEMOS[2].name] != "met"
+    ]
+    assert met_elsewhere  # the demos meet practices in one notebook that another lacks
+    for pid in met_elsewhere:
+        evidence = body["practices"][pid]["evidence"]
+        assert evidence and all(
+            body["practices"][pid]["notebooks"][e["notebook"]] == "met" for e in evidence
+        )
     plan = _cli("plan", str(folder), "--format", "json")
     assert body["next_steps"] == [item["id"] for item in plan["items"]]
 
@@ -59,14 +84,17 @@ async def test_a_notebook_of_no_workload(jp_fetch, jp_root_dir):
     body = json.loads(
         (await jp_fetch("api", "wellml", "workload", params={"path": "alone.ipynb"})).body
     )
-    assert body == {"workload": None}
+    assert _valid(body) == {"workload": None}
     _workload(jp_root_dir, f"name: Two of them\nnotebooks: [{DEMOS[0].name}, {DEMOS[1].name}]\n")
     listed = await jp_fetch("api", "wellml", "workload", params={"path": f"claims/{DEMOS[0].name}"})
-    assert json.loads(listed.body)["workload"]["notebooks"] == [DEMOS[0].name, DEMOS[1].name]
+    assert _valid(json.loads(listed.body))["workload"]["notebooks"] == [
+        DEMOS[0].name,
+        DEMOS[1].name,
+    ]
     unlisted = await jp_fetch(
         "api", "wellml", "workload", params={"path": f"claims/{DEMOS[4].name}"}
     )
-    assert json.loads(unlisted.body) == {"workload": None}
+    assert _valid(json.loads(unlisted.body)) == {"workload": None}
 
 
 async def test_a_broken_workload_file_is_a_400_with_the_line(jp_fetch, jp_root_dir):

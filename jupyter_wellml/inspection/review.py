@@ -316,6 +316,7 @@ def _evaluate(
     facts: Facts,
     cell_ids: Mapping[int, str | None],
 ) -> Finding:
+    """One practice's finding: waived, or its rules' evidence weighed (see :func:`_weigh`)."""
     applies = not phase.phases or bool(phase.phases & set(practice.phases))
 
     def evidence(hit: Hit | None, message: str, rule: str | None, effect: str) -> dict[str, Any]:
@@ -346,61 +347,92 @@ def _evaluate(
             applies,
             [evidence(Hit(waiver.cell, None), msg, None, "waiver")],
         )
-    met: list[dict[str, Any]] = []
-    gaps: list[dict[str, Any]] = []
-    expects: list[dict[str, Any]] = []
-    # expectations that only named met rules answer (`met_by`): other evidence of the practice
-    # does not (a managed training job is met evidence, yet on-demand it still expects spot)
-    pointed: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
-    met_rules: set[str] = set()
-    for rule in practice.rules:
-        try:
-            hits = evaluate_rule(rule, ctx)
-        except RuleTimeout as exc:  # the review's time for rules is spent: say so, go on
-            timeout = evidence(None, str(exc), rule.id, "timeout")
-            return Finding(practice, "unknown", applies, [timeout])
-        if hits is None:
-            continue
-        if rule.effect == "met":
-            target = met
-            met_rules.add(rule.id.rsplit("/", 1)[-1])
-        elif rule.effect == "gap":
-            target = gaps
-        elif rule.matcher.get("met_by"):
-            target = []
-            pointed.append((frozenset(rule.matcher["met_by"]), target))
-        else:
-            target = expects
-        if not hits:
-            target.append(evidence(None, render(rule.message, None), rule.id, rule.effect))
-        for hit in hits[:MAX_EVIDENCE]:
-            target.append(evidence(hit, render(rule.message, hit), rule.id, rule.effect))
+    try:
+        found = _rule_evidence(practice, ctx, evidence)
+    except RuleTimeout as exc:  # the review's time for rules is spent: say so, go on
+        message, rule_id = exc.args[0], exc.args[1] if len(exc.args) > 1 else None
+        timeout = evidence(None, message, rule_id, "timeout")
+        return Finding(practice, "unknown", applies, [timeout])
     if attest is not None:
         kind = attest.record.get("kind", "attest")
-        met.append(evidence(Hit(attest.cell, None), approval_message(attest), None, kind))
-    open_expects = (
-        []
-        if attest is not None
-        else [e for answered_by, found in pointed if not answered_by & met_rules for e in found]
-    )
-    if gaps:
-        return Finding(practice, "gap", applies, gaps[:MAX_EVIDENCE] + met[:5])
-    if open_expects and applies:
-        # with no met evidence, the practice's other expectations are open too
-        found = open_expects + ([] if met else expects)
-        return Finding(practice, "gap", applies, found[:MAX_EVIDENCE] + met[:5])
-    if met:
-        return Finding(practice, "met", applies, met[:MAX_EVIDENCE])
-    if expects and applies:
-        # absence of evidence is a gap only where the practice applies: a business-goal notebook
-        # that records an explainability decision is not expected to compute explanations yet
-        return Finding(practice, "gap", applies, expects[:MAX_EVIDENCE])
+        found.met.append(evidence(Hit(attest.cell, None), approval_message(attest), None, kind))
+    status, shown = _weigh(found, applies, answered=attest is not None)
+    if status is not None:
+        return Finding(practice, status, applies, shown)
     if not applies:
         where = ", ".join(practice.phases)
         now = ", ".join(sorted(phase.phases)) or "none"
         msg = f"applies to {where}; this notebook is {now}"
         return Finding(practice, "not_applicable", False, [evidence(None, msg, None, "phase")])
     return Finding(practice, "unknown", True, [])
+
+
+class _Evidence:
+    """A practice's evidence, by what its rules say: met, gap, expected, and expectations that
+    only named met rules answer (``met_by``)."""
+
+    __slots__ = ("expects", "gaps", "met", "met_rules", "pointed")
+
+    def __init__(self) -> None:
+        self.met: list[dict[str, Any]] = []
+        self.gaps: list[dict[str, Any]] = []
+        self.expects: list[dict[str, Any]] = []
+        # other evidence of the practice does not answer these (a managed training job is met
+        # evidence, yet on-demand it still expects spot)
+        self.pointed: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
+        self.met_rules: set[str] = set()
+
+
+def _rule_evidence(practice: Practice, ctx: Context, evidence) -> _Evidence:
+    """Every rule of the practice, evaluated; :class:`RuleTimeout` (with the rule's id as its
+    second argument) when the review's time for rules is spent."""
+    found = _Evidence()
+    for rule in practice.rules:
+        try:
+            hits = evaluate_rule(rule, ctx)
+        except RuleTimeout as exc:
+            raise RuleTimeout(str(exc), rule.id) from None
+        if hits is None:
+            continue
+        if rule.effect == "met":
+            target = found.met
+            found.met_rules.add(rule.id.rsplit("/", 1)[-1])
+        elif rule.effect == "gap":
+            target = found.gaps
+        elif rule.matcher.get("met_by"):
+            target = []
+            found.pointed.append((frozenset(rule.matcher["met_by"]), target))
+        else:
+            target = found.expects
+        if not hits:
+            target.append(evidence(None, render(rule.message, None), rule.id, rule.effect))
+        for hit in hits[:MAX_EVIDENCE]:
+            target.append(evidence(hit, render(rule.message, hit), rule.id, rule.effect))
+    return found
+
+
+def _weigh(found: _Evidence, applies: bool, *, answered: bool) -> tuple[str | None, list]:
+    """The status the evidence gives and the evidence shown; None when it gives none (the
+    practice is then out of phase, or unknown)."""
+    met = found.met
+    open_expects = (
+        []
+        if answered
+        else [e for by, pointed in found.pointed if not by & found.met_rules for e in pointed]
+    )
+    if found.gaps:
+        return "gap", found.gaps[:MAX_EVIDENCE] + met[:5]
+    if open_expects and applies:
+        # with no met evidence, the practice's other expectations are open too
+        shown = open_expects + ([] if met else found.expects)
+        return "gap", shown[:MAX_EVIDENCE] + met[:5]
+    if met:
+        return "met", met[:MAX_EVIDENCE]
+    if found.expects and applies:
+        # absence of evidence is a gap only where the practice applies: a business-goal notebook
+        # that records an explainability decision is not expected to compute explanations yet
+        return "gap", found.expects[:MAX_EVIDENCE]
+    return None, []
 
 
 def _expired(finding: Finding, signoff: FoundRecord | None, cell_ids) -> Finding:

@@ -70,16 +70,23 @@ class Budget:
     (reviews are cached by content). It is also what the ``regex`` engine's timeouts measure.
     """
 
-    __slots__ = ("deadline", "ran_out", "seconds", "skipped")
+    __slots__ = ("deadline", "ran_out", "seconds", "skipped", "wall_deadline")
 
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = default_budget() if seconds is None else float(seconds)
         self.deadline = time.thread_time() + self.seconds
+        # a thread never gets more processor time than time passes on the clock: until the clock
+        # reaches this, the budget cannot have run out (and the clock is far cheaper to read)
+        self.wall_deadline = time.perf_counter() + self.seconds
         self.ran_out: str | None = None  # the rule that ran out (its id and source)
         self.skipped = 0  # rules not evaluated after that
 
     def left(self) -> float:
         return self.deadline - time.thread_time()
+
+    def spent(self) -> bool:
+        """Whether the processor time has run out (the same answer as ``left() <= 0``)."""
+        return time.perf_counter() >= self.wall_deadline and self.left() <= 0
 
 
 #: The budget of the rule being evaluated (read by :func:`condition`'s regular expressions).
@@ -139,7 +146,7 @@ def evaluate_rule(rule, ctx: Context) -> list[Hit] | None:
     """:func:`evaluate` one lens rule within the review's budget; :class:`RuleTimeout` when
     the budget is spent (by this rule, or before it: then the rule is counted as skipped)."""
     budget = ctx.budget
-    if budget.ran_out is not None or budget.left() <= 0:
+    if budget.ran_out is not None or budget.spent():
         if budget.ran_out is None:
             budget.ran_out = _rule_name(rule)
         else:

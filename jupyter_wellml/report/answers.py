@@ -115,12 +115,12 @@ def _words(template: str) -> tuple[str, ...]:
 
 
 def _values(items: Sequence[Mapping[str, Any]] | None, key: str) -> list[str]:
-    out: list[str] = []
+    out: dict[str, None] = {}  # insertion-ordered, and a set for the test
     for item in items or ():
         value = item.get(key)
-        if isinstance(value, str) and value and value not in out:
-            out.append(value)
-    return out
+        if isinstance(value, str) and value:
+            out.setdefault(value)
+    return list(out)
 
 
 def _quote(text: str) -> str:
@@ -142,6 +142,8 @@ def _data_lines(template: str, facts: Mapping[str, Any], recorded: list[Mapping]
         if any(uri.startswith(kept + ".") for kept in uris):
             continue  # a method called on a dataset already listed
         uris.append(uri)
+        if len(uris) == MAX_LINES:
+            break  # no more are shown: a notebook of 100,000 reads costs no more than one of ten
     lines = []
     for uri in uris[:MAX_LINES] or ["<uri>"]:
         parts = ["%wellml data", _quote(uri)]

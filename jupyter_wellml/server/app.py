@@ -66,9 +66,11 @@ class WellMLExtension(ExtensionApp):
     notebooks_held_bytes = Int(
         64 * 1024 * 1024,
         help=(
-            "How many bytes of recently reviewed notebooks the server keeps, so the sidebar can "
-            "send only the cells that changed; a delta against a notebook no longer held is "
-            "answered 409 and sent whole. 0 turns incremental reviews off. Default: 64 MiB."
+            "How many bytes of recently reviewed notebooks the review workers keep (shared "
+            "out between them; each delta goes to the worker holding its notebook), so the "
+            "sidebar can send only the cells that changed; a delta against a notebook no longer "
+            "held is answered 409 and sent whole. 0 turns incremental reviews off. "
+            "Default: 64 MiB."
         ),
     ).tag(config=True)
 

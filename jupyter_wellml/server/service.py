@@ -295,7 +295,12 @@ class WorkerPool(Executor):
         self.log = log or logging.getLogger(__name__)
         self._init = init or _no_init
         self._initargs = initargs
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        # one queue per slot: a job goes to the slot with the fewest jobs waiting or running, or
+        # to the slot whose worker holds what it needs (:meth:`submit_to`)
+        self._queues: list[queue.SimpleQueue] = [
+            queue.SimpleQueue() for _ in range(max(1, workers))
+        ]
+        self._load = [0] * max(1, workers)
         self._lock = threading.Lock()
         self._workers: dict[int, _Worker] = {}
         self._closed = False
@@ -304,7 +309,7 @@ class WorkerPool(Executor):
         self._first = threading.Semaphore(0)  # released once per slot when its worker started
         self._waiting_first = max(1, workers)
         self._threads = [
-            threading.Thread(target=self._serve, name=f"wellml-worker-{i}", daemon=True)
+            threading.Thread(target=self._serve, args=(i,), name=f"wellml-worker-{i}", daemon=True)
             for i in range(max(1, workers))
         ]
         for t in self._threads:
@@ -319,12 +324,33 @@ class WorkerPool(Executor):
         with self._lock:
             return {pid: w.process for pid, w in self._workers.items()}
 
+    @property
+    def slots(self) -> int:
+        return len(self._queues)
+
+    def least_loaded(self) -> int:
+        """The slot with the fewest jobs waiting or running (the first of equals)."""
+        with self._lock:
+            return min(range(len(self._load)), key=self._load.__getitem__)
+
     def submit(self, fn, /, *args, **kwargs) -> Future:
+        return self.submit_to(self.least_loaded(), fn, *args, **kwargs)
+
+    def submit_to(self, slot: int, fn, /, *args, **kwargs) -> Future:
+        """Run ``fn(*args, **kwargs)`` on the worker of ``slot`` (after the jobs before it)."""
         future: Future = Future()
         if self._closed:
             raise RuntimeError("the review workers are shut down")
-        self._jobs.put((future, fn, args, kwargs))
+        slot %= len(self._queues)
+        with self._lock:
+            self._load[slot] += 1
+        future.add_done_callback(lambda _: self._done(slot))
+        self._queues[slot].put((future, fn, args, kwargs))
         return future
+
+    def _done(self, slot: int) -> None:
+        with self._lock:
+            self._load[slot] -= 1
 
     def _start(self) -> _Worker:
         parent_end, child_end = self._ctx.Pipe()
@@ -358,7 +384,10 @@ class WorkerPool(Executor):
             self.counts[why] += 1
         worker.stop(kill=kill)
 
-    def _serve(self) -> None:
+    def _serve(self, slot: int) -> None:
+        """The loop of one slot's thread: start a worker when there is none, run the slot's
+        jobs on it one by one, replace it when it must be."""
+        jobs = self._queues[slot]
         worker: _Worker | None = None
         first = True
         while not self._closed:
@@ -366,75 +395,86 @@ class WorkerPool(Executor):
                 try:
                     worker = self._start()
                 except Exception as exc:  # no worker: the next job fails at once, then retry
-                    self.log.error("jupyter-wellml: cannot start a review worker: %s", exc)
-                    item = self._jobs.get()
-                    if item is None or self._closed:
+                    if not self._fail_next(jobs, exc):
                         break
-                    if item[0].set_running_or_notify_cancel():
-                        _settle(item[0], exc=WorkerDied(f"no review worker could start: {exc}"))
                     continue
                 finally:
                     if first:
                         first = False
                         self._first.release()
-            item = self._jobs.get()
+            item = jobs.get()
             if item is None or self._closed:
                 break
-            future, fn, args, kwargs = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                answer = worker.run(fn, args, kwargs, self.timeout)
-            except (ReviewTimeout, WorkerDied) as exc:
-                why = "killed" if isinstance(exc, ReviewTimeout) else "died"
-                self._retire(worker, kill=True, why=why)
-                worker = None
-                _settle(future, exc=exc)
-                continue
-            except BaseException as exc:  # the job could not be sent (not picklable...)
-                _settle(future, exc=exc)
-                continue
-            status, value = answer[0], answer[1]
-            if status == "ok":
-                _settle(future, result=value)
-            elif status == "memory":
-                self._retire(worker, kill=True, why="recycled")
-                worker = None
-                _settle(
-                    future,
-                    exc=WorkerMemoryError(
-                        f"the review needed more than {self.memory_bytes >> 20} MB of memory"
-                    ),
-                )
-                continue
-            else:
-                if not isinstance(value, (WellMLError, RecursionError)):
-                    self.log.error("jupyter-wellml: a review failed:\n%s", answer[2])
-                _settle(future, exc=value)
-            if (
-                worker.lowered
-                or (self.max_jobs and worker.jobs >= self.max_jobs)
-                or (self.recycle_bytes and worker.rss > self.recycle_bytes)
-            ):
-                self._retire(worker, kill=False, why="recycled")
-                worker = None
+            worker = self._run(worker, *item)
         if worker is not None:
             self._retire(worker, kill=True, why="recycled")
+
+    def _fail_next(self, jobs: queue.SimpleQueue, exc: Exception) -> bool:
+        """No worker could start: the next job fails with the reason. False when stopping."""
+        self.log.error("jupyter-wellml: cannot start a review worker: %s", exc)
+        item = jobs.get()
+        if item is None or self._closed:
+            return False
+        if item[0].set_running_or_notify_cancel():
+            _settle(item[0], exc=WorkerDied(f"no review worker could start: {exc}"))
+        return True
+
+    def _run(self, worker: _Worker, future: Future, fn, args, kwargs) -> _Worker | None:
+        """One job on ``worker``; the worker to go on with (None: it was retired)."""
+        if not future.set_running_or_notify_cancel():
+            return worker
+        try:
+            answer = worker.run(fn, args, kwargs, self.timeout)
+        except (ReviewTimeout, WorkerDied) as exc:
+            why = "killed" if isinstance(exc, ReviewTimeout) else "died"
+            self._retire(worker, kill=True, why=why)
+            _settle(future, exc=exc)
+            return None
+        except BaseException as exc:  # the job could not be sent (not picklable...)
+            _settle(future, exc=exc)
+            return worker
+        status, value = answer[0], answer[1]
+        if status == "memory":
+            self._retire(worker, kill=True, why="recycled")
+            limit = self.memory_bytes >> 20
+            _settle(
+                future, exc=WorkerMemoryError(f"the review needed more than {limit} MB of memory")
+            )
+            return None
+        if status == "ok":
+            _settle(future, result=value)
+        else:
+            if not isinstance(value, (WellMLError, RecursionError)):
+                self.log.error("jupyter-wellml: a review failed:\n%s", answer[2])
+            _settle(future, exc=value)
+        if self._worn_out(worker):
+            self._retire(worker, kill=False, why="recycled")
+            return None
+        return worker
+
+    def _worn_out(self, worker: _Worker) -> bool:
+        """Replace the worker after this job: it ran a long one, enough, or holds too much."""
+        return bool(
+            worker.lowered
+            or (self.max_jobs and worker.jobs >= self.max_jobs)
+            or (self.recycle_bytes and worker.rss > self.recycle_bytes)
+        )
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Stop every worker now (a busy one is killed) and fail the jobs still queued."""
         self._closed = True
         pending = []
-        while True:
-            try:
-                pending.append(self._jobs.get_nowait())
-            except queue.Empty:
-                break
+        for jobs in self._queues:
+            while True:
+                try:
+                    pending.append(jobs.get_nowait())
+                except queue.Empty:
+                    break
         for item in pending:
             if item is not None:
                 item[0].cancel()
-        for _ in self._threads:
-            self._jobs.put(None)
+        for jobs in self._queues:
+            jobs.put(None)
         with self._lock:
             workers = list(self._workers.values())
             self._workers.clear()
@@ -466,7 +506,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(
-    lens_paths: list[str], allow: list[str], deny: list[str], rule_budget: float | None = None
+    lens_paths: list[str],
+    allow: list[str],
+    deny: list[str],
+    rule_budget: float | None = None,
+    held_bytes: int = 0,
 ) -> None:
     import gc
 
@@ -479,6 +523,7 @@ def _init_worker(
     _WORKER["catalog"] = load_catalog(lens_paths)
     _WORKER["policy"] = LicensePolicy.from_config(allow, deny)
     _WORKER["rule_budget"] = rule_budget
+    _WORKER["held"] = NotebookStore(held_bytes)  # notebooks the next deltas are made against
     # cached cell analyses are long-lived: collect young objects less often
     gc.set_threshold(20000, 20, 50)
 
@@ -488,7 +533,12 @@ def _warm() -> int:
 
 
 def _review_job(
-    body: bytes, digest: str, path: str | None, phase: str | None, environment: dict | None
+    body: bytes,
+    digest: str,
+    path: str | None,
+    phase: str | None,
+    environment: dict | None,
+    hold: bool = False,
 ) -> bytes:
     """Runs in a worker: JSON body → review JSON (bytes), or raises WellMLError with the reason.
 
@@ -505,7 +555,10 @@ def _review_job(
         if "not enough memory" in str(exc).lower():  # orjson says so instead of MemoryError
             raise MemoryError(str(exc)) from None
         raise WellMLError(f"the body is not valid JSON: {exc}") from None
-    return _review_data(data, digest, path, phase, environment)
+    answer = _review_data(data, digest, path, phase, environment)
+    if hold:  # the base of the sidebar's next, incremental, request
+        _hold(digest, data["notebook"], len(body))
+    return answer
 
 
 def _review_data(
@@ -572,43 +625,70 @@ def _dumps(review_json: dict[str, Any]) -> bytes:
 
 # --------------------------------------------------------------------------- incremental reviews
 # After the first review of a notebook the sidebar sends only the cells that changed, by cell id,
-# against the notebook the server answered before (its ``notebook.sha256``). The server keeps
-# recent notebooks' request bodies (bounded in bytes); a delta against one it no longer holds is
-# answered 409 and the sidebar sends the whole notebook again.
+# against the notebook the server answered before (its ``notebook.sha256``). The worker that
+# reviewed a notebook keeps it, parsed (bounded in bytes), and the server sends each delta to the
+# worker that holds its base: neither the notebook nor its parsing travels again. A delta
+# against a notebook no worker holds (any more) is answered 409 and the sidebar sends the whole
+# notebook again.
 
 
 class BaseMissing(WellMLError):
     """The notebook a delta was made against is not held (any more): send it whole."""
 
 
+class CellMissing(BaseMissing):
+    """A delta names a cell that is neither in the notebook held nor sent: the client's copy
+    drifted from it (the notebook is still held)."""
+
+
 class NotebookStore:
-    """Request bodies of recently reviewed notebooks by SHA-256, least recently used first out,
-    at most ``max_bytes`` in all."""
+    """Values (parsed notebooks) by SHA-256, least recently used first out, at most
+    ``max_bytes`` in all (each value's size is given: the request body it came from)."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, digest: str) -> bytes | None:
-        body = self._items.get(digest)
-        if body is not None:
-            self._items.move_to_end(digest)
-        return body
+    def get(self, digest: str) -> Any:
+        item = self._items.get(digest)
+        if item is None:
+            return None
+        self._items.move_to_end(digest)
+        return item[0]
 
-    def put(self, digest: str, body: bytes) -> None:
-        if len(body) > self.max_bytes or digest in self._items:
-            if digest in self._items:
-                self._items.move_to_end(digest)
+    def put(self, digest: str, value: Any, size: int) -> None:
+        if digest in self._items:
+            self._items.move_to_end(digest)
             return
-        self._items[digest] = body
-        self.bytes += len(body)
+        if size > self.max_bytes:
+            return
+        self._items[digest] = (value, size)
+        self.bytes += size
         while self.bytes > self.max_bytes:
-            _, dropped = self._items.popitem(last=False)
-            self.bytes -= len(dropped)
+            _, (_, dropped) = self._items.popitem(last=False)
+            self.bytes -= dropped
+
+
+class HeldBy(OrderedDict):
+    """Server side: which worker slot holds each notebook (by SHA-256), the most recent
+    ``max_entries`` of them."""
+
+    def __init__(self, max_entries: int = 4096):
+        super().__init__()
+        self.max_entries = max_entries
+
+    def put(self, digest: str, slot: int) -> None:
+        self[digest] = slot
+        self.move_to_end(digest)
+        while len(self) > self.max_entries:
+            self.popitem(last=False)
+
+    def forget(self, digest: str) -> None:
+        self.pop(digest, None)
 
 
 def apply_delta(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
@@ -616,7 +696,7 @@ def apply_delta(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
 
     ``delta`` holds ``cells`` (changed or new cells by id), optionally ``order`` (every cell id
     in order, when cells were added, removed or moved) and ``metadata`` (when it changed).
-    Raises :class:`BaseMissing` when a cell id is neither in ``base`` nor in ``cells``.
+    Raises :class:`CellMissing` when a cell id is neither in ``base`` nor in ``cells``.
     """
     changed = delta.get("cells") or {}
     if not isinstance(changed, dict) or not all(isinstance(c, dict) for c in changed.values()):
@@ -632,7 +712,7 @@ def apply_delta(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     for cell_id in order:
         cell = changed[cell_id] if cell_id in changed else by_id.get(cell_id)
         if cell is None:
-            raise BaseMissing(f"cell {cell_id!r} is neither in the previous notebook nor sent")
+            raise CellMissing(f"cell {cell_id!r} is neither in the previous notebook nor sent")
         cells.append(cell)
     out = dict(base)
     out["cells"] = cells
@@ -643,28 +723,40 @@ def apply_delta(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _without_body(result: tuple[bytes, str, bytes | None]) -> tuple[bytes, str, None]:
-    """What the review cache keeps of a delta's result: not the whole notebook again."""
-    return result[0], result[1], None
+def _as_cached(result: tuple[bytes, str, bool]) -> tuple[bytes, str, bool]:
+    """What the review cache keeps of a delta's result: marked as not computed now."""
+    return result[0], result[1], False
+
+
+def _hold(digest: str, notebook: dict[str, Any], size: int) -> None:
+    store = _WORKER.get("held")
+    if store is not None:
+        store.put(digest, notebook, size)
 
 
 def _review_delta_job(
-    base_body: bytes, delta: bytes, path: str | None, phase: str | None, environment: dict | None
-) -> tuple[bytes, str, bytes]:
-    """Runs in a worker: the previous body and a delta → (review JSON, new digest, new body)."""
+    base: str, delta: bytes, path: str | None, phase: str | None, environment: dict | None
+) -> tuple[bytes, str, bool]:
+    """Runs in the worker that holds notebook ``base``: that notebook with ``delta`` applied →
+    (review JSON, the new notebook's digest, True); the new notebook is held in turn."""
     import orjson
 
+    store = _WORKER.get("held")
+    held = store.get(base) if store is not None else None
+    if held is None:
+        raise BaseMissing(f"the server no longer holds notebook {base[:12]}: send it whole")
     try:
         change = orjson.loads(delta)
     except orjson.JSONDecodeError as exc:
         raise WellMLError(f"the body is not valid JSON: {exc}") from None
     if not isinstance(change, dict):
         raise WellMLError('the body must be a JSON object: {"cells": {...}, "order": [...]}')
-    base = orjson.loads(base_body)
-    data = {"notebook": apply_delta(base["notebook"], change)}
-    body = orjson.dumps(data)
+    data = {"notebook": apply_delta(held, change)}
+    body = orjson.dumps(data)  # the digest names the content, whichever way it came
     digest = hashlib.sha256(body).hexdigest()
-    return _review_data(data, digest, path, phase, environment), digest, body
+    answer = _review_data(data, digest, path, phase, environment)
+    _hold(digest, data["notebook"], len(body))
+    return answer, digest, True
 
 
 # --------------------------------------------------------------------------- the service
@@ -707,7 +799,8 @@ class ReviewService:
         self._probe_failures: dict[str, tuple[float, Exception]] = {}
         self._review_failures: LRU = LRU(64)
         self._inflight: dict[str, asyncio.Future] = {}
-        self.notebooks = NotebookStore(notebook_store_bytes)
+        self.notebook_store_bytes = notebook_store_bytes
+        self.notebooks = HeldBy()  # which worker holds each notebook a delta may be sent against
         self._pool: WorkerPool | None = None
         self.monitor = LoopLagMonitor()
         # counts only (no paths, no content): exposed as ``stats`` in GET /api/wellml/info
@@ -770,7 +863,13 @@ class ReviewService:
             self._pool = WorkerPool(
                 self.workers,
                 _init_worker,
-                (self.lens_paths, self.license_allow, self.license_deny, self.rule_budget),
+                (
+                    self.lens_paths,
+                    self.license_allow,
+                    self.license_deny,
+                    self.rule_budget,
+                    self.notebook_store_bytes // max(1, self.workers),
+                ),
                 timeout=self.review_timeout,
                 max_jobs=self.worker_max_reviews,
                 recycle_bytes=self.worker_recycle_mb << 20,
@@ -783,10 +882,11 @@ class ReviewService:
         """Start the workers now, so the first review does not pay for their start."""
         self.pool  # noqa: B018 - the pool starts its workers as it is made
 
-    async def _cached(self, key: str, job, *args, keep=None):
-        """``job(*args)`` in a worker, shared by identical requests in flight and cached by
-        ``key``; ``keep`` picks what of the result the cache holds (default: all of it)."""
-        hit = self.reviews.get(key)
+    async def _cached(self, key: str, job, *args, keep=None, slot=None, use_cache=True):
+        """``job(*args)`` in a worker (the one of ``slot``, or the least busy), shared by
+        identical requests in flight and cached by ``key``; ``keep`` picks what of the result
+        the cache holds (default: all of it); ``use_cache=False`` computes it again."""
+        hit = self.reviews.get(key) if use_cache else None
         if hit is not None:
             self.counts["cache_hits"] += 1
             return hit
@@ -798,8 +898,10 @@ class ReviewService:
         if running is not None:
             self.counts["shared"] += 1
             return await asyncio.shield(running)
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.pool, job, *args)
+        if slot is None:
+            future = asyncio.get_running_loop().run_in_executor(self.pool, job, *args)
+        else:
+            future = asyncio.wrap_future(self.pool.submit_to(slot, job, *args))
         self._inflight[key] = future
         try:
             result = await future
@@ -821,12 +923,20 @@ class ReviewService:
     async def review_body(
         self, body: bytes, *, path: str | None, phase: str | None, environment: dict | None
     ) -> bytes:
-        """Review the notebook in a request body (unsaved state)."""
+        """Review the notebook in a request body (unsaved state). The worker that reviews it
+        keeps it for the deltas that follow (see :meth:`review_delta`)."""
         digest = hashlib.sha256(body).hexdigest()
         key = self._key(digest, path, phase, environment)
-        answer = await self._cached(key, _review_job, body, digest, path, phase, environment)
-        self.notebooks.put(digest, body)  # the base of the next incremental request
-        return answer
+        hold = self.notebook_store_bytes > 0
+        held = digest in self.notebooks
+        slot = self.notebooks[digest] if held else self.pool.least_loaded()
+        if hold and key not in self._inflight:  # (else the request in flight names the slot)
+            self.notebooks.put(digest, slot)
+        # a cached answer for a notebook no worker holds is computed again, so one holds it
+        return await self._cached(
+            key, _review_job, body, digest, path, phase, environment, hold,
+            slot=slot, use_cache=held or not hold,
+        )  # fmt: skip
 
     async def review_delta(
         self,
@@ -837,28 +947,29 @@ class ReviewService:
         phase: str | None,
         environment: dict | None,
     ) -> bytes:
-        """Review the notebook ``base`` (a digest the server answered) with ``delta`` applied.
+        """Review the notebook ``base`` (a digest the server answered) with ``delta`` applied,
+        in the worker that holds ``base``.
 
-        Raises :class:`BaseMissing` when ``base`` is not held any more.
+        Raises :class:`BaseMissing` when no worker holds ``base`` any more.
         """
-        base_body = self.notebooks.get(base)
-        if base_body is None:
+        slot = self.notebooks.get(base)
+        if slot is None:
             raise BaseMissing(f"the server no longer holds notebook {base[:12]}: send it whole")
         change = hashlib.sha256(delta).hexdigest()
         key = self._key(f"{base}+{change}", path, phase, environment, kind="delta")
-        answer, digest, body = await self._cached(
-            key,
-            _review_delta_job,
-            base_body,
-            delta,
-            path,
-            phase,
-            environment,
-            keep=_without_body,
-        )
-        if body is not None:  # computed now, not from the cache
+        try:
+            answer, digest, computed = await self._cached(
+                key, _review_delta_job, base, delta, path, phase, environment,
+                keep=_as_cached, slot=slot,
+            )  # fmt: skip
+        except CellMissing:
+            raise
+        except BaseMissing:
+            self.notebooks.forget(base)  # that worker was replaced, or let it go
+            raise
+        if computed:
             self.counts["incremental"] += 1
-            self.notebooks.put(digest, body)
+        self.notebooks.put(digest, slot)
         return answer
 
     async def review_file(

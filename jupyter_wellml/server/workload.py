@@ -1,12 +1,13 @@
 """GET /api/wellml/workload?path=: the workload status of the practices, for the open notebook.
 
 A notebook belongs to a workload when a ``wellml-workload.yaml`` sits in its folder or a folder
-above it (inside the server's root) and, if the file lists notebooks, lists it. The answer holds
-each practice's status over the workload (the same :func:`~jupyter_wellml.workload.workload_review`
-as ``review DIR --workload``, from the same cached reviews of the saved notebooks) and
-``next_steps``: the open practices in the order of what to do next
-(:func:`~jupyter_wellml.workload.order_next_steps`), which the sidebar follows. A notebook of no
-workload gets ``{"workload": null}``.
+above it (inside the server's root) and, if the file lists notebooks, lists it. The answer
+(``workload.v1#/$defs/status``) holds each practice's status over the workload (the same
+:func:`~jupyter_wellml.workload.workload_review` as ``review DIR --workload``, from the same
+cached reviews of the saved notebooks) with the first pieces of its evidence (notebook, cell,
+line: what the sidebar names and opens), and ``next_steps``: the open practices in the order of
+what to do next (:func:`~jupyter_wellml.workload.order_next_steps`), which the sidebar follows.
+A notebook of no workload gets ``{"workload": null}``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from ..errors import NotebookError, WellMLError
 from .handlers import ReviewHandler
 
 MAX_NOTEBOOKS = 200
+#: per practice, the first pieces of evidence of its workload status the sidebar names and links
+MAX_EVIDENCE = 3
+EVIDENCE_KEYS = ("notebook", "cell", "cell_id", "line", "message", "effect")
 SKIP = {".ipynb_checkpoints", "node_modules", "__pycache__"}
 
 
@@ -68,7 +72,12 @@ class WorkloadHandler(ReviewHandler):
             },
             "notebook": workload.relative(path),
             "practices": {
-                p["id"]: {k: p[k] for k in ("status", "reason", "risk", "lens_risk", "notebooks")}
+                p["id"]: {
+                    **{k: p[k] for k in ("status", "reason", "risk", "lens_risk", "notebooks")},
+                    "evidence": [
+                        {k: e[k] for k in EVIDENCE_KEYS} for e in p["evidence"][:MAX_EVIDENCE]
+                    ],
+                }
                 for p in section["practices"]
             },
             "summary": section["summary"],

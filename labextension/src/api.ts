@@ -2,7 +2,7 @@
  * Requests to `/api/wellml/*`. The transport is a plain `fetch`-like function, so the model can
  * be driven by JupyterLab's ServerConnection in the browser and by Node's fetch in unit tests.
  */
-import type { IInfo, ILens, IReview } from './types';
+import type { IInfo, ILens, IReview, IWorkloadAnswer } from './types';
 
 /** An error from the server extension, with the HTTP status and the server's own message. */
 export class WellMLRequestError extends Error {
@@ -70,6 +70,14 @@ export function fetchLens(transport: ITransport): Promise<ILens> {
 /** GET /api/wellml/review?path=: the review of the notebook as saved on the server. */
 export function getSavedReview(transport: ITransport, path: string): Promise<IReview> {
   return requestAPI<IReview>(transport, `review?path=${encodeURIComponent(path)}`);
+}
+
+/**
+ * GET /api/wellml/workload?path=: the workload of the saved notebook `path` and the status of
+ * each practice over it (`{workload: null}` when the notebook belongs to no workload).
+ */
+export function getWorkload(transport: ITransport, path: string): Promise<IWorkloadAnswer> {
+  return requestAPI<IWorkloadAnswer>(transport, `workload?path=${encodeURIComponent(path)}`);
 }
 
 export interface IReviewQuery {

@@ -47,7 +47,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       rendermime,
       serverSettings: app.serviceManager.serverSettings,
       trans,
-      version: VERSION
+      version: VERSION,
+      openDocument: path => app.commands.execute('docmanager:open', { path })
     });
     app.shell.add(sidebar, 'left', { rank: 650, type: 'Well-Architected ML' });
     restorer?.add(sidebar, SIDEBAR_ID);

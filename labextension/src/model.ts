@@ -13,7 +13,11 @@
  *   for the debounce; only answers newer than the one shown are shown;
  * - records: waivers, attestations and the phase are written into metadata.wellml with the
  *   shared upsert rules (records.ts); removing keeps the record and its history; the last write
- *   can be undone.
+ *   can be undone;
+ * - the workload: GET /api/wellml/workload when a notebook is opened (after its first review) and
+ *   after each save (the workload is made of saved notebooks): the workload status of each
+ *   practice beside the notebook's, and the server's order of what to do next for the gaps and
+ *   the questions (the order of `jupyter wellml plan`).
  */
 import {
   ITransport,
@@ -21,10 +25,19 @@ import {
   fetchInfo,
   fetchLens,
   getSavedReview,
+  getWorkload,
   postReview
 } from './api';
 import { METADATA_KEY, makeRecord, newId, now, recordProblem, storeFrom, upsert } from './records';
-import type { IInfo, ILens, IRecord, IReview, IVerdictPractice, State } from './types';
+import type {
+  IInfo,
+  ILens,
+  IRecord,
+  IReview,
+  IVerdictPractice,
+  IWorkloadStatus,
+  State
+} from './types';
 
 /** The notebook as the model sees it: cells by id, metadata, and metadata.wellml to write. */
 export interface IDocument {
@@ -46,6 +59,52 @@ export interface IDocument {
 }
 
 export type Filter = 'gaps' | 'to_answer' | 'all';
+
+/**
+ * A practice's state, coarse enough to compare the notebook with the workload: `open` is
+ * "to answer" or "unknown" (nothing shows it either way).
+ */
+export type Standing = 'met' | 'gap' | 'open' | 'waived' | 'out_of_phase';
+
+/** Where the workload's status of a practice comes from: a notebook, a cell, a line. */
+export interface IWorkloadLink {
+  /** The notebook's path on the server (what docmanager opens). */
+  path: string;
+  /** Its path in the workload folder (what the panel names). */
+  notebook: string;
+  cell: number | null;
+  cellId: string | null;
+  line: number | null;
+  message: string;
+}
+
+/** The workload status of a practice, when it differs from the notebook's own. */
+export interface IWorkloadNote {
+  here: Standing;
+  workload: Standing;
+  /** The first evidence of the workload status, from another notebook when there is one. */
+  link: IWorkloadLink | null;
+}
+
+const VERDICT_STANDING: { [s in State]: Standing } = {
+  gap: 'gap',
+  to_answer: 'open',
+  met: 'met',
+  unknown: 'open',
+  waived: 'waived',
+  out_of_phase: 'out_of_phase'
+};
+
+/** The standing of a practice of the workload answer (status and reason). */
+export function workloadStanding(p: { status: string; reason: string }): Standing {
+  if (p.status === 'met' || p.status === 'gap') {
+    return p.status;
+  }
+  if (p.status === 'not_applicable') {
+    return p.reason === 'waived' ? 'waived' : 'out_of_phase';
+  }
+  return 'open';
+}
 
 export interface IModelOptions {
   transport: ITransport;
@@ -140,6 +199,10 @@ export class SidebarModel {
   announcement = '';
   /** What the last write from the panel was, while it can be undone. */
   undoable: string | null = null;
+  /** The workload the open notebook belongs to (null: none, or not known yet). */
+  workload: IWorkloadStatus | null = null;
+  /** Why the workload could not be read (a broken wellml-workload.yaml). */
+  workloadError: string | null = null;
   /** The last requests (newest last, at most 50). */
   requests: IRequestLog[] = [];
   seq = 0;
@@ -158,9 +221,13 @@ export class SidebarModel {
     return () => this._listeners.delete(listener);
   }
 
-  /** The verdict entries the filter lets through, in the verdict's order. */
+  /**
+   * The verdict entries the filter lets through, in the verdict's order; in a workload the gaps
+   * and the questions follow the workload's order of what to do next (next_steps, the order of
+   * `jupyter wellml plan`), and those the workload no longer has open come after them.
+   */
   shown(): IVerdictPractice[] {
-    const entries = this.review?.verdict.practices ?? [];
+    const entries = this.ordered();
     const wanted: { [f in Filter]: State[] | null } = {
       gaps: ['gap'],
       to_answer: ['to_answer'],
@@ -168,6 +235,61 @@ export class SidebarModel {
     };
     const states = wanted[this.filter];
     return states ? entries.filter(e => states.includes(e.state)) : entries;
+  }
+
+  /** Every verdict entry, in the order of what to do next (see shown()). */
+  ordered(): IVerdictPractice[] {
+    const entries = this.review?.verdict.practices ?? [];
+    const steps = this.workload?.next_steps;
+    if (!steps) {
+      return entries;
+    }
+    const rank = new Map(steps.map((id, i) => [id, i]));
+    const first = new Map<State, number>();
+    entries.forEach((e, i) => first.has(e.state) || first.set(e.state, i));
+    // the verdict's groups stay where they are; within gaps and questions, the workload's order
+    const key = (e: IVerdictPractice, i: number): [number, number, number] => [
+      first.get(e.state)!,
+      e.state === 'gap' || e.state === 'to_answer' ? (rank.get(e.id) ?? steps.length) : 0,
+      i
+    ];
+    return entries
+      .map((e, i) => ({ e, k: key(e, i) }))
+      .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2])
+      .map(x => x.e);
+  }
+
+  /**
+   * The workload status of a practice when the notebook belongs to a workload and the two
+   * differ ("gap here, met in the workload"); null otherwise.
+   */
+  workloadNote(entry: Pick<IVerdictPractice, 'id' | 'state'>): IWorkloadNote | null {
+    const wl = this.workload;
+    const p = wl?.practices[entry.id];
+    if (!wl || !p) {
+      return null;
+    }
+    const here = VERDICT_STANDING[entry.state];
+    const workload = workloadStanding(p);
+    if (here === workload) {
+      return null;
+    }
+    const evidence = p.evidence.find(e => e.notebook !== wl.notebook) ?? p.evidence[0];
+    const root = wl.workload.root === '.' ? '' : wl.workload.root;
+    return {
+      here,
+      workload,
+      link: evidence
+        ? {
+            path: root ? `${root}/${evidence.notebook}` : evidence.notebook,
+            notebook: evidence.notebook,
+            cell: evidence.cell,
+            cellId: evidence.cell_id,
+            line: evidence.line,
+            message: evidence.message
+          }
+        : null
+    };
   }
 
   /** The author records get: the person, never an anonymous id. */
@@ -258,10 +380,50 @@ export class SidebarModel {
     this._undo = null;
     this.undoable = null;
     this._previousGaps = null;
+    this.workload = null;
+    this.workloadError = null;
+    this._workloadSeq++;
+    this._workloadWanted = doc !== null;
     this._emit();
     if (doc) {
       this.schedule(0);
     }
+  }
+
+  /** The notebook was saved: its workload's status may have changed. */
+  saved(): void {
+    void this.refreshWorkload();
+  }
+
+  /**
+   * Ask the server which workload the open notebook belongs to and the status of its practices
+   * there; resolves when the answer is shown (an answer for another notebook, or older than
+   * one asked since, is dropped).
+   */
+  async refreshWorkload(): Promise<void> {
+    const doc = this._doc;
+    if (!doc) {
+      return;
+    }
+    this._workloadWanted = false;
+    const seq = ++this._workloadSeq;
+    let workload: IWorkloadStatus | null = null;
+    let problem: string | null = null;
+    try {
+      const answer = await getWorkload(this._opts.transport, doc.path);
+      workload = answer.workload ? (answer as IWorkloadStatus) : null;
+    } catch (error) {
+      // 404: an older server, or a notebook not saved yet: no workload to show
+      if (!(error instanceof WellMLRequestError && error.status === 404)) {
+        problem = String((error as Error).message ?? error);
+      }
+    }
+    if (seq !== this._workloadSeq || doc !== this._doc) {
+      return;
+    }
+    this.workload = workload;
+    this.workloadError = problem;
+    this._emit();
   }
 
   // ------------------------------------------------------------------ edits
@@ -443,6 +605,9 @@ export class SidebarModel {
         return; // another notebook, or a newer answer is already shown
       }
       this._show(review, seq);
+      if (this._workloadWanted) {
+        void this.refreshWorkload(); // after the notebook's first review, not before it
+      }
     } catch (error) {
       if (doc !== this._doc || seq < this.seq) {
         return;
@@ -624,5 +789,7 @@ export class SidebarModel {
   private _meta = 0;
   private _undo: IUndo | null = null;
   private _previousGaps: Set<string> | null = null;
+  private _workloadSeq = 0;
+  private _workloadWanted = false;
   private _failed: ((message: string, error: unknown) => void) | null = null;
 }

@@ -44,6 +44,8 @@ export interface ISidebarOptions {
   serverSettings: ServerConnection.ISettings;
   trans: TranslationBundle;
   version: string;
+  /** Open a document by its server path (JupyterLab's docmanager:open); its widget, if any. */
+  openDocument?: (path: string) => Promise<unknown>;
 }
 
 /** The transport of the model: JupyterLab's authenticated requests to this server. */
@@ -147,6 +149,15 @@ export class WellMLSidebar extends SidePanel {
     void this.model.preview(panel.context.path);
     let stopFollow = () => undefined as void;
     const onKernel = () => this.model.schedule(0);
+    // the workload is made of saved notebooks: asked again after each save, not on each edit
+    const onSave = (_: unknown, state: string) => {
+      if (state === 'completed' && this._panel === panel) {
+        this.model.saved();
+      }
+    };
+    const onPath = () => this._panel === panel && this.model.saved();
+    panel.context.saveState.connect(onSave);
+    panel.context.pathChanged.connect(onPath);
     const stopCapture = captureRecords(panel, error => this._notify(String(error), error));
     void panel.context.ready.then(() => {
       if (this._panel === panel) {
@@ -159,6 +170,8 @@ export class WellMLSidebar extends SidePanel {
       stopCapture();
       stopFollow();
       panel.sessionContext.kernelChanged.disconnect(onKernel);
+      panel.context.saveState.disconnect(onSave);
+      panel.context.pathChanged.disconnect(onPath);
     };
   }
 
@@ -250,6 +263,8 @@ export class WellMLSidebar extends SidePanel {
       [...m.open],
       m.undoable,
       m.warning,
+      m.workload,
+      m.workloadError,
       expanded
     ]);
   }
@@ -355,6 +370,7 @@ export class WellMLSidebar extends SidePanel {
   // ------------------------------------------------------------------ actions
   private _actions: IActions = {
     reveal: (cellId, cell, line) => void this._reveal(cellId, cell, line),
+    openAt: (path, cellId, cell, line) => void this._openAt(path, cellId, cell, line),
     insertMagic: source => this.insertMagic(source),
     waive: p => void this._waive(p),
     attest: p => void this._attest(p),
@@ -400,6 +416,39 @@ export class WellMLSidebar extends SidePanel {
       Notification.warning(this._opts.trans.__('That cell is no longer in the notebook.'), {
         autoClose: 4000
       });
+    }
+  }
+
+  /**
+   * Open the notebook at `path` (another notebook of the workload) and show the cell; where the
+   * notebook cannot be opened here (Notebook 7 opens it in a new tab), it is at least named.
+   */
+  private async _openAt(
+    path: string,
+    cellId: string | null,
+    cell: number | null,
+    line: number | null
+  ): Promise<void> {
+    const trans = this._opts.trans;
+    let widget: unknown = null;
+    try {
+      widget = await this._opts.openDocument?.(path);
+    } catch (error) {
+      this._notify(trans.__('Cannot open %1: %2', path, String(error)), error);
+      return;
+    }
+    if (!(widget instanceof NotebookPanel)) {
+      return; // opened elsewhere, or not at all: the panel names it
+    }
+    await widget.context.ready;
+    await widget.revealed;
+    if (cell !== null || cellId) {
+      const ok = await revealCell(widget, cellId, cell, line);
+      if (!ok) {
+        Notification.warning(trans.__('That cell is no longer in %1.', path), {
+          autoClose: 4000
+        });
+      }
     }
   }
 

@@ -10,6 +10,12 @@ import type {
   Verdict,
   VerdictCounts as GeneratedCounts
 } from './generated/review';
+import type {
+  GETApiWellmlWorkload,
+  StatusEvidence,
+  StatusPractice,
+  WorkloadStatus
+} from './generated/workload';
 
 export type Status = JupyterWellmlReviewVersion1['practices'][number]['status'];
 export type IReviewPractice = Omit<JupyterWellmlReviewVersion1['practices'][number], 'aliases'> & {
@@ -38,6 +44,12 @@ export type IReview = Omit<JupyterWellmlReviewVersion1, 'records' | 'practices' 
 };
 
 export type IInfo = GETApiWellmlInfo;
+
+/** GET /api/wellml/workload: `{workload: null}`, or the workload status of the notebook. */
+export type IWorkloadAnswer = GETApiWellmlWorkload;
+export type IWorkloadStatus = WorkloadStatus;
+export type IWorkloadPractice = StatusPractice;
+export type IWorkloadEvidence = StatusEvidence;
 
 export interface IAlias {
   id: string;

@@ -1,7 +1,8 @@
 /**
  * Start real `jupyter server` processes (the Python of this checkout's .venv, or $WELLML_PYTHON)
  * for the model's tests: one as configured by default, and one that holds no notebooks, so
- * every incremental request is answered 409. Their URLs and tokens are provided to the tests.
+ * every incremental request is answered 409. Their URLs and tokens, the main server's root
+ * folder and the Python they run are provided to the tests.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -82,6 +83,8 @@ export default async function setup(project) {
   servers = [main, forgetful];
   project.provide('server', { url: main.url, token: main.token });
   project.provide('forgetful', { url: forgetful.url, token: forgetful.token });
+  project.provide('root', main.root);
+  project.provide('python', PYTHON);
   return async () => {
     for (const s of servers) {
       s.proc.kill('SIGTERM');

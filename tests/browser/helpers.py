@@ -12,6 +12,13 @@ import nbformat
 from playwright.sync_api import Page, expect
 
 SIDEBAR = "#jupyter-wellml-sidebar"
+AXE = (
+    Path(__file__).resolve().parents[2]
+    / "labextension"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
 TRAINING = (
     "from sklearn.datasets import load_iris\n"
     "from sklearn.linear_model import LogisticRegression\n"
@@ -183,3 +190,17 @@ def met_by_adding(server, sources: list[str], added: str) -> list[str]:
     found = [p["id"] for p in after if p["status"] == "met" and before[p["id"]] != "met"]
     assert found, f"no practice is met by adding {added!r}"
     return found
+
+
+def run_axe(page: Page) -> list[dict]:
+    """axe-core's violations in the panel (axe-core is a dev dependency of the labextension)."""
+    assert AXE.is_file(), "axe-core is a dev dependency of the labextension: run make install"
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+          const r = await axe.run(document.querySelector('#jupyter-wellml-sidebar'),
+                                  { resultTypes: ['violations'] });
+          return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                          help: v.help, target: v.nodes[0].target.join(' ') }));
+        }"""
+    )

@@ -33,6 +33,7 @@ from .helpers import (
     open_sidebar,
     panel_verdicts,
     read_metadata,
+    run_axe,
     save,
     set_theme,
     wait_first_review,
@@ -44,7 +45,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = sorted((ROOT / "binder").glob("*.ipynb"))
 IMAGES = ROOT / "docs" / "images"
-AXE = ROOT / "labextension" / "node_modules" / "axe-core" / "axe.min.js"
 UNREAD_NOTEBOOK = ROOT / "tests" / "fixtures" / "notebooks" / "cli" / "sub" / "julia_kernel.ipynb"
 # the HTML report of the five demo notebooks measured 34,484 px tall in chromium (1400 px wide)
 # before issue 14; it must now be at most a fifth of that
@@ -432,21 +432,8 @@ CONTRAST = """root => {
 }"""
 
 
-def _run_axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async () => {
-          const r = await axe.run(document.querySelector('#jupyter-wellml-sidebar'),
-                                  { resultTypes: ['violations'] });
-          return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
-                                          help: v.help, target: v.nodes[0].target.join(' ') }));
-        }"""
-    )
-
-
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_contrast_font_sizes_and_axe_in_both_themes(page, lab_server, theme):
-    assert AXE.is_file(), "axe-core is a dev dependency of the labextension: run make install"
     name, _ = copy_in(lab_server, BINDER[2])
     set_theme(lab_server, "JupyterLab Dark" if theme == "dark" else "JupyterLab Light")
     try:
@@ -473,7 +460,7 @@ def test_contrast_font_sizes_and_axe_in_both_themes(page, lab_server, theme):
             assert [t for t in hovered if t["ratio"] < 4.5] == [], (state, hovered)
         for state in ("gap", "to_answer", "detected", "unknown", "out_of_phase"):
             assert sidebar.locator(f".jp-wellml-mark-{state}").count(), state
-        violations = _run_axe(page)
+        violations = run_axe(page)
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         print(f"axe-core {theme}: {len(violations)} violation(s), {len(serious)} serious/critical")
         assert serious == [], serious

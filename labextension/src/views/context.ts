@@ -1,11 +1,13 @@
 /** What every view gets: the model, translations, the lens by id and the panel's actions. */
 import type { TranslationBundle } from '@jupyterlab/translation';
 
-import type { SidebarModel } from '../model';
+import type { SidebarModel, Standing } from '../model';
 import type { Basis, ILensPractice, IReviewPractice, IVerdictPractice, State } from '../types';
 
 export interface IActions {
   reveal(cellId: string | null | undefined, cell: number | null, line?: number | null): void;
+  /** Open another notebook (a server path) at a cell, where JupyterLab can. */
+  openAt(path: string, cellId: string | null, cell: number | null, line: number | null): void;
   insertMagic(source: string): void;
   waive(practice: IReviewPractice): void;
   attest(practice: IReviewPractice): void;
@@ -45,4 +47,16 @@ export function stateLabel(
     out_of_phase: { icon: '–', text: trans.__('other phase') }
   };
   return { ...labels[entry.state], key: entry.state };
+}
+
+/** Words for a practice's standing in the workload ("met in the workload"). */
+export function standingText(trans: TranslationBundle, standing: Standing): string {
+  const text: { [s in Standing]: string } = {
+    met: trans.__('met in workload'),
+    gap: trans.__('gap in workload'),
+    open: trans.__('to answer in workload'),
+    waived: trans.__('waived in workload'),
+    out_of_phase: trans.__('in no phase of the workload')
+  };
+  return text[standing];
 }

@@ -1,6 +1,6 @@
 /**
- * The header: the notebook, the phase selector (a view: choosing a phase never writes), the
- * reason for the notebook's own phase, "Record this phase" and "Undo".
+ * The header: the notebook and the workload it belongs to, the phase selector (a view: choosing
+ * a phase never writes), the reason for the notebook's own phase, "Record this phase" and "Undo".
  */
 import { h } from '../dom';
 import type { IViewContext } from './context';
@@ -14,6 +14,10 @@ export function renderHeader(ctx: IViewContext, name: string, path: string): HTM
     { className: 'jp-wellml-header' },
     h('div', { className: 'jp-wellml-notebook', title: path }, name)
   );
+  const workload = renderWorkload(ctx);
+  if (workload) {
+    header.append(workload);
+  }
   const review = model.review;
   const lens = model.lens;
   if (!review || !lens) {
@@ -108,6 +112,49 @@ export function renderHeader(ctx: IViewContext, name: string, path: string): HTM
     header.append(actions);
   }
   return header;
+}
+
+/**
+ * "Workload: Claims triage · 5 notebooks · 3 gaps (2 high risk)": the workload of the notebook,
+ * from its saved notebooks; or why its wellml-workload.yaml cannot be read.
+ */
+function renderWorkload(ctx: IViewContext): HTMLElement | null {
+  const { model, trans } = ctx;
+  if (model.workloadError) {
+    return h(
+      'div',
+      { className: 'jp-wellml-workload jp-wellml-mod-error', role: 'note' },
+      trans.__('Workload not shown: %1', model.workloadError)
+    );
+  }
+  const wl = model.workload;
+  if (!wl) {
+    return null;
+  }
+  const total = wl.summary.total;
+  const n = wl.workload.notebooks.length;
+  const parts = [
+    n === 1 ? trans.__('1 notebook') : trans.__('%1 notebooks', n),
+    total.gap === 1 ? trans.__('1 gap') : trans.__('%1 gaps', total.gap)
+  ];
+  if (total.high) {
+    parts[1] += ' ' + trans.__('(%1 high risk)', total.high);
+  }
+  if (wl.errors.length) {
+    parts.push(trans.__('%1 not reviewed', wl.errors.length));
+  }
+  const folder = wl.workload.root === '.' ? trans.__('the root folder') : wl.workload.root;
+  return h(
+    'div',
+    {
+      className: 'jp-wellml-workload',
+      title: [trans.__('Workload folder: %1', folder), ...wl.errors].join('\n')
+    },
+    h('span', { className: 'jp-wellml-workload-label' }, trans.__('Workload:')),
+    ' ',
+    h('span', { className: 'jp-wellml-workload-name' }, wl.workload.name),
+    h('span', { className: 'jp-wellml-workload-counts' }, ` · ${parts.join(' · ')}`)
+  );
 }
 
 /** The phases the notebook itself is in (its phase and its regions'), whatever is viewed. */

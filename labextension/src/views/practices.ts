@@ -2,11 +2,17 @@
  * The practices, in the order to act on them: gaps by risk, then what needs your answer (a
  * question and one-click actions), then met practices (detected, recorded, attested); unknown
  * practices are folded per pillar behind a count, waivers and practices of other phases are
- * folded too. Every row is a button: Enter opens it, arrow keys move between rows.
+ * folded too. Every row is a button: Enter opens it, arrow keys move between rows. When the
+ * notebook belongs to a workload, a row whose workload status differs from the notebook's says
+ * so under it ("gap here · met in workload (pipeline.ipynb, cell 4)", the notebook a link), and
+ * the gaps and questions follow the workload's order of what to do next (model.shown()).
  */
 import { h } from '../dom';
+import type { IWorkloadNote } from '../model';
 import type { ILensPractice, IReviewPractice, IVerdictPractice } from '../types';
-import { IViewContext, stateLabel } from './context';
+import { IViewContext, standingText, stateLabel } from './context';
+
+let uid = 0;
 
 export function renderPractices(ctx: IViewContext): HTMLElement {
   const { model, trans } = ctx;
@@ -139,21 +145,25 @@ function row(ctx: IViewContext, entry: IVerdictPractice, p: IReviewPractice): HT
   const label = stateLabel(trans, entry);
   const aliases = p.aliases.map(a => `${a.id} (${a.edition})`).join(', ');
   const risk = entry.risk ?? p.lens_risk;
+  const note = model.workloadNote(entry);
+  const noteId = note ? `jp-wellml-wl-${++uid}` : null;
   const li = h('li', {
     className: `jp-wellml-practice jp-wellml-state-${label.key}`,
     dataset: {
       practiceId: p.id,
       status: p.status,
       verdict: entry.state,
-      basis: entry.basis ?? undefined
+      basis: entry.basis ?? undefined,
+      workload: note?.workload
     }
   });
   li.append(
     h(
       'button',
       {
-        className: 'jp-wellml-row jp-wellml-nav',
+        className: `jp-wellml-row jp-wellml-nav${note ? ' jp-wellml-mod-noted' : ''}`,
         'aria-expanded': String(expanded),
+        'aria-describedby': noteId,
         title: aliases ? trans.__('Also known as %1', aliases) : null,
         dataset: { focusKey: `row:${p.id}` },
         onclick: () => model.toggleExpanded(p.id)
@@ -175,6 +185,9 @@ function row(ctx: IViewContext, entry: IVerdictPractice, p: IReviewPractice): HT
       h('span', { className: 'jp-wellml-title' }, p.title)
     )
   );
+  if (note) {
+    li.append(workloadLine(ctx, label.text, note, noteId!));
+  }
   if (entry.state === 'to_answer') {
     li.append(answerBox(ctx, entry, p));
   }
@@ -182,6 +195,52 @@ function row(ctx: IViewContext, entry: IVerdictPractice, p: IReviewPractice): HT
     li.append(detail(ctx, entry, p, ctx.lensById.get(p.id)));
   }
   return li;
+}
+
+/** "gap here · met in workload (pipeline.ipynb, cell 4)": the notebook named, and a link. */
+function workloadLine(
+  ctx: IViewContext,
+  hereText: string,
+  note: IWorkloadNote,
+  id: string
+): HTMLElement {
+  const { trans } = ctx;
+  const link = note.link;
+  const where = link
+    ? link.cell !== null
+      ? trans.__('%1, cell %2', link.notebook, link.cell + 1)
+      : link.notebook
+    : null;
+  return h(
+    'p',
+    { className: `jp-wellml-workload-note jp-wellml-workload-${note.workload}`, id },
+    h('span', { className: 'jp-wellml-here' }, trans.__('%1 here', hereText)),
+    ' · ',
+    h('span', { className: 'jp-wellml-in-workload' }, standingText(trans, note.workload)),
+    link
+      ? [
+          ' ',
+          // "(" and ")" stay with the link; the link itself may wrap
+          h(
+            'span',
+            { className: 'jp-wellml-where' },
+            '(',
+            h(
+              'button',
+              {
+                className: 'jp-wellml-link jp-wellml-workload-link',
+                title: link.message,
+                'aria-label': trans.__('%1: open that notebook at the evidence', where),
+                dataset: { path: link.path, cell: String(link.cell ?? '') },
+                onclick: () => ctx.actions.openAt(link.path, link.cellId, link.cell, link.line)
+              },
+              where
+            ),
+            ')'
+          )
+        ]
+      : null
+  );
 }
 
 /** The question of a practice the code cannot show, with one-click answers. */
