@@ -292,11 +292,52 @@ def test_expected_evidence_is_a_gap_only_where_the_practice_applies(
             "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
             "wellml": {"version": 1, "records": [phase, explain]},
         },
-        "cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "source": "x = 1",
-                   "outputs": [], "execution_count": None}],
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "c1",
+                "metadata": {},
+                "source": "x = 1",
+                "outputs": [],
+                "execution_count": None,
+            }
+        ],
     }
     doc = review(nb, wellml_catalog).to_json()
     validate(doc)
     assert doc["phase"]["id"] == phase_word
     found = next(p for p in doc["practices"] if p["id"] == "MLPERF06-BP02")
     assert found["status"] == status
+
+
+def test_a_notebook_read_after_an_edit_reuses_only_the_cells_that_did_not_change():
+    """``read_notebook(previous=...)`` takes unchanged cells (the same dicts in the same place)
+    as read, with their output problems; what it gives equals reading the edit from scratch."""
+    from jupyter_wellml.inspection.notebook import read_notebook
+
+    def cell(i, source, outputs=()):
+        return {"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None,
+                "outputs": list(outputs), "source": source}  # fmt: skip
+
+    bad = {"output_type": "display_data", "data": "not an object", "metadata": {}}
+    cells = [cell(i, f"x{i} = {i}", [bad] if i == 1 else []) for i in range(4)]
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
+    first = read_notebook(nb, sha256="a")
+    edited = {**nb, "cells": [cells[0], cells[1], cell(2, "import pandas as pd"), cells[3]]}
+    again = read_notebook(edited, sha256="b", previous=first)
+    fresh = read_notebook(copy.deepcopy(edited), sha256="b")
+    assert [vars_of(c) for c in again.cells] == [vars_of(c) for c in fresh.cells]
+    assert (
+        again.problems == fresh.problems and "output 1 is ignored" in again.problems[0]["message"]
+    )
+    assert again.cells[0] is first.cells[0] and again.cells[2] is not first.cells[2]
+    # a cell moved: read again, at its new place
+    moved = {**nb, "cells": [cells[1], cells[0], cells[2], cells[3]]}
+    shifted = read_notebook(moved, sha256="c", previous=first)
+    assert [c.index for c in shifted.cells] == [0, 1, 2, 3]
+    assert shifted.problems[0]["cell"] == 0 and shifted.cells[0] is not first.cells[1]
+    assert shifted.cells[2] is first.cells[2]
+
+
+def vars_of(cell) -> dict:
+    return {k: getattr(cell, k) for k in cell.__slots__}

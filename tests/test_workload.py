@@ -237,6 +237,24 @@ def test_the_plan_orders_gaps_then_answers(workload, catalog):
     assert md.stdout.startswith("# Improvement plan: Claims triage")
 
 
+@pytest.mark.parametrize("demo", DEMOS, ids=lambda p: p.stem)
+def test_one_notebook_s_verdict_lists_what_to_do_next_in_the_plan_s_order(demo, catalog):
+    """The sidebar, the status magic and the reports follow the verdict; for one notebook its
+    gaps and questions come in the improvement plan's order (risk, phase, pillar, id)."""
+    from jupyter_wellml.inspection import review
+    from jupyter_wellml.report.verdict import verdict
+    from jupyter_wellml.workload import order_next_steps
+
+    result = review(demo, catalog).to_json()
+    v = verdict(result, catalog)
+    by_id = {p["id"]: p for p in result["practices"]}
+    for state in ("gap", "to_answer"):
+        shown = [e["id"] for e in v["practices"] if e["state"] == state]
+        planned = [p["id"] for p in order_next_steps([by_id[i] for i in shown], catalog)]
+        assert shown == planned, state
+    assert any(e["state"] == "gap" for e in v["practices"]), "the demo has no gap to order"
+
+
 # --------------------------------------------------------------------------- WA Tool answers
 def _answers(root: Path, out: Path) -> dict:
     done = wellml("wa", "answers", str(root), "--lens-alias", ALIAS, "-o", str(out))

@@ -91,11 +91,15 @@ def read_notebook(
     *,
     path: str | None = None,
     sha256: str | None = None,
+    previous: Notebook | None = None,
 ) -> Notebook:
     """Read a notebook from a path, JSON text/bytes or an nbformat dict.
 
     ``sha256`` identifies the content: by default, of the file or bytes read, or of a dict's
     canonical JSON (sorted keys); a caller that has the bytes the dict came from passes theirs.
+    ``previous``: a notebook read before from a dict that shares cell dicts with this one (an
+    edit applied to it); its cells that are the same objects at the same place are taken as
+    read, not read again.
     Raises :class:`NotebookError` with the reason for anything that is not a notebook.
     """
     if isinstance(source, Mapping):
@@ -116,7 +120,7 @@ def read_notebook(
         data = _parse(raw, path)
     _check_top_level(data, path)
     problems: list[dict[str, Any]] = []
-    cells = _cells(data, path, problems)
+    cells = _cells(data, path, problems, _reusable(previous))
     _check_version(data, problems)
     _bound_sources(cells, problems)
     return Notebook(
@@ -189,7 +193,28 @@ def _check_top_level(data: Any, path: str | None) -> None:
         )
 
 
-def _cells(data: dict, path: str | None, problems: list | None = None) -> list[Cell]:
+def _reusable(previous: Notebook | None) -> dict[int, tuple[Any, Cell, list]] | None:
+    """``previous``'s cells by index: (its cell dict, the cell read, its output problems); None
+    when a cell of it was cut to the inspected size (then every cell is read again)."""
+    if previous is None or not isinstance(previous.data.get("cells"), list):
+        return None
+    raw = previous.data["cells"]
+    if len(raw) != len(previous.cells):  # nbformat 3 worksheets
+        return None
+    problems: dict[int | None, list] = {}
+    for p in previous.problems:
+        problems.setdefault(p.get("cell"), []).append(p)
+        if p.get("cell") is not None and str(p.get("message", "")).startswith("this cell has"):
+            return None
+    return {
+        c.index: (raw[c.index], c, [dict(p) for p in problems.get(c.index, ())])
+        for c in previous.cells
+    }
+
+
+def _cells(
+    data: dict, path: str | None, problems: list | None = None, reuse: dict | None = None
+) -> list[Cell]:
     raw_cells = data.get("cells")
     if raw_cells is None and isinstance(data.get("worksheets"), list):  # nbformat 3
         raw_cells = [
@@ -199,6 +224,12 @@ def _cells(data: dict, path: str | None, problems: list | None = None) -> list[C
         raise NotebookError("not a notebook: it has no 'cells' list", path)
     cells: list[Cell] = []
     for i, c in enumerate(raw_cells):
+        before = reuse.get(i) if reuse else None
+        if before is not None and before[0] is c:  # the same cell, unchanged, in the same place
+            cells.append(before[1])
+            if problems is not None:
+                problems.extend(before[2])
+            continue
         if not isinstance(c, dict):
             raise NotebookError(f"cell {i}: is a {type(c).__name__}, not an object", path)
         ctype = c.get("cell_type")
@@ -312,12 +343,20 @@ def _bound_sources(cells: list[Cell], problems: list) -> None:
     """Cut code over :data:`MAX_CELL_SOURCE` per cell or :data:`MAX_NOTEBOOK_SOURCE` in all at
     a line end, saying so: the rest is not inspected."""
     left = MAX_NOTEBOOK_SOURCE
-    for cell in cells:
+    for k, cell in enumerate(cells):
         size = len(cell.source)
         allowed = min(MAX_CELL_SOURCE, max(left, 0))
         if size > allowed:
             cut = cell.source.rfind("\n", 0, allowed + 1)
-            cell.source = cell.source[: max(cut, 0)]
+            # a copy: the cell read may be shared with a notebook read before (read_notebook)
+            cell = cells[k] = Cell(
+                cell.index,
+                cell.cell_type,
+                cell.source[: max(cut, 0)],
+                cell.id,
+                cell.execution_count,
+                cell.outputs,
+            )
             limit = "per cell" if allowed == MAX_CELL_SOURCE else "in a notebook"
             problems.append(
                 {

@@ -6,7 +6,10 @@ review.v1 JSON, so they agree on what is a gap, what waits for a person's answer
 (and how: detected in the code, recorded, attested), what was waived and what belongs to
 another phase. Nothing here looks at the notebook: only at the review.
 
-Each practice gets one ``state``, in the order people should act on them:
+Each practice gets one ``state``; the states come in the order people should act on them, and
+gaps and the practices to answer come as the improvement plan (``jupyter wellml plan``) orders
+them: by risk, lifecycle phase, pillar, then id; the other states by pillar (they are shown
+folded per pillar), then phase and id.
 
 ``gap``
     a rule found something missing or wrong (high risk first, then medium);
@@ -172,19 +175,29 @@ def verdict(review: Mapping[str, Any], catalog: Any = None) -> dict[str, Any]:
     inspected = bool((review.get("notebook") or {}).get("inspected", True))
     pillar_ids, names = _pillars(review, catalog)
     pillar_rank = {pid: i for i, pid in enumerate(pillar_ids)}
+    # within a state: risk, lifecycle phase, pillar, id, as the improvement plan orders them
+    phase_ids = [ph.id for ph in catalog.phases] if catalog is not None else []
+    phase_ids += [ph["id"] for ph in (review.get("summary") or {}).get("phases") or ()]
+    phase_rank = {pid: i for i, pid in enumerate(dict.fromkeys(phase_ids))}
     memo: dict = {}  # magic lines several practices share
     entries = [
-        (i, _entry(p, review, catalog, inspected, memo)) for i, p in enumerate(review["practices"])
+        (
+            (
+                RISK_ORDER.get(p.get("lens_risk") or "", 2),
+                phase_rank.get(p.get("phase"), len(phase_rank)),
+            ),
+            _entry(p, review, catalog, inspected, memo),
+        )
+        for p in review["practices"]
     ]
 
-    def key(item: tuple[int, dict[str, Any]]) -> tuple:
-        i, e = item
-        return (
-            STATES.index(e["state"]),
-            RISK_ORDER.get(e["risk"] or "", 2),
-            pillar_rank.get(e["pillar"], len(pillar_rank)),
-            i,
-        )
+    def key(item: tuple[tuple[int, int], dict[str, Any]]) -> tuple:
+        (risk, phase_index), e = item
+        pillar = pillar_rank.get(e["pillar"], len(pillar_rank))
+        if e["state"] in ("gap", "to_answer"):  # what to do next: the plan's order
+            return (STATES.index(e["state"]), risk, phase_index, pillar, e["id"])
+        # the rest is shown folded per pillar
+        return (STATES.index(e["state"]), 2, pillar, phase_index, e["id"])
 
     ordered = [e for _, e in sorted(entries, key=key)]
     total = _empty()

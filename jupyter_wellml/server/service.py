@@ -555,16 +555,22 @@ def _review_job(
         if "not enough memory" in str(exc).lower():  # orjson says so instead of MemoryError
             raise MemoryError(str(exc)) from None
         raise WellMLError(f"the body is not valid JSON: {exc}") from None
-    answer = _review_data(data, digest, path, phase, environment)
+    answer, nb = _review_data(data, digest, path, phase, environment)
     if hold:  # the base of the sidebar's next, incremental, request
-        _hold(digest, data["notebook"], len(body))
+        _hold(digest, (data["notebook"], nb), len(body))
     return answer
 
 
 def _review_data(
-    data: Any, digest: str, path: str | None, phase: str | None, environment: dict | None
-) -> bytes:
-    """A parsed request body (``{"notebook": ...}``) → review JSON (bytes)."""
+    data: Any,
+    digest: str,
+    path: str | None,
+    phase: str | None,
+    environment: dict | None,
+    previous=None,
+) -> tuple[bytes, Any]:
+    """A parsed request body (``{"notebook": ...}``) → (review JSON (bytes), the notebook read);
+    ``previous`` is the notebook read before, whose unchanged cells need no reading again."""
     from ..inspection.notebook import read_notebook
 
     notebook = data.get("notebook") if isinstance(data, dict) else None
@@ -576,7 +582,8 @@ def _review_data(
         raise WellMLError(
             "kernel_id goes in the query string: POST /api/wellml/review?kernel_id=<id>"
         )
-    return _review_read(read_notebook(notebook, path=path, sha256=digest), phase, environment)
+    nb = read_notebook(notebook, path=path, sha256=digest, previous=previous)
+    return _review_read(nb, phase, environment), nb
 
 
 def _text_field(data: dict, key: str) -> str | None:
@@ -742,7 +749,7 @@ def _review_delta_job(
     import orjson
 
     store = _WORKER.get("held")
-    held = store.get(base) if store is not None else None
+    held = store.get(base) if store is not None else None  # (the notebook's dict, as read)
     if held is None:
         raise BaseMissing(f"the server no longer holds notebook {base[:12]}: send it whole")
     try:
@@ -751,11 +758,11 @@ def _review_delta_job(
         raise WellMLError(f"the body is not valid JSON: {exc}") from None
     if not isinstance(change, dict):
         raise WellMLError('the body must be a JSON object: {"cells": {...}, "order": [...]}')
-    data = {"notebook": apply_delta(held, change)}
+    data = {"notebook": apply_delta(held[0], change)}
     body = orjson.dumps(data)  # the digest names the content, whichever way it came
     digest = hashlib.sha256(body).hexdigest()
-    answer = _review_data(data, digest, path, phase, environment)
-    _hold(digest, data["notebook"], len(body))
+    answer, nb = _review_data(data, digest, path, phase, environment, previous=held[1])
+    _hold(digest, (data["notebook"], nb), len(body))
     return answer, digest, True
 
 
