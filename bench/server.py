@@ -13,9 +13,12 @@ What it does:
      default, ``--debounce-ms``) after an answer before sending the next, as a user typing
      steadily with the sidebar open would (``edited`` is the saturation test beyond that);
    - ``cached``: every request sends the same notebook, answered from the review cache;
-   - ``incremental``: as the sidebar does after its first review, each client sends only the
-     edited cell (by id) against the notebook the server answered last (``?base=<sha256>``),
-     back to back;
+   - ``incremental``: each client is a user with a notebook of their own (its first request
+     sends it whole, with a comment that differs per client); then, as the sidebar does after
+     its first review, it sends only the edited cell (by id) against the notebook the server
+     answered last (``?base=<sha256>``), back to back. The server sends each delta to the
+     worker that holds its notebook, so ten clients of one identical notebook would all land
+     on one worker;
    while one more client measures ``GET /api/status`` (jupyter-server's own cheapest route)
    under the same load: the baseline the review latency is divided by;
 4. prints p50 / p95 / max latency, requests/s, errors, and the longest event-loop stall measured
@@ -357,7 +360,7 @@ async def run(args) -> int:
         results = {}
         for clients in args.clients:
             for mode in args.modes:
-                if mode in ("edited", "sidebar"):
+                if mode in ("edited", "sidebar", "incremental"):
                     offset = clients * 10**7
 
                     def make(n, offset=offset):
