@@ -441,6 +441,40 @@ def test_status_names_what_is_wrong_with_a_broken_notebook_file(shell, monkeypat
     assert broken.read_text("utf-8") == '{"cells": [], "metadata": '
 
 
+def test_status_and_review_note_malformed_outputs_and_records(shell, monkeypatch, tmp_path):
+    """A saved output whose data is a string and a waiver with no reason are set aside with a
+    one-line note in the kernel: the notebook is still reviewed, nothing crashes."""
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "wellml": {
+                "version": 1,
+                "records": [
+                    {"id": "abcdef123456", "kind": "waiver", "created": "2026-01-01T00:00:00Z",
+                     "updated": "2026-01-01T00:00:00Z", "practice": "MLSEC03-BP03",
+                     "reason": None, "note": "x"}
+                ],
+            }
+        },
+        "cells": [
+            {"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": 1,
+             "source": "import pandas as pd\ndf = pd.read_csv('train.csv')",
+             "outputs": [{"output_type": "display_data", "data": "oops", "metadata": {}}]}
+        ],
+    }  # fmt: skip
+    path = tmp_path / "odd.ipynb"
+    path.write_text(json.dumps(nb), "utf-8")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    text = run(shell, "%wellml status").outputs[-1].data["text/plain"]
+    notes = [line for line in text.splitlines() if line.startswith("note:")]
+    assert any("cell 1: output 1 is ignored: its data is a str" in n for n in notes), text
+    assert any("reason must be text, got null" in n for n in notes), text
+    assert "Traceback" not in text
+    printed = run(shell, "%wellml review").stdout
+    assert "note: cell 1: output 1 is ignored: its data is a str" in printed
+
+
 def test_kernel_finds_the_cell_id_of_a_headless_run_from_the_notebook_on_disk(
     shell, tmp_path, monkeypatch
 ):

@@ -239,19 +239,11 @@ class WellMLMagics(Magics):
             result, show="all" if show_all else "gaps", read=self.state.read_version()
         )
         display(view)
+        from ..report.status import set_aside
+
         for note in ([problem] if problem else []) + set_aside(result):
             print(f"note: {note}")
         return None
-
-
-def set_aside(result) -> list[str]:
-    """One line for each part of the notebook the review set aside (a malformed output or record,
-    code over the size inspected, a rule out of time), for a note under the review."""
-    return [
-        (f"cell {e['cell'] + 1}: " if isinstance(e.get("cell"), int) else "") + e["message"]
-        for e in result.facts.errors
-        if not e["message"].startswith("syntax error")
-    ]
 
 
 def refuse_placeholder(text: str) -> None:

@@ -40,6 +40,16 @@ def _first_gap_message(finding) -> str:
     )
 
 
+def set_aside(result: Review) -> list[str]:
+    """One line for each part of the notebook the review set aside (a malformed output or record,
+    code over the size inspected, a rule out of time), for a note under the status or review."""
+    return [
+        (f"cell {e['cell'] + 1}: " if isinstance(e.get("cell"), int) else "") + e["message"]
+        for e in result.facts.errors
+        if not e["message"].startswith("syntax error")
+    ]
+
+
 def _status(
     result: Review, path: str | None, problem: str | None, session: int, read: str | None
 ) -> _Status:
@@ -48,7 +58,7 @@ def _status(
     return _Status(
         name=os.path.basename(path) if path else "this session (notebook file not known)",
         read=read,
-        notes=[n for n in (problem, v["note"]) if n],
+        notes=[n for n in (problem, v["note"]) if n] + set_aside(result),
         phase=result.phase,
         counts=v["counts"],
         records=[describe(r.record) for r in result.records],

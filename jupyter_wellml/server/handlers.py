@@ -126,7 +126,8 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
             ) from None
         except WorkerMemoryError as exc:
             raise web.HTTPError(
-                413, f"{exc} (WellMLExtension.worker_memory_mb): the notebook is too large to review"
+                413,
+                f"{exc} (WellMLExtension.worker_memory_mb): the notebook is too large to review",
             ) from None
         except (BrokenProcessPool, WorkerDied):
             raise web.HTTPError(
