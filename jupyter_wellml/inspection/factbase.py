@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from ..catalog.vocabulary import REVIEW_KEYS, TRAINING_KINDS
@@ -154,6 +156,10 @@ _CALL_INDEXES: dict[frozenset, CallIndex] = {}
 _CALL_INDEXES_MAX = 8
 
 
+#: glob kinds whose only wildcard is ``*`` (see :class:`.signatures.Glob`)
+_STAR_KINDS = frozenset({"suffix", "prefix", "name_prefix", "parts"})
+
+
 class CallIndex:
     """Distinct call names by last and first segment, so a glob only tests names that can match."""
 
@@ -175,8 +181,26 @@ class CallIndex:
         memo = self.__dict__.setdefault("_memo", {})
         found = memo.get(glob.pattern)
         if found is None:
-            found = memo[glob.pattern] = tuple(n for n in self.candidates(glob) if glob.match(n))
+            candidates = self.candidates(glob)
+            if len(candidates) > 64 and glob.kind in _STAR_KINDS and not self._multiline():
+                # one scan in C over the names, a line each, instead of a test per name
+                text = self.__dict__.get("_text")
+                if text is None:
+                    text = self.__dict__["_text"] = "\n".join(self.names)
+                found = tuple(
+                    m.group(0) for m in _line_pattern(glob.pattern, glob.kind).finditer(text)
+                )
+            else:
+                found = tuple(n for n in candidates if glob.match(n))
+            memo[glob.pattern] = found
         return found
+
+    def _multiline(self) -> bool:
+        """Whether a name holds a line break (then names are tested one by one)."""
+        multi = self.__dict__.get("_multi")
+        if multi is None:
+            multi = self.__dict__["_multi"] = any("\n" in n for n in self.names)
+        return multi
 
     def candidates(self, glob) -> list[str]:
         pattern = glob.pattern
@@ -193,3 +217,13 @@ def iter_facts(facts: Facts) -> Iterable[tuple[str, dict[str, Any]]]:
     for kind, items in facts.items.items():
         for f in items:
             yield kind, f
+
+
+@lru_cache(maxsize=4096)
+def _line_pattern(pattern: str, kind: str) -> re.Pattern:
+    """A ``*``-only glob (kinds suffix, prefix, name_prefix, parts) as a regular expression
+    matching whole lines: what :meth:`Glob.match` accepts, for names without line breaks."""
+    regex = "[^\\n]*".join(re.escape(piece) for piece in pattern.split("*"))
+    if kind == "name_prefix":  # the wildcard stays within the last name
+        regex = regex.removesuffix("[^\\n]*") + "[^\\n.]*"
+    return re.compile(f"^(?:{regex})$", re.M)

@@ -10,6 +10,7 @@ Nothing is executed.
 from __future__ import annotations
 
 import ast
+from collections import deque
 from typing import Any
 
 from ..values import Frozen, Value
@@ -241,6 +242,25 @@ class LoopedCall:
 _REF_NODES = frozenset({ast.Name, ast.Attribute, ast.Call, ast.Subscript})
 
 
+def _walk(node: ast.AST):
+    """:func:`ast.walk` (the same nodes in the same breadth-first order), without its nested
+    generators: it is most of the time spent reading a cell's tree."""
+    todo = deque((node,))
+    pop, push = todo.popleft, todo.append
+    node_type = ast.AST
+    while todo:
+        node = pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                push(value)
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        push(item)
+
+
 def interesting_nodes(tree: ast.Module) -> tuple[tuple[type, ast.AST], ...]:
     """The nodes the scanner reads, in statement order (one walk of the tree).
 
@@ -251,11 +271,11 @@ def interesting_nodes(tree: ast.Module) -> tuple[tuple[type, ast.AST], ...]:
     append = out.append
     looped: set[int] = set()
     for stmt in tree.body:
-        for node in ast.walk(stmt):
+        for node in _walk(stmt):
             t = type(node)
             if t in _LOOPS:
                 for part in (*node.body, *node.orelse):
-                    looped.update(id(n) for n in ast.walk(part) if type(n) is ast.Call)
+                    looped.update(id(n) for n in _walk(part) if type(n) is ast.Call)
             if t in _KEEP:
                 append((LoopedCall if t is ast.Call and id(node) in looped else t, node))
             elif t is ast.Constant:

@@ -21,7 +21,16 @@ from .facts import FACT_KEYS, Facts, gather
 from .licenses import LicensePolicy
 from .notebook import Notebook, read_notebook
 from .phase import PhaseResult, infer_phase
-from .rules import Budget, Context, Hit, RuleTimeout, budget_error, evaluate_rule, render
+from .rules import (
+    Budget,
+    Context,
+    Hit,
+    RuleTimeout,
+    budget_error,
+    budget_scope,
+    evaluate_rule,
+    render,
+)
 
 STATUSES = ("met", "gap", "unknown", "not_applicable")
 MAX_EVIDENCE = 20
@@ -250,10 +259,11 @@ def review(
     waived = {r.record.get("practice"): r for r in in_force if r.record.get("kind") == "waiver"}
     attested, expired = approvals(in_force)  # attestations and sign-offs; sign-offs that ran out
     cell_ids = {c.index: c.id for c in nb.cells}
-    findings = [
-        _evaluate(p, ctx, phase_result, waived.get(p.id), attested.get(p.id), facts, cell_ids)
-        for p in catalog.practices
-    ]
+    with budget_scope(ctx.budget):
+        findings = [
+            _evaluate(p, ctx, phase_result, waived.get(p.id), attested.get(p.id), facts, cell_ids)
+            for p in catalog.practices
+        ]
     if expired:
         findings = [_expired(f, expired.get(f.practice.id), cell_ids) for f in findings]
     ran_out = budget_error(ctx.budget)

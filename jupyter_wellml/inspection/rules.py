@@ -13,6 +13,7 @@ that runs out raises :class:`RuleTimeout` naming it; the review reports it and g
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import fnmatch
 import os
@@ -152,12 +153,24 @@ def evaluate_rule(rule, ctx: Context) -> list[Hit] | None:
         else:
             budget.skipped += 1
         raise RuleTimeout(_out_of_time(budget))
-    token = _BUDGET.set(budget)
+    # a review sets its budget once for all its rules (budget_scope); alone, a rule sets it
+    token = _BUDGET.set(budget) if _BUDGET.get() is not budget else None
     try:
         return evaluate(rule.matcher, ctx)
     except RuleTimeout:
         budget.ran_out = _rule_name(rule)
         raise RuleTimeout(_out_of_time(budget)) from None
+    finally:
+        if token is not None:
+            _BUDGET.reset(token)
+
+
+@contextlib.contextmanager
+def budget_scope(budget: Budget):
+    """The rules evaluated inside share ``budget`` (their regular expressions' time limit)."""
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
     finally:
         _BUDGET.reset(token)
 
