@@ -104,3 +104,12 @@ def jupyter_server(root: Path, *options: str, env: dict | None = None) -> Iterat
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def os_author() -> str:
+    """Who records made without a named identity should name: the user running the server, as
+    the docs say (computed here from the environment, not by the product's own code)."""
+    import getpass
+
+    names = ("WELLML_AUTHOR", "JUPYTERHUB_USER", "USER", "USERNAME")
+    return next((os.environ[v] for v in names if os.environ.get(v)), None) or getpass.getuser()

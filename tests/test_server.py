@@ -16,6 +16,7 @@ from tornado.httpclient import HTTPClientError
 from jupyter_wellml.catalog.schema import errors
 
 from .conftest import corpus_notebooks
+from .servers import os_author
 from .test_bounds import MALFORMED
 
 NOTEBOOK = {
@@ -1102,22 +1103,10 @@ def test_notebooks_held_are_bounded_in_bytes():
 
 
 async def test_info_names_the_author_of_records_never_an_anonymous_id(jp_fetch):
-    import getpass
-
     body = await _json(await jp_fetch("api", "wellml", "info"))
     user = body["user"]
     # pytest-jupyter's token user is anonymous: the user running the server writes the records
-    expected = (
-        next(
-            (
-                os.environ[v]
-                for v in ("WELLML_AUTHOR", "JUPYTERHUB_USER", "USER", "USERNAME")
-                if os.environ.get(v)
-            ),
-            None,
-        )
-        or getpass.getuser()
-    )
+    expected = os_author()
     assert user == {"author": expected, "source": "os"}
 
 

@@ -22,6 +22,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
+from ..servers import os_author
 from .helpers import (
     SIDEBAR,
     TRAINING,
@@ -297,19 +298,7 @@ def test_each_way_of_being_met_waived_or_out_of_phase_has_its_own_mark_and_word(
         "Prototype only; revisit before launch.",
     )
     # people, not hashes (point 5): the user running the server, as for magics
-    import getpass
-
-    expected = (
-        next(
-            (
-                os.environ[v]
-                for v in ("WELLML_AUTHOR", "JUPYTERHUB_USER", "USER", "USERNAME")
-                if os.environ.get(v)
-            ),
-            None,
-        )
-        or getpass.getuser()
-    )
+    expected = os_author()
     assert {r["author"] for r in meta["records"] if r["kind"] in ("waiver", "attest")} == {expected}
     assert not re.fullmatch(r"[0-9a-f]{32}", expected)
     # the same review on the command line
