@@ -54,7 +54,9 @@ _OPTIONS_WITH_VALUE = {
 }
 _SPLIT = re.compile(r"\s*(?:&&|\|\||;)\s*")
 _PIP = re.compile(
-    r"(?:^|\s|/)(?:pip3?(?:\.\d+)?|uv\s+pip)\s+install\b|(?:^|\s)-m\s+pip\s+install\b"
+    # pip's general options may stand before the command (`pip -q install x`, `-m pip --quiet install`)
+    r"(?:(?:^|\s|/)(?:pip3?(?:\.\d+)?|uv\s+pip)|(?:^|\s)-m\s+pip)"
+    r"(?:\s+-{1,2}[A-Za-z][\w-]*(?:=\S+)?)*\s+install\b"
 )
 _CONDA = re.compile(r"(?:^|\s|/)(?:conda|mamba|micromamba)\s+install\b")
 

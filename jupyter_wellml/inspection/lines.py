@@ -14,8 +14,26 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .signatures import METRIC_WORDS
+
 Found = list[tuple[str, int, dict[str, Any]]]
-Fields = Callable[[re.Match], dict[str, Any]]
+Fields = Callable[[re.Match], dict[str, Any] | None]
+
+
+#: metric names too plain to count alone (a prediction's ``score``, a response's ``error``)
+_PLAIN_NAMES = frozenset({"score", "scores", "error", "errors"})
+
+
+def _metric_key(group: int, api: str) -> Fields:
+    """A metric read by its key from what an evaluation returned, when the key names one."""
+
+    def fields(m: re.Match) -> dict[str, Any] | None:
+        key = m.group(group)
+        if METRIC_WORDS.search(key) and key.lower() not in _PLAIN_NAMES:
+            return {"name": key, "api": api}
+        return None
+
+    return fields
 
 
 def _seed(api: str) -> Fields:
@@ -40,6 +58,28 @@ CODE_PATTERNS: tuple[tuple[re.Pattern, str, Fields], ...] = (
         re.compile(r"""\.(?:history|metrics)\s*\[\s*["']([A-Za-z_][\w:/.-]*)["']\s*\]"""),
         "metric",
         lambda m: {"name": m.group(1), "api": "history"},
+    ),
+    (
+        # `best_run_metrics["best_val_acc"]`, `eval_results["eval_rouge1"]`, `scores["test_f1"]`
+        re.compile(
+            r"""\b\w*(?:metrics?|results?|scores?|history|evals?|evaluation)\s*\[\s*"""
+            r"""["']([A-Za-z_][\w:/.@()-]*)["']\s*\]""",
+            re.I,
+        ),
+        "metric",
+        _metric_key(1, "metrics read"),
+    ),
+    (
+        # what Trainer and Keras report, by its prefixed key: `log["eval_f1"]`, `r["val_acc"]`
+        re.compile(r"""\[\s*["']((?:eval|test|val|valid|validation)_[\w/.-]+)["']\s*\]"""),
+        "metric",
+        _metric_key(1, "metrics read"),
+    ),
+    (
+        # a Trainer's log of evaluation metrics, or a Keras history read whole
+        re.compile(r"\.(log_history)\b|\b(hist\w*)\.history\b(?!\s*\[)"),
+        "metric",
+        lambda m: {"name": "log_history" if m.group(1) else "history", "api": "history"},
     ),
     (
         re.compile(
@@ -71,7 +111,7 @@ SQL_PATTERNS: tuple[tuple[re.Pattern, str, Fields], ...] = (
         lambda m: {"api": "CREATE MODEL", "framework": "bigquery_ml", "managed": True},
     ),
     (
-        re.compile(r"\bML\.(EVALUATE|ROC_CURVE|CONFUSION_MATRIX)\s*\(", re.I),
+        re.compile(r"\bML\.(EVALUATE|ROC_CURVE|CONFUSION_MATRIX|ARIMA_EVALUATE)\s*\(", re.I),
         "metric",
         lambda m: {"name": f"ml.{m.group(1).lower()}", "api": "BigQuery ML"},
     ),
@@ -103,7 +143,9 @@ def _scan(text: str, first_line: int, comment: str, patterns, needles) -> Found:
             continue
         for pattern, kind, fields in active:
             for m in pattern.finditer(line):
-                out.append((kind, number, fields(m)))
+                found = fields(m)
+                if found is not None:
+                    out.append((kind, number, found))
     return out
 
 
@@ -112,6 +154,9 @@ CODE_NEEDLES = (
     ("seed",),
     ("seed",),
     (".history", ".metrics"),
+    ("metric", "result", "score", "histor", "eval"),
+    ("eval_", "test_", "val_", "valid"),
+    ("log_history", "hist"),
     ("final",),
     ("feature_importances_",),
     ("_attribution", "explanation-method"),

@@ -59,6 +59,11 @@ JOBS = {
     ("aws", "sagemaker", "create-auto-ml-job"): ("automl", "sagemaker"),
     ("az", "ml", "job", "create"): ("training", "azureml"),
 }
+#: commands that ask a deployed model for explanations, and the method
+EXPLAINS = {
+    ("gcloud", "ai", "endpoints", "explain"): "vertex_xai",
+    ("gcloud", "beta", "ai", "endpoints", "explain"): "vertex_xai",
+}
 #: options that take a value (the value is not a path)
 _VALUED = frozenset(
     {
@@ -245,6 +250,9 @@ def command_facts(command: str) -> list[tuple[str, dict[str, Any]]]:
                 out.append(
                     (kind, {"api": " ".join(prefix), "framework": framework, "managed": True})
                 )
+        for prefix, method in EXPLAINS.items():
+            if tuple(lowered[: len(prefix)]) == prefix:
+                out.append(("explainability", {"method": method, "api": " ".join(prefix)}))
         for prefix, what in _COPIES.items():
             if tuple(lowered[: len(prefix)]) != prefix:
                 continue

@@ -126,6 +126,50 @@ READERS = (
     "llama_index.*SimpleDirectoryReader",
     "scipy.io.loadmat",
     "h5py.File",
+    # image, audio and array files of the notebook's machine, by their libraries' readers
+    "torchvision.io.read_image",
+    "torchvision.io.decode_image",
+    "torchaudio.load",
+    "skimage.io.imread",
+    "matplotlib.image.imread",
+    "matplotlib.pyplot.imread",
+    "imageio.v2.imread",
+    "imageio.v3.imread",
+    "tifffile.imread",
+    "pydicom.dcmread",
+    "nibabel.load",
+    "scipy.io.wavfile.read",
+    "pyarrow.dataset.dataset",
+    "pyarrow.parquet.ParquetDataset",
+    "pyarrow.json.read_json",
+    "pyarrow.feather.read_table",
+    "pyarrow.feather.read_feather",
+    # folders of labelled files read as a data set (Keras utilities, generators)
+    "keras.utils.image_dataset_from_directory",
+    "keras.utils.text_dataset_from_directory",
+    "keras.utils.audio_dataset_from_directory",
+    "keras.preprocessing.image_dataset_from_directory",
+    "keras.preprocessing.text_dataset_from_directory",
+    "tensorflow.keras.utils.image_dataset_from_directory",
+    "tensorflow.keras.utils.text_dataset_from_directory",
+    "tensorflow.keras.utils.audio_dataset_from_directory",
+    "tensorflow.keras.preprocessing.image_dataset_from_directory",
+    "tensorflow.keras.preprocessing.text_dataset_from_directory",
+    "*.ImageDataGenerator.flow_from_directory",
+    # Hugging Face data sets made from files
+    "datasets.Dataset.from_csv",
+    "datasets.Dataset.from_json",
+    "datasets.Dataset.from_parquet",
+    "datasets.Dataset.from_text",
+    # files of object storage opened through a file-system layer (read modes only)
+    "s3fs.S3FileSystem.open",
+    "s3fs.core.S3FileSystem.open",
+    "gcsfs.GCSFileSystem.open",
+    "gcsfs.core.GCSFileSystem.open",
+    "adlfs.AzureBlobFileSystem.open",
+    "fsspec.open",
+    "fsspec.filesystem.open",
+    "smart_open.open",
 )
 #: Folder readers of DATASETS' namespaces: the user's own files, not bundled data sets
 LOCAL_FOLDER_DATASETS = ("torchvision.datasets.ImageFolder", "torchvision.datasets.DatasetFolder")
@@ -177,6 +221,9 @@ WAREHOUSES = (
     "snowflake.connector.connect",
     "google.cloud.bigquery.Client.query",
     "*.start_query_execution",
+    "*.redshift-data.execute_statement",
+    "*.redshift-data.batch_execute_statement",
+    "databricks.sql.connect",
 )
 #: Azure ML data sets and data references: the data is read through Azure ML (kind ``azure``)
 AZURE_DATASETS = (
@@ -390,6 +437,29 @@ def source_of(call: Call) -> tuple[str, Any]:
     return "none", None  # no source given: not a read (a job on a registered data set)
 
 
+def _job_data_kind(call: Call, *keys: str) -> str:
+    """The kind of what a SageMaker job reads from a keyword: from its URI when a literal,
+    else S3 (where SageMaker jobs read their data); ``"none"`` when no data is given."""
+    for key in keys:
+        if key in call.keywords:
+            value = call.kw(key)
+            return uri_kind(value) if isinstance(value, str) else "s3"
+    return "none"
+
+
+_WRITTEN_DIRECTORY = re.compile(r"(?:^|/)(?:output|outputs|logs?|checkpoints?)(?:[/-]|$)", re.I)
+
+
+def _file_system_kind(call: Call) -> str:
+    """A file-system channel of a SageMaker job (EFS, FSx) is a local read, unless it is where
+    the job writes: an output, log or checkpoint folder, or a computed folder mounted
+    read-write."""
+    path = call.kw("directory_path")
+    if isinstance(path, str):
+        return "none" if _WRITTEN_DIRECTORY.search(path) else "local"
+    return "none" if call.kw("file_system_access_mode") == "rw" else "local"
+
+
 def _read_source(call: Call) -> Any:
     return source_of(call)[1]
 
@@ -477,6 +547,51 @@ def _shap_collection(call: Call) -> bool:
     return isinstance(name, str) and name in ("average_shap", "full_shap", "feature_importance")
 
 
+#: metric names that are not worth a fact on their own: a prediction's score, an error field
+_NOT_METRIC_NAMES = frozenset({"score", "scores", "error", "errors", "errormessage"})
+
+
+def _named_metric(*keys: str, position: int = 99) -> Callable[[Call], Any]:
+    """The metric a call names by a literal argument (``add_scalar("val/accuracy", v)``,
+    ``get_output(metric="AUC_weighted")``), when the name reads as an evaluation metric."""
+    get = arg(position, *keys)
+
+    def name(call: Call) -> Any:
+        value = get(call)
+        if (
+            isinstance(value, str)
+            and METRIC_WORDS.search(value)
+            and value.lower() not in _NOT_METRIC_NAMES
+        ):
+            return value
+        return None
+
+    return name
+
+
+def _json_path_metric(call: Call) -> Any:
+    """A pipeline condition reading an evaluation report: ``JsonGet(...,
+    json_path="regression_metrics.mse.value")`` reads the metric ``mse``."""
+    path = arg(99, "json_path")(call)
+    if not isinstance(path, str):
+        return None
+    parts = [p for p in re.split(r"[.\[\]'\"]+", path) if p and p not in ("value", "$")]
+    named = [p for p in parts if METRIC_WORDS.search(p) and not p.endswith("_metrics")]
+    return named[-1] if named else (path if METRIC_WORDS.search(path) else None)
+
+
+def _display_metric(call: Call) -> str:
+    """``ConfusionMatrixDisplay.from_predictions`` computes a confusion matrix: its name."""
+    cls = call.name.rsplit(".", 2)[-2]
+    words = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.removesuffix("Display")).lower()
+    return {"roc_curve": "roc_curve", "det_curve": "det_curve"}.get(words, words)
+
+
+def _logged_chart(call: Call) -> str:
+    """``run.log_confusion_matrix(...)``, ``wandb.plot.roc_curve(...)``: the chart's metric."""
+    return call.last.removeprefix("log_").removeprefix("plot_")
+
+
 def _metric_names(*keys: str) -> Callable[[Call], Any]:
     """Metric names given as a string, a list of strings, or the keys of a dict."""
 
@@ -536,6 +651,29 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "data_source",
         {"via": api, "kind": _read_kind, "uri": _read_source},
+        (),
+    ),
+    (
+        (
+            "sagemaker.clarify.DataConfig",
+            "sagemaker.model_monitor.*Monitor.suggest_baseline",
+        ),
+        "data_source",
+        {
+            "via": api,
+            "uri": arg(99, "s3_data_input_path", "baseline_dataset"),
+            "kind": lambda c: _job_data_kind(c, "s3_data_input_path", "baseline_dataset"),
+        },
+        (),
+    ),
+    (
+        ("sagemaker.inputs.FileSystemInput", "sagemaker.FileSystemInput"),
+        "data_source",
+        {
+            "via": api,
+            "uri": arg(99, "directory_path"),
+            "kind": _file_system_kind,
+        },
         (),
     ),
     (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}, ()),
@@ -974,7 +1112,161 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"name": last_segment},
         ("*.Scaler.score", "re.*", "*.fuzz.*"),
     ),
+    (
+        (
+            # TensorBoard scalars of a run (PyTorch, tensorboardX, TensorFlow summaries)
+            "torch.utils.tensorboard.SummaryWriter.add_scalar",
+            "torch.utils.tensorboard.SummaryWriter.add_scalars",
+            "tensorboardX.SummaryWriter.add_scalar",
+            "tensorboardX.SummaryWriter.add_scalars",
+            "*.add_scalar",
+            "*.add_scalars",
+            "tensorflow.summary.scalar",
+            "tensorflow.compat.v2.summary.scalar",
+        ),
+        "metric",
+        {"name": _named_metric("tag", "main_tag", "name", position=0)},
+        (),
+    ),
+    (
+        (
+            # the best run or trial chosen by a metric (Azure AutoML, Ray Tune)
+            "azureml.*.get_output",
+            "*.get_output",
+            "*.get_best_child",
+            "*.get_best_result",
+            "*.get_best_trial",
+            "*.get_best_config",
+            "ray.tune.run",
+            "ray.tune.TuneConfig",
+            "ray.tune.tune_config.TuneConfig",
+            "ray.air.config.CheckpointConfig",
+            "ray.train.CheckpointConfig",
+        ),
+        "metric",
+        {"name": _named_metric("metric", "checkpoint_score_attribute")},
+        (),
+    ),
+    (
+        ("sagemaker.workflow.functions.JsonGet", "sagemaker.workflow.JsonGet"),
+        "metric",
+        {"name": _json_path_metric},
+        (),
+    ),
+    (
+        (
+            "sklearn.metrics.*Display.from_estimator",
+            "sklearn.metrics.*Display.from_predictions",
+        ),
+        "metric",
+        {"name": _display_metric},
+        (),
+    ),
+    (
+        (
+            "*.log_confusion_matrix",
+            "*.log_roc_curve",
+            "*.log_precision_recall",
+            "*.log_accuracy_table",
+            "*.log_residuals",
+            "*.log_classification_metrics",
+            "wandb.plot.confusion_matrix",
+            "wandb.plot.roc_curve",
+            "wandb.plot.pr_curve",
+            "wandb.sklearn.plot_confusion_matrix",
+            "wandb.sklearn.plot_roc",
+            "wandb.sklearn.plot_precision_recall",
+        ),
+        "metric",
+        {"name": _logged_chart},
+        (),
+    ),
+    (
+        (
+            "evaluate.evaluator",
+            "evaluate.evaluator.compute",
+            "gluonts.evaluation.Evaluator",
+            "gluonts.evaluation.MultivariateEvaluator",
+            "gluonts.evaluation.backtest.backtest_metrics",
+            "tensorflow_model_analysis.run_model_analysis",
+            "tensorflow_model_analysis.EvalConfig",
+            "tensorflow_model_analysis.MetricsSpec",
+            "pytorch_lightning.Trainer.test",
+            "pytorch_lightning.Trainer.validate",
+            "lightning.Trainer.test",
+            "lightning.Trainer.validate",
+            "lightning.pytorch.Trainer.test",
+            "lightning.pytorch.Trainer.validate",
+            "*.evaluate_generator",
+            "vertexai.*EvalTask.evaluate",
+            "sagemaker.jumpstart.*.evaluate",
+        ),
+        "metric",
+        {"name": lambda c: c.last if c.last[:1].islower() else c.last.lower()},
+        (),
+    ),
+    (
+        ("vertexai.*evaluation.EvalTask", "vertexai.*EvalTask"),
+        "metric",
+        {"name": lambda c: _metric_names("metrics")(c) or "eval_task"},
+        (),
+    ),
+    (
+        (
+            # Model Monitor and pipeline checks of a model's quality and bias (Clarify)
+            "sagemaker.model_monitor.ModelQualityMonitor.create_monitoring_schedule",
+            "sagemaker.workflow.quality_check_step.ModelQualityCheckConfig",
+            "sagemaker.workflow.check_job_config.ModelQualityCheckConfig",
+        ),
+        "metric",
+        {"name": "model_quality"},
+        (),
+    ),
+    (
+        (
+            "sagemaker.model_monitor.ModelBiasMonitor.suggest_baseline",
+            "sagemaker.model_monitor.ModelBiasMonitor.create_monitoring_schedule",
+            "sagemaker.workflow.clarify_check_step.ModelBiasCheckConfig",
+            "sagemaker.workflow.clarify_check_step.DataBiasCheckConfig",
+            "*.create_model_bias_job_definition",
+        ),
+        "metric",
+        {"name": "bias"},
+        (),
+    ),
     # ---- explainability and bias
+    (
+        (
+            "sagemaker.model_monitor.ModelExplainabilityMonitor.create_monitoring_schedule",
+            "*.create_model_explainability_job_definition",
+            "sagemaker.explainer.*",
+            "sagemaker.explainer.clarify_explainer_config.*",
+        ),
+        "explainability",
+        {"method": "clarify_shap"},
+        (),
+    ),
+    (
+        ("sagemaker.model_metrics.ModelMetrics", "sagemaker.ModelMetrics"),
+        "explainability",
+        {
+            # a model's metrics that carry a Clarify explainability report
+            "_kind": lambda c: "explainability" if "explainability" in c.keywords else None,
+            "method": "clarify_shap",
+        },
+        (),
+    ),
+    (
+        (
+            "google.cloud.aiplatform*.PredictionServiceClient.explain",
+            "google.cloud.aiplatform.gapic.PredictionServiceClient.explain",
+            "google_cloud_pipeline_components.*FeatureAttribution*",
+            "google_cloud_pipeline_components.*feature_attribution*",
+        ),
+        "explainability",
+        {"method": "vertex_xai"},
+        (),
+    ),
     (("shap.*",), "explainability", {"method": "shap"}, ()),
     (("lime.*",), "explainability", {"method": "lime"}, ()),
     (("captum.*",), "explainability", {"method": "captum"}, ("captum.attr.visualization.*",)),
@@ -2095,6 +2387,8 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
             "explanation_config",
         )
     },
+    # Azure AutoML explains its best model when asked (`AutoMLConfig(model_explainability=True)`)
+    "model_explainability": ("explainability", {"method": "interpret", "keyword": "model_explainability"}),
     # per-prediction feature contributions (SHAP values) computed by the model library itself
     **{
         k: ("explainability", {"method": "shap", "keyword": k})
