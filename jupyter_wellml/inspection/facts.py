@@ -32,6 +32,7 @@ from .passes import (
     execution_order,
     feature_pipelines,
     job_images,
+    job_output_reads,
     metric_objects,
     overwrites,
     spot_details,
@@ -125,6 +126,7 @@ def _python_notebook(nb: Notebook, facts: Facts) -> None:
     endpoint_targets(facts)
     feature_pipelines(facts)
     metric_objects(facts)
+    job_output_reads(facts)
     job_images(facts)
     spot_details(facts)
     overwrites(facts)

@@ -157,6 +157,65 @@ def metric_objects(facts: Facts) -> None:
 _METRIC_LOADERS = ("evaluate.load", "datasets.load_metric", "datasets.load.load_metric")
 
 
+#: where a job leaves what it produced: reading from there reads the job's results back
+#: (predictions, metrics files, reports), not data the notebook works on
+_JOB_OUTPUTS = re.compile(
+    r"iter_outputs|get_pipeline_output|get_output_data|path_on_datastore|output_info"
+    r"|\bmodel_data\b|download_model_explanation",
+)
+#: a file whose name says it holds results (``eval_results.json``, ``summary.json``,
+#: ``train_output.csv``): written by a job or script and read back to show them (predictions
+#: read back are evaluated against labels: those stay reads)
+_RESULT_FILE = re.compile(
+    r"(?:^|[_.-])(?:results?|outputs?|summary|report)(?:[_.-]|$)", re.I
+)
+
+
+def uri_is_local(uri: str) -> bool:
+    return "://" not in uri and uri != "(computed)"
+
+
+#: calls that fetch a job's outputs: computed reads in their cell read those outputs
+_OUTPUT_FETCHES = (".iter_outputs", ".get_pipeline_output", ".get_output_data")
+#: the reads a notebook makes itself (a job's inputs are data given to it, whatever their origin)
+_OWN_READS = (
+    "open",
+    "io.open",
+    "pandas.read_",
+    "tensorflow.io.gfile.GFile",
+    "tensorflow.gfile.GFile",
+    "sagemaker.s3.S3Downloader.",
+    "json.load",
+)
+
+
+def job_output_reads(facts: Facts) -> None:
+    """A read of what one of the notebook's jobs produced (a batch prediction's output files,
+    a pipeline step's output, a training job's model artifact) reads results back: not a
+    data source. Known by where the read's location comes from."""
+    reads = facts.items.get("data_source")
+    if not reads or not facts.calls:
+        return
+    fetching = {c.cell for c in facts.calls if c.name.endswith(_OUTPUT_FETCHES)}
+    by_line: dict[tuple, list] = {}
+    for c in facts.calls:
+        if c.refs and c.name.startswith(_OWN_READS):
+            by_line.setdefault((c.cell, c.line), []).extend(str(v) for v in c.refs.values())
+    kept = []
+    for d in reads:
+        via, uri = str(d.get("via") or ""), str(d.get("uri") or "")
+        if via.startswith(_OWN_READS):
+            computed = uri == "(computed)" or "{" in uri
+            origin = " ".join([uri, *by_line.get((d["cell"], d["line"]), ())])
+            if _JOB_OUTPUTS.search(origin) or (computed and d["cell"] in fetching):
+                continue
+            if _RESULT_FILE.search(uri.rsplit("/", 1)[-1]) and uri_is_local(uri):
+                continue
+        kept.append(d)
+    if len(kept) != len(reads):
+        facts.items["data_source"] = kept
+
+
 def feature_pipelines(facts: Facts) -> None:
     """``pyspark.ml.Pipeline(stages=[indexer, encoder, assembler]).fit(df)`` fits feature
     transformers, not a model: it is training only when the notebook builds a Spark learner."""

@@ -38,6 +38,7 @@ _COPIES = {
     ("curl",): "read",
     ("kaggle", "datasets", "download"): "dataset",
     ("kaggle", "competitions", "download"): "dataset",
+    ("git", "clone"): "hub_clone",
     ("huggingface-cli", "download"): "model_hub",
     ("hf", "download"): "model_hub",
     ("bq", "query"): "warehouse",
@@ -264,6 +265,9 @@ def command_facts(command: str) -> list[tuple[str, dict[str, Any]]]:
 _STORES = {"gsutil": "gcs", "gcloud": "gcs", "aws": "s3", "azcopy": "azure"}
 
 
+_MODEL_ARTIFACT = re.compile(r"\bmodel_data\b|model_artifacts?\b|ModelArtifacts")
+
+
 def _copied(prefix: tuple[str, ...], via: str, paths: list[str]) -> list[tuple[str, dict]]:
     """A copy command: its remote sources, or a computed source copied to a local folder."""
     sources = paths[:-1] if len(paths) > 1 else paths
@@ -271,6 +275,8 @@ def _copied(prefix: tuple[str, ...], via: str, paths: list[str]) -> list[tuple[s
     to_local = bool(dest) and not _REMOTE.match(dest) and not dest.startswith(("$", "{"))
     found = []
     for src in sources:
+        if _MODEL_ARTIFACT.search(src):
+            continue  # `aws s3 cp {estimator.model_data} .`: a trained model, not data
         if _REMOTE.match(src):
             if not is_code_file(src):
                 found.append(("data_source", {"uri": src, "kind": kind_of(src), "via": via}))
@@ -292,6 +298,20 @@ def _read(prefix: tuple[str, ...], via: str, paths: list[str]) -> list[tuple[str
     return found[:1] if prefix == ("curl",) else found
 
 
+_HUB_REPO = re.compile(r"^https?://(?:huggingface\.co|hf\.co)/(datasets/)?(.+?)(?:\.git)?/?$")
+
+
+def _hub_clone(url: str, via: str) -> list[tuple[str, dict]]:
+    """``git clone https://huggingface.co/org/model``: a model (or data set) from the hub; a
+    clone of a code repository elsewhere reads code, not data."""
+    m = _HUB_REPO.match(url)
+    if not m:
+        return []
+    repo = m.group(2)
+    uri = "(computed)" if repo.startswith(("$", "{")) else repo
+    return [("data_source", {"uri": uri, "kind": "dataset" if m.group(1) else "model_hub", "via": via})]
+
+
 def _reads(prefix: tuple[str, ...], what: str, paths: list[str]) -> list[tuple[str, dict]]:
     via = " ".join(prefix)
     if not paths:
@@ -306,6 +326,8 @@ def _reads(prefix: tuple[str, ...], what: str, paths: list[str]) -> list[tuple[s
             for p in paths
             if p.lower().endswith(DATA_FILES) and not is_code_file(p) and not _REMOTE.match(p)
         ][:1]
+    if what == "hub_clone":
+        return _hub_clone(paths[0], via)
     if what == "warehouse":
         uri = via if prefix[1] == "query" else paths[0]
         return [("data_source", {"uri": uri, "kind": "warehouse", "via": via})]

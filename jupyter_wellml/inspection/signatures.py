@@ -250,6 +250,7 @@ VERTEX_DATASETS = (
     "vertexai.*.tune_model",
     "vertexai.*sft.train",
     "vertexai.*TuningEvaluationSpec",
+    "vertexai.*Evaluation*Spec",
     "vertexai.*.evaluate",
     "google.cloud.aiplatform.*Dataset.create",
     "google.cloud.aiplatform.*Dataset.import_data",
@@ -644,6 +645,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "*.batch_predict",
             "google.cloud.aiplatform.Model.evaluate",
             "google.cloud.aiplatform.*Model*.evaluate",
+            "google.cloud.aiplatform.*TrainingJob.run.evaluate",
             "*.invoke_endpoint_async",
             "vertexai.*MonitoringInput",
             "google.cloud.aiplatform.*BatchPredictionJob.create",
@@ -663,6 +665,38 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "via": api,
             "uri": arg(99, "s3_data_input_path", "baseline_dataset"),
             "kind": lambda c: _job_data_kind(c, "s3_data_input_path", "baseline_dataset"),
+        },
+        (),
+    ),
+    (
+        (
+            # the data an Azure AutoML run trains on (a registered or computed data set)
+            "azureml.train.automl.AutoMLConfig",
+            "azureml.train.automl.automlconfig.AutoMLConfig",
+        ),
+        "data_source",
+        {
+            "via": api,
+            "uri": lambda c: None,
+            "kind": lambda c: "azure" if "training_data" in c.keywords else "none",
+        },
+        (),
+    ),
+    (
+        # an Azure ML data set handed to a run or step: mounted, downloaded or named as input
+        ("*.as_mount", "*.as_download", "*.as_named_input"),
+        "data_source",
+        {"via": api, "uri": lambda c: None, "kind": "azure"},
+        ("*.as_named_input.as_mount", "*.as_named_input.as_download"),
+    ),
+    (
+        ("joblib.load",),
+        "data_source",
+        {
+            # arrays saved by the notebook and read back by name (a model file is left out)
+            "_kind": lambda c: "data_source" if isinstance(arg(0, "filename")(c), str) else None,
+            "via": api,
+            "uri": arg(0, "filename"),
         },
         (),
     ),
