@@ -490,7 +490,7 @@ def submitted_kind(call: Call) -> str | None:
 #: ``run.log``, ``wandb.log``) is a metric when its name says so (``alpha`` or ``framework``
 #: logged the same way are parameters)
 METRIC_WORDS = re.compile(
-    r"acc|loss|auc|f1|precision|recall|rmse|mse|mae|mape|r2|error|score|bleu|rouge|wer\b|cer\b"
+    r"(?-i:(?<![a-z])acc|Acc|ACC)|loss|auc|f1|precision|recall|rmse|mse|mae|mape|r2|error|score|bleu|rouge|wer\b|cer\b"
     r"|iou|\bmap\b|ndcg|perplexity|reward|logloss|entropy|corr|dice|jaccard|exact_match|mcc"
     r"|kappa|top_?\d|hit_?rate|roc|pr_curve|confusion|mean_average",
     re.I,
@@ -1358,7 +1358,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "interpret"},
-        (),
+        # reading the values of an explanation made elsewhere, or listing stored ones
+        ("*.get_ranked_*", "*.get_feature_importance_dict", "*.list_model_explanations"),
     ),
     (
         (
