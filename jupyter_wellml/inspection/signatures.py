@@ -490,9 +490,10 @@ def submitted_kind(call: Call) -> str | None:
 #: ``run.log``, ``wandb.log``) is a metric when its name says so (``alpha`` or ``framework``
 #: logged the same way are parameters)
 METRIC_WORDS = re.compile(
-    r"(?-i:(?<![a-z])acc|Acc|ACC)|loss|auc|f1|precision|recall|rmse|mse|mae|mape|r2|error|score|bleu|rouge|wer\b|cer\b"
-    r"|iou|\bmap\b|ndcg|perplexity|reward|logloss|entropy|corr|dice|jaccard|exact_match|mcc"
-    r"|kappa|top_?\d|hit_?rate|roc|pr_curve|confusion|mean_average",
+    r"(?-i:(?<![a-z])acc|Acc|ACC)|loss|auc|f1|precision|recall|rmse|mse|mae|mape|r2|error|score"
+    r"|bleu|rouge|wer\b|cer\b|iou|\bmap\b|ndcg|perplexity|reward|logloss|entropy|corr|dice"
+    r"|jaccard|exact_match|mcc|kappa|top_?\d|hit_?rate|roc|pr_curve|confusion|mean_average"
+    r"|mase|smape|wape|crps|quantile_?loss",
     re.I,
 )
 #: logging calls that log parameters and metrics alike
@@ -539,8 +540,34 @@ def hub_id(call: Call) -> Any:
     value = arg(position, *keys)(call)
     if value is None:
         given = any(k in call.keywords for k in keys) or position < len(call.args)
+        if given and _local_or_loaded(call, position, keys):
+            return False
         return None if given else False
     return value if isinstance(value, str) else None
+
+
+#: names of what holds a folder on the notebook's machine (``model_dir``, ``output_path``)
+_PATH_NAME = re.compile(
+    r"(?:^|[._])(?:\w*_)?(?:dir|directory|folder|output|outputs|local)(?:_\w*)?$"
+    r"|(?:^|[._])(?:\w*_)?(?<!name_or_)path$"
+    r"|^(?:os\.path|pathlib|tempfile)\.",
+    re.I,
+)
+
+
+def _local_or_loaded(call: Call, position: int, keys: tuple[str, ...]) -> bool:
+    """The model argument is a local folder (``from_pretrained(model_dir)``) or a model
+    object loaded by another call (``pipeline(model=AutoModel.from_pretrained(...))``, counted
+    where it was loaded): not a hub id."""
+    refs = [call.ref(k) for k in keys if k in call.keywords]
+    if position < len(call.args):
+        refs.append(call.ref(position))
+    for ref in refs:
+        if not ref:
+            continue
+        if ref.endswith((".from_pretrained", ".load", ".create_model")) or _PATH_NAME.search(ref):
+            return True
+    return False
 
 
 def _shap_collection(call: Call) -> bool:
@@ -568,6 +595,11 @@ def _named_metric(*keys: str, position: int = 99) -> Callable[[Call], Any]:
         return None
 
     return name
+
+
+def _text_naming(value: Any, word: str) -> Any:
+    """``value`` when it is a text holding ``word`` (case aside), else None."""
+    return value if isinstance(value, str) and word in value.lower() else None
 
 
 def _json_path_metric(call: Call) -> Any:
@@ -1179,6 +1211,13 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _named_metric("metric", "checkpoint_score_attribute")},
+        (),
+    ),
+    (
+        # an Azure ML pipeline's metrics output fetched back (`get_pipeline_output("metrics_output")`)
+        ("*.get_pipeline_output",),
+        "metric",
+        {"name": lambda c: _text_naming(arg(0, "pipeline_output_name")(c), "metric")},
         (),
     ),
     (
