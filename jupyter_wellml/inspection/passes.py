@@ -166,9 +166,7 @@ _JOB_OUTPUTS = re.compile(
 #: a file whose name says it holds results (``eval_results.json``, ``summary.json``,
 #: ``train_output.csv``): written by a job or script and read back to show them (predictions
 #: read back are evaluated against labels: those stay reads)
-_RESULT_FILE = re.compile(
-    r"(?:^|[_.-])(?:results?|outputs?|summary|report)(?:[_.-]|$)", re.I
-)
+_RESULT_FILE = re.compile(r"(?:^|[_.-])(?:results?|outputs?|summary|report)(?:[_.-]|$)", re.I)
 
 
 def uri_is_local(uri: str) -> bool:

@@ -309,7 +309,9 @@ def _hub_clone(url: str, via: str) -> list[tuple[str, dict]]:
         return []
     repo = m.group(2)
     uri = "(computed)" if repo.startswith(("$", "{")) else repo
-    return [("data_source", {"uri": uri, "kind": "dataset" if m.group(1) else "model_hub", "via": via})]
+    return [
+        ("data_source", {"uri": uri, "kind": "dataset" if m.group(1) else "model_hub", "via": via})
+    ]
 
 
 def _reads(prefix: tuple[str, ...], what: str, paths: list[str]) -> list[tuple[str, dict]]:

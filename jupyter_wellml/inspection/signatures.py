@@ -2462,7 +2462,10 @@ KEYWORDS: dict[str, tuple[str, Fields]] = {
         )
     },
     # Azure AutoML explains its best model when asked (`AutoMLConfig(model_explainability=True)`)
-    "model_explainability": ("explainability", {"method": "interpret", "keyword": "model_explainability"}),
+    "model_explainability": (
+        "explainability",
+        {"method": "interpret", "keyword": "model_explainability"},
+    ),
     # per-prediction feature contributions (SHAP values) computed by the model library itself
     **{
         k: ("explainability", {"method": "shap", "keyword": k})
