@@ -29,6 +29,7 @@ from .rules import (
     budget_error,
     budget_scope,
     evaluate_rule,
+    may_any_hold,
     render,
 )
 
@@ -397,6 +398,8 @@ def _rule_evidence(practice: Practice, ctx: Context, evidence) -> _Evidence:
     """Every rule of the practice, evaluated; :class:`RuleTimeout` (with the rule's id as its
     second argument) when the review's time for rules is spent."""
     found = _Evidence()
+    if not may_any_hold(practice.rules, ctx):  # no rule can hold on this notebook
+        return found
     for rule in practice.rules:
         try:
             hits = evaluate_rule(rule, ctx)
