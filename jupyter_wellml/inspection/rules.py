@@ -298,6 +298,55 @@ def _satisfied(found: tuple[Clause, ...], ctx: Context) -> bool:
     return True
 
 
+# --------------------------------------------------------------------------- dependencies
+# What a matcher's answer depends on, as keys (:func:`dependencies`) whose values a review can
+# give (:func:`dependency_value`). A review of an edited notebook reuses the previous review's
+# finding for a practice whose rules' dependencies all have equal values (see review.py).
+_UNKNOWN_DEPENDENCY = ("unknown",)
+
+
+def dependencies(m: Mapping[str, Any]) -> frozenset[tuple]:
+    """The keys whose values decide matcher ``m``'s answer."""
+    kind = m.get("kind")
+    if kind == "fact":
+        return frozenset({("env" if m["fact"] in ENVIRONMENT_FACTS else "fact", m["fact"])})
+    if kind == "record":
+        return frozenset({("records",)})
+    key = _KEY_OF.get(kind)
+    if key is not None:
+        return frozenset({key(m)})
+    if kind == "call":
+        return frozenset({("calls", tuple(m["names"]))})
+    if kind == "text":
+        return frozenset({("text",)})
+    if kind == "phase":
+        return frozenset({("phases",)})
+    if kind in ("all", "any"):
+        return frozenset().union(*(dependencies(sub) for sub in m["rules"]))
+    if kind == "not":
+        return dependencies(m["rule"])
+    return frozenset({_UNKNOWN_DEPENDENCY})  # never equal: such a rule is always evaluated
+
+
+def dependency_value(key: tuple, ctx: Context) -> Any:
+    """The value of a dependency key in this review (compared with ``==`` across reviews)."""
+    scope = key[0]
+    if scope == "fact":
+        return ctx.facts.items.get(key[1])
+    if scope == "env":
+        return ctx.environment.get(key[1])
+    if scope == "records":
+        return ctx.records
+    if scope == "calls":
+        by_name = ctx.facts.calls_by_name()
+        return [(name, by_name[name]) for name in sorted(_call_names(key[1], ctx))]
+    if scope == "text":
+        return ctx.facts.cell_lines, ctx.cell_types
+    if scope == "phases":
+        return ctx.phases
+    return object()
+
+
 # --------------------------------------------------------------------------- conditions
 _TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
 _FALSE_WORDS = frozenset({"false", "no", "n", "0", "off"})
