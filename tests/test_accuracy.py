@@ -21,8 +21,8 @@ from .labels import scoring
 CHECK_FLOORS = {
     "training": (0.95, 0.90),
     "data_source": (0.82, 0.83),
-    "metric": (0.93, 0.76),
-    "explainability": (0.95, 0.43),
+    "metric": (0.93, 0.79),
+    "explainability": (0.95, 0.51),
     "seed": (0.95, 0.90),
     "unpinned_install": (0.95, 0.90),
 }
