@@ -6,8 +6,10 @@ Exit codes: 0 success, 1 findings at or above ``--fail-on`` (review) or an inval
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from jupyter_core.application import JupyterApp
 from traitlets import Bool, Enum, List, Unicode
@@ -18,6 +20,11 @@ from .main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE  # noqa: F401 - re-exported
 
 class UsageProblem(Exception):
     """A wrong argument or unreadable input: printed as one line, exit code 2."""
+
+
+def text_option(help: str) -> Unicode:
+    """A command's option that takes a string (empty when not given)."""
+    return Unicode("", help=help).tag(config=True)
 
 
 class WellMLCommand(JupyterApp):
@@ -35,9 +42,7 @@ class WellMLCommand(JupyterApp):
         False,
         help="Do not load lenses from Jupyter data directories (share/jupyter/wellml/lenses).",
     ).tag(config=True)
-    output = Unicode("", help="Write the output to this file instead of standard output.").tag(
-        config=True
-    )
+    output = text_option("Write the output to this file instead of standard output.")
 
     aliases = {
         "lens-path": "WellMLCommand.lens_paths",
@@ -77,6 +82,10 @@ class WellMLCommand(JupyterApp):
                 print(f"warning: lens: {issue}", file=sys.stderr)
         return catalog
 
+    def emit_json(self, doc: Any, *, ascii: bool = True) -> None:
+        """Write ``doc`` as indented JSON; ``ascii=False`` keeps non-ASCII characters as they are."""
+        self.emit(json.dumps(doc, indent=2, ensure_ascii=ascii))
+
     def emit(self, text: str) -> None:
         if self.output:
             try:
@@ -106,11 +115,25 @@ class WellMLCommand(JupyterApp):
             return
         self.exit(code or EXIT_OK)
 
-    def run(self) -> int:  # pragma: no cover - every subcommand overrides it
-        raise NotImplementedError
+    def run(self) -> int:
+        """Called without a subcommand: every command that does something overrides this."""
+        raise UsageProblem(f"choose a subcommand: {', '.join(self.subcommands)} (see --help)")
 
 
 def format_enum(*values: str, default: str) -> Enum:
     return Enum(
         list(values), default_value=default, help=f"Output format: {', '.join(values)}."
     ).tag(config=True)
+
+
+def own_aliases(owner: str, *options: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """A command's ``aliases``: ``base`` (the shared ones by default), then ``--option`` for each
+    of ``options``, setting the trait of ``owner`` of that name (dashes read as underscores)."""
+    own = {option: f"{owner}.{option.replace('-', '_')}" for option in options}
+    return {**(WellMLCommand.aliases if base is None else base), **own}
+
+
+def subcommands_of(group: str, *commands: type[WellMLCommand]) -> dict[str, tuple]:
+    """The ``subcommands`` of the command named ``group``: ``commands``, in the help's order,
+    each named by what its own ``name`` adds to ``group``'s."""
+    return {c.name.removeprefix(f"{group}-"): (c, c.description) for c in commands}
