@@ -9,6 +9,18 @@ import textwrap
 from pathlib import Path
 
 
+def code_cell(cell_id: str, source: str) -> dict:
+    """An nbformat 4.5 code cell, not run."""
+    return {
+        "cell_type": "code",
+        "id": cell_id,
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+        "source": source,
+    }
+
+
 def one_cell_notebook(source: str, cell_id: str = "c1") -> dict:
     """An nbformat 4.5 Python notebook with one code cell holding ``source``."""
     return {
@@ -17,16 +29,7 @@ def one_cell_notebook(source: str, cell_id: str = "c1") -> dict:
         "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
-        "cells": [
-            {
-                "cell_type": "code",
-                "id": cell_id,
-                "metadata": {},
-                "execution_count": None,
-                "outputs": [],
-                "source": source,
-            }
-        ],
+        "cells": [code_cell(cell_id, source)],
     }
 
 

@@ -57,6 +57,18 @@ class WellMLCommand(JupyterApp):
         "debug": ({"Application": {"log_level": 10}}, "Log debugging messages."),
     }
 
+    @classmethod
+    def aliases_with(cls, owner: str, *options: str) -> dict[str, str]:
+        """The ``aliases`` of a subclass: this class's, then ``--option`` for each of ``options``,
+        setting the trait of that name of the class named ``owner`` (dashes read as underscores)."""
+        return {**cls.aliases, **{o: f"{owner}.{o.replace('-', '_')}" for o in options}}
+
+    @staticmethod
+    def subcommands_of(group: str, *commands: type[WellMLCommand]) -> dict[str, tuple]:
+        """The ``subcommands`` of the command named ``group``: ``commands``, in the help's order,
+        each named by what its own ``name`` adds to ``group``'s."""
+        return {c.name.removeprefix(f"{group}-"): (c, c.description) for c in commands}
+
     def parse_command_line(self, argv=None):
         # traitlets answers a bad option value with a log line and exit code 1; the CLI promises
         # exit code 2 and a one-line message for every usage error
@@ -124,16 +136,3 @@ def format_enum(*values: str, default: str) -> Enum:
     return Enum(
         list(values), default_value=default, help=f"Output format: {', '.join(values)}."
     ).tag(config=True)
-
-
-def own_aliases(owner: str, *options: str, base: dict[str, str] | None = None) -> dict[str, str]:
-    """A command's ``aliases``: ``base`` (the shared ones by default), then ``--option`` for each
-    of ``options``, setting the trait of ``owner`` of that name (dashes read as underscores)."""
-    own = {option: f"{owner}.{option.replace('-', '_')}" for option in options}
-    return {**(WellMLCommand.aliases if base is None else base), **own}
-
-
-def subcommands_of(group: str, *commands: type[WellMLCommand]) -> dict[str, tuple]:
-    """The ``subcommands`` of the command named ``group``: ``commands``, in the help's order,
-    each named by what its own ``name`` adds to ``group``'s."""
-    return {c.name.removeprefix(f"{group}-"): (c, c.description) for c in commands}

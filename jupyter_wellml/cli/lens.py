@@ -5,16 +5,7 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from .base import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UsageProblem,
-    WellMLCommand,
-    format_enum,
-    own_aliases,
-    subcommands_of,
-    text_option,
-)
+from .base import EXIT_FINDINGS, EXIT_OK, UsageProblem, WellMLCommand, format_enum, text_option
 
 
 class LensList(WellMLCommand):
@@ -30,7 +21,7 @@ class LensList(WellMLCommand):
         "Only practices that apply to this phase (any phase word: training, deployment...)."
     )
     pillar = text_option("Only practices of this pillar (id or name).")
-    aliases = own_aliases("LensList", "format", "phase", "pillar")
+    aliases = WellMLCommand.aliases_with("LensList", "format", "phase", "pillar")
 
     def run(self) -> int:
         catalog = self.catalog()
@@ -86,7 +77,7 @@ class LensShow(WellMLCommand):
     jupyter wellml lens show MLREL-01@2021 --format json
     """
     format = format_enum("text", "json", default="text")
-    aliases = own_aliases("LensShow", "format")
+    aliases = WellMLCommand.aliases_with("LensShow", "format")
 
     def run(self) -> int:
         if len(self.extra_args) != 1:
@@ -196,7 +187,7 @@ class LensExport(WellMLCommand):
     """
     format = format_enum("aws-wa-json", default="aws-wa-json")
     lens = text_option("Export only this lens id (default: all loaded lenses).")
-    aliases = own_aliases("LensExport", "format", "lens")
+    aliases = WellMLCommand.aliases_with("LensExport", "format", "lens")
 
     def run(self) -> int:
         from ..interop.wa_export import export_wa_lens
@@ -228,7 +219,7 @@ class LensImport(WellMLCommand):
         "default: the lens's first phase)."
     )
     lens = text_option("Id of the new lens (default: from the file name).")
-    aliases = own_aliases("LensImport", "phase", "lens")
+    aliases = WellMLCommand.aliases_with("LensImport", "phase", "lens")
 
     def run(self) -> int:
         if len(self.extra_args) != 1:
@@ -258,4 +249,6 @@ class LensImport(WellMLCommand):
 class LensApp(WellMLCommand):
     name = "jupyter-wellml-lens"
     description = "Work with the lens catalog: list, show, check, export, import."
-    subcommands = subcommands_of(name, LensList, LensShow, LensCheck, LensExport, LensImport)
+    subcommands = WellMLCommand.subcommands_of(
+        name, LensList, LensShow, LensCheck, LensExport, LensImport
+    )

@@ -13,7 +13,7 @@ from typing import Any
 from traitlets import Bool, Int
 
 from ..errors import WellMLError
-from .base import EXIT_OK, UsageProblem, WellMLCommand, format_enum, own_aliases, subcommands_of
+from .base import EXIT_OK, UsageProblem, WellMLCommand, format_enum
 
 
 class WorkloadCommand(WellMLCommand):
@@ -96,7 +96,7 @@ class MilestoneList(WorkloadCommand):
     jupyter wellml milestone list notebooks/
     """
     format = format_enum("text", "json", default="text")
-    aliases = own_aliases("MilestoneList", "format", base=WorkloadCommand.aliases)
+    aliases = WorkloadCommand.aliases_with("MilestoneList", "format")
 
     def run(self) -> int:
         from ..report.workload import milestones_text
@@ -124,7 +124,7 @@ class MilestoneDiff(WorkloadCommand):
     jupyter wellml milestone diff 2026-q1 2026-q2 notebooks/ --format markdown
     """
     format = format_enum("text", "json", "markdown", default="text")
-    aliases = own_aliases("MilestoneDiff", "format", base=WorkloadCommand.aliases)
+    aliases = WorkloadCommand.aliases_with("MilestoneDiff", "format")
 
     def run(self) -> int:
         from ..report.workload import diff_markdown, diff_text
@@ -162,7 +162,7 @@ class MilestoneDiff(WorkloadCommand):
 class MilestoneApp(WellMLCommand):
     name = "jupyter-wellml-milestone"
     description = "Milestones of a workload: save the review under a name, list them, compare two."
-    subcommands = subcommands_of(name, MilestoneSave, MilestoneList, MilestoneDiff)
+    subcommands = WellMLCommand.subcommands_of(name, MilestoneSave, MilestoneList, MilestoneDiff)
 
 
 class PlanApp(WorkloadCommand):
@@ -176,7 +176,7 @@ class PlanApp(WorkloadCommand):
     jupyter wellml plan notebooks/ --format markdown --output PLAN.md
     """
     format = format_enum("text", "markdown", "json", default="text")
-    aliases = own_aliases("PlanApp", "format", base=WorkloadCommand.aliases)
+    aliases = WorkloadCommand.aliases_with("PlanApp", "format")
 
     def run(self) -> int:
         from ..report.workload import plan_markdown, plan_text

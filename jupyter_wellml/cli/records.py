@@ -26,7 +26,6 @@ from .base import (
     UsageProblem,
     WellMLCommand,
     format_enum,
-    own_aliases,
     text_option,
 )
 
@@ -241,7 +240,7 @@ class CardApp(WellMLCommand):
     """
     format = format_enum("markdown", "json", default="markdown")
     model_name = text_option("The model's name (default: the notebook's file name).")
-    aliases = {**own_aliases("CardApp", "format"), "name": "CardApp.model_name"}
+    aliases = {**WellMLCommand.aliases_with("CardApp", "format"), "name": "CardApp.model_name"}
     workload = Bool(False, help="DIR is a workload: one card from every notebook's records.").tag(
         config=True
     )

@@ -15,15 +15,7 @@ import sys
 from pathlib import Path
 
 from ..errors import WellMLError
-from .base import (
-    EXIT_OK,
-    UsageProblem,
-    WellMLCommand,
-    format_enum,
-    own_aliases,
-    subcommands_of,
-    text_option,
-)
+from .base import EXIT_OK, UsageProblem, WellMLCommand, format_enum, text_option
 from .milestone import WorkloadCommand
 
 WORKLOAD_ID = re.compile(r"[0-9a-f]{32}")
@@ -42,9 +34,7 @@ class WaAnswers(WorkloadCommand):
     format = format_enum("json", "aws-cli", default="json")
     lens_alias = text_option("The custom lens's ARN (or alias) in the WA Tool.")
     workload_id = text_option("The WA Tool workload id, for --format aws-cli.")
-    aliases = own_aliases(
-        "WaAnswers", "format", "lens-alias", "workload-id", base=WorkloadCommand.aliases
-    )
+    aliases = WorkloadCommand.aliases_with("WaAnswers", "format", "lens-alias", "workload-id")
 
     def run(self) -> int:
         from ..interop.wa_answers import answer_problems, aws_cli_script, wa_answers
@@ -89,7 +79,7 @@ class WaImportAnswers(WorkloadCommand):
         "The notebook to write the records into (default: the workload's first)."
     )
     lens_alias = text_option("Refuse answers for another lens alias than this one.")
-    aliases = own_aliases("WaImportAnswers", "notebook", "lens-alias", base=WorkloadCommand.aliases)
+    aliases = WorkloadCommand.aliases_with("WaImportAnswers", "notebook", "lens-alias")
 
     def run(self) -> int:
         from ..interop.wa_answers import answer_records, read_answers
@@ -173,7 +163,7 @@ def _write_records(path: Path, records: list[dict]) -> dict[str, int]:
 class WaApp(WellMLCommand):
     name = "jupyter-wellml-wa"
     description = "Answers for the AWS Well-Architected Tool: write them, or read the Tool's back."
-    subcommands = subcommands_of(name, WaAnswers, WaImportAnswers)
+    subcommands = WellMLCommand.subcommands_of(name, WaAnswers, WaImportAnswers)
 
 
 class SignoffApp(WellMLCommand):
@@ -188,7 +178,7 @@ class SignoffApp(WellMLCommand):
     approver = text_option('Who approved: "name, role".')
     expires = text_option("The last day the approval holds (YYYY-MM-DD).")
     note = text_option("What was approved, or on which evidence.")
-    aliases = own_aliases("SignoffApp", "approver", "expires", "note")
+    aliases = WellMLCommand.aliases_with("SignoffApp", "approver", "expires", "note")
 
     def run(self) -> int:
         from ..records import build
