@@ -334,14 +334,22 @@ def print_workload(args, env: dict | None = None) -> int:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env.update(WELLML_CACHE_DIR=cache, PYTHONPYCACHEPREFIX=os.path.join(cache, "pycache"))
     exe = str(Path(sys.executable).parent / "jupyter-wellml")
-    subprocess.run([exe, "lens", "list", "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False)
+    subprocess.run(
+        [exe, "lens", "list", "--no-data-dirs"], stdout=subprocess.DEVNULL, env=env, check=False
+    )
     w = workload_overhead(exe, args.corpus, env, args.pairs)
-    print(f"CLI, whole corpus as one workload, --jobs 2 --no-cache, median of {w['pairs']} alternated runs:")
-    print(f"  {w['notebooks']} notebooks: without --workload {w['plain_s']:.2f} s, with {w['workload_s']:.2f} s"
-          f" = {w['ratio']:.3f}x (fastest runs: {w['best_ratio']:.3f}x; target <= 1.10x)")
+    print(
+        f"CLI, whole corpus as one workload, --jobs 2 --no-cache, median of {w['pairs']} alternated runs:"
+    )
+    print(
+        f"  {w['notebooks']} notebooks: without --workload {w['plain_s']:.2f} s, with {w['workload_s']:.2f} s"
+        f" = {w['ratio']:.3f}x (fastest runs: {w['best_ratio']:.3f}x; target <= 1.10x)"
+    )
     share = w["section_ms"] / (w["plain_s"] * 1000)
-    print(f"  the workload section itself (computed and written as JSON, in-process): "
-          f"{w['section_ms']:.1f} ms = {share:.2%} of the run without it")
+    print(
+        f"  the workload section itself (computed and written as JSON, in-process): "
+        f"{w['section_ms']:.1f} ms = {share:.2%} of the run without it"
+    )
     return 0
 
 

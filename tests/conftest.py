@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-
 def _shared() -> Path:
     """The workplace's shared folder (corpus, lens facts): $WELLML_SHARED, else ../shared beside
     the checkout, else /work/shared (a clone elsewhere, such as CI's, still finds it)."""

@@ -335,7 +335,11 @@ def test_data_dir_lens_roots_are_cached_per_environment(tmp_path):
     )
 
     def run(jupyter_path):
-        env = {**os.environ, "WELLML_CACHE_DIR": str(tmp_path / "cache"), "JUPYTER_PATH": jupyter_path}
+        env = {
+            **os.environ,
+            "WELLML_CACHE_DIR": str(tmp_path / "cache"),
+            "JUPYTER_PATH": jupyter_path,
+        }
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)

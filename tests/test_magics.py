@@ -693,7 +693,12 @@ def test_status_is_the_report_status_and_says_what_the_cli_says(
     assert text == status_text(result, found, problem, 0, read=state.read_version())
 
     cli = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-wellml"), "review", "--no-data-dirs", str(path)],
+        [
+            str(Path(sys.executable).parent / "jupyter-wellml"),
+            "review",
+            "--no-data-dirs",
+            str(path),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -125,7 +125,9 @@ def test_hook_blocks_a_real_commit_until_the_key_is_removed(hook_repo):
     assert "MLSEC03-BP02" in refused.stdout + refused.stderr
     assert _run(["git", "rev-parse", "--verify", "HEAD"], repo, env).returncode != 0
     # unstage the notebook with the key: the commit of the clean one goes through
-    assert _run(["git", "rm", "-q", "--cached", "hardcoded-aws-key.ipynb"], repo, env).returncode == 0
+    assert (
+        _run(["git", "rm", "-q", "--cached", "hardcoded-aws-key.ipynb"], repo, env).returncode == 0
+    )
     accepted = _run(["git", "commit", "-q", "-m", "add the clean notebook"], repo, env)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     files = _run(["git", "ls-files"], repo, env).stdout.split()

@@ -42,10 +42,7 @@ def test_frame_records_the_problem_framing(shell):  # noqa: F811
     assert record["kind"] == "frame"
     assert record["features"] == ["amount", "merchant_age"]
     assert record["baseline"] == "rules engine: recall 0.61"
-    assert (
-        "framing: Which claims should an investigator open first?"
-        in _text(out)
-    )
+    assert "framing: Which claims should an investigator open first?" in _text(out)
     with pytest.raises(UsageError, match=r"--question \(the business question\) is missing"):
         run(shell, "%wellml frame --task classification")
 

@@ -213,7 +213,12 @@ def _run(cmd: list[str], env: dict, timeout: float = 600, **kwargs) -> subproces
     # suite once caught: review workers outliving browser_check's server) cannot hang the test
     with tempfile.TemporaryFile() as out:
         done = subprocess.run(
-            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False,
+            cmd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
             **kwargs,
         )
         out.seek(0)
@@ -267,7 +272,9 @@ def test_wheel_installs_and_runs_without_node(tmp_path):
     }
     home.mkdir()
     python = str(bin_dir / "python")
-    node = _run([python, "-c", "import shutil; print([shutil.which(n) for n in ('node', 'npm')])"], env)
+    node = _run(
+        [python, "-c", "import shutil; print([shutil.which(n) for n in ('node', 'npm')])"], env
+    )
     assert node.stdout.strip() == "[None, None]", node.stdout
     with pytest.raises(FileNotFoundError):
         subprocess.run(["node", "--version"], env=env, check=False, capture_output=True)
@@ -288,8 +295,14 @@ def test_wheel_installs_and_runs_without_node(tmp_path):
     # browser half is done below with Debian chromium)
     started = time.perf_counter()
     check = _run(
-        [python, "-m", "jupyterlab.browser_check", "--no-browser-test",
-         f"--ServerApp.port={_free_port()}", *_root_flag()],
+        [
+            python,
+            "-m",
+            "jupyterlab.browser_check",
+            "--no-browser-test",
+            f"--ServerApp.port={_free_port()}",
+            *_root_flag(),
+        ],
         env,
         300,
         cwd=tmp_path,
@@ -300,8 +313,18 @@ def test_wheel_installs_and_runs_without_node(tmp_path):
     _assert_no_process_left(venv, timeout=10)
 
     ids = json.loads(
-        _run([str(bin_dir / "jupyter"), "wellml", "lens", "list", "--format", "json",
-              "--no-data-dirs"], env).stdout
+        _run(
+            [
+                str(bin_dir / "jupyter"),
+                "wellml",
+                "lens",
+                "list",
+                "--format",
+                "json",
+                "--no-data-dirs",
+            ],
+            env,
+        ).stdout
     )
     from jupyter_wellml.catalog import load_catalog
 
@@ -344,10 +367,20 @@ def _browser_check_with_chromium(bin_dir: Path, env: dict, tmp_path: Path) -> fl
     root.mkdir()
     log = (tmp_path / "lab.log").open("wb")
     lab = subprocess.Popen(
-        [str(bin_dir / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", *_root_flag()],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(bin_dir / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            *_root_flag(),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -237,9 +237,7 @@ def _measured_notebook(path: Path, values=(0.85, 0.91, 0.95)) -> Path:
             "metadata": {},
             "execution_count": i + 1,
             "source": "%wellml kpi accuracy",
-            "outputs": [
-                {"output_type": "display_data", "metadata": {}, "data": mimebundle([r])}
-            ],
+            "outputs": [{"output_type": "display_data", "metadata": {}, "data": mimebundle([r])}],
         }
         for i, r in enumerate(records)
     ]

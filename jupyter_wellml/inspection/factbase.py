@@ -181,17 +181,22 @@ class CallIndex:
         memo = self.__dict__.setdefault("_memo", {})
         found = memo.get(glob.pattern)
         if found is None:
-            candidates = self.candidates(glob)
-            if len(candidates) > 64 and glob.kind in _STAR_KINDS and not self._multiline():
-                # one scan in C over the names, a line each, instead of a test per name
-                text = self.__dict__.get("_text")
-                if text is None:
-                    text = self.__dict__["_text"] = "\n".join(self.names)
-                found = tuple(
-                    m.group(0) for m in _line_pattern(glob.pattern, glob.kind).finditer(text)
-                )
+            star = glob.kind in _STAR_KINDS
+            text = self.__dict__.get("_text") if star else None
+            if star and text is None:
+                text = self.__dict__["_text"] = "\n".join(self.names)
+            if star and not all(piece in text for piece in _pieces(glob.pattern)):
+                # a literal piece of the glob is in no name (one search in C): nothing matches
+                found = ()
             else:
-                found = tuple(n for n in candidates if glob.match(n))
+                candidates = self.candidates(glob)
+                if star and len(candidates) > 64 and not self._multiline():
+                    # one scan in C over the names, a line each, instead of a test per name
+                    found = tuple(
+                        m.group(0) for m in _line_pattern(glob.pattern, glob.kind).finditer(text)
+                    )
+                else:
+                    found = tuple(n for n in candidates if glob.match(n))
             memo[glob.pattern] = found
         return found
 
@@ -217,6 +222,12 @@ def iter_facts(facts: Facts) -> Iterable[tuple[str, dict[str, Any]]]:
     for kind, items in facts.items.items():
         for f in items:
             yield kind, f
+
+
+@lru_cache(maxsize=4096)
+def _pieces(pattern: str) -> tuple[str, ...]:
+    """The literal pieces of a ``*``-only glob, longest first: a name it matches holds each."""
+    return tuple(sorted((p for p in pattern.split("*") if p), key=len, reverse=True))
 
 
 @lru_cache(maxsize=4096)

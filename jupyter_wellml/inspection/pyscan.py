@@ -232,6 +232,8 @@ def same_value(a: Any, b: Any) -> bool:
 
 _KEEP = (ast.Call, ast.Import, ast.ImportFrom, ast.Assign)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: the fields of a loop that are its body: a call in them runs once per iteration
+_LOOP_BODIES = frozenset({"body", "orelse"})
 
 
 class LoopedCall:
@@ -242,52 +244,51 @@ class LoopedCall:
 _REF_NODES = frozenset({ast.Name, ast.Attribute, ast.Call, ast.Subscript})
 
 
-def _walk(node: ast.AST):
-    """:func:`ast.walk` (the same nodes in the same breadth-first order), without its nested
-    generators: it is most of the time spent reading a cell's tree."""
-    todo = deque((node,))
-    pop, push = todo.popleft, todo.append
-    node_type = ast.AST
-    while todo:
-        node = pop()
-        yield node
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                push(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, node_type):
-                        push(item)
-
-
 def interesting_nodes(tree: ast.Module) -> tuple[tuple[type, ast.AST], ...]:
     """The nodes the scanner reads, in statement order (one walk of the tree).
 
-    The result depends only on the tree, so callers cache it with the cell: replaying it is far
-    cheaper than walking the AST again on every review of an edited notebook.
+    Each statement is walked as :func:`ast.walk` does (breadth first), each node carrying whether
+    it lies in a loop's body (a call there is tagged :class:`LoopedCall`), so loop bodies are
+    walked once. The result depends only on the tree, so callers cache it with the cell:
+    replaying it is far cheaper than walking the AST again on every review of an edited notebook.
     """
     out: list[tuple[type, ast.AST]] = []
     append = out.append
-    looped: set[int] = set()
+    node_type = ast.AST
     for stmt in tree.body:
-        for node in _walk(stmt):
+        todo = deque(((stmt, False),))
+        pop, push = todo.popleft, todo.append
+        while todo:
+            node, looped = pop()
             t = type(node)
-            if t in _LOOPS:
-                for part in (*node.body, *node.orelse):
-                    looped.update(id(n) for n in _walk(part) if type(n) is ast.Call)
+            loop = t in _LOOPS
+            for name in node._fields:
+                value = getattr(node, name, None)
+                inner = looped or (loop and name in _LOOP_BODIES)
+                if isinstance(value, node_type):
+                    push((value, inner))
+                elif type(value) is list:
+                    for item in value:
+                        if isinstance(item, node_type):
+                            push((item, inner))
             if t in _KEEP:
-                append((LoopedCall if t is ast.Call and id(node) in looped else t, node))
-            elif t is ast.Constant:
-                v = node.value
-                if type(v) is str and 3 <= len(v) <= 2048:
-                    append((t, node))
-            elif t is ast.AnnAssign:
-                if node.value is not None:
-                    append((t, node))
-            elif t is ast.withitem and node.optional_vars is not None:
+                append((LoopedCall if looped and t is ast.Call else t, node))
+            elif t in _KEEP_SOME and _kept(t, node):
                 append((t, node))
     return tuple(out)
+
+
+_KEEP_SOME = frozenset({ast.Constant, ast.AnnAssign, ast.withitem})
+
+
+def _kept(t: type, node) -> bool:
+    """Texts of a useful length, annotated assignments with a value, ``with ... as`` items."""
+    if t is ast.Constant:
+        v = node.value
+        return type(v) is str and 3 <= len(v) <= 2048
+    if t is ast.AnnAssign:
+        return node.value is not None
+    return node.optional_vars is not None
 
 
 class Scanner:

@@ -28,7 +28,10 @@ from .rules import (
     RuleTimeout,
     budget_error,
     budget_scope,
+    dependencies,
+    dependency_value,
     evaluate_rule,
+    may_any_hold,
     render,
 )
 
@@ -77,6 +80,7 @@ class Finding(Value):
 
 class Review(Value):
     __slots__ = (
+        "_state",
         "catalog",
         "elapsed_ms",
         "environment",
@@ -106,6 +110,7 @@ class Review(Value):
         self.findings = findings
         self.environment = environment
         self.elapsed_ms = elapsed_ms
+        self._state: _State | None = None  # what the rules saw and said (the next review's reuse)
 
     def finding(self, practice_id: str) -> Finding:
         pid = self.catalog.practice(practice_id).id
@@ -196,6 +201,7 @@ def review(
     phase: str | None = None,
     path: str | None = None,
     rule_budget: float | None = None,
+    previous: Review | None = None,
 ) -> Review:
     """Review a notebook against the catalog.
 
@@ -217,6 +223,9 @@ def review(
         Seconds all rules together may take (default :func:`.rules.default_budget`); a rule
         that runs out makes its practice and the later ones ``unknown``, with an ``errors``
         entry naming it.
+    previous
+        The review of this notebook before its last edit (the sidebar's incremental reviews):
+        a practice whose rules read only what the edit left equal keeps that review's finding.
 
     Raises
     ------
@@ -259,19 +268,116 @@ def review(
     waived = {r.record.get("practice"): r for r in in_force if r.record.get("kind") == "waiver"}
     attested, expired = approvals(in_force)  # attestations and sign-offs; sign-offs that ran out
     cell_ids = {c.index: c.id for c in nb.cells}
+    state = _State(ctx, waived, attested)
+    reuse = _Reuse.of(previous, state, catalog)
     with budget_scope(ctx.budget):
-        findings = [
-            _evaluate(p, ctx, phase_result, waived.get(p.id), attested.get(p.id), facts, cell_ids)
-            for p in catalog.practices
-        ]
+        for i, p in enumerate(catalog.practices):
+            finding = reuse.finding(i, p, cell_ids) if reuse else None
+            if finding is None:
+                w, a = waived.get(p.id), attested.get(p.id)
+                finding = _evaluate(p, ctx, phase_result, w, a, facts, cell_ids)
+            state.findings.append(finding)
+    findings = state.findings
     if expired:
         findings = [_expired(f, expired.get(f.practice.id), cell_ids) for f in findings]
     ran_out = budget_error(ctx.budget)
     if ran_out:
         facts.errors.append(ran_out)
     result = Review(nb, catalog, phase_result, facts, records, findings, environment)
+    result._state = state
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+class _State:
+    """What a review's rules saw, the answers in force, and its findings before sign-offs that
+    ran out were applied: what the next review of the notebook may reuse."""
+
+    __slots__ = ("attested", "ctx", "findings", "values", "waived")
+
+    def __init__(self, ctx: Context, waived: dict, attested: dict) -> None:
+        self.ctx = ctx
+        self.waived = waived
+        self.attested = attested
+        self.findings: list[Finding] = []
+        self.values: dict[tuple, Any] = {}  # dependency values, once computed
+
+    def value(self, key: tuple) -> Any:
+        found = self.values.get(key, _UNSET)
+        if found is _UNSET:
+            found = self.values[key] = dependency_value(key, self.ctx)
+        return found
+
+
+_UNSET = object()
+
+
+class _Reuse:
+    """The findings of the previous review of a notebook (an edit ago) that still hold: a
+    practice's finding is kept when every value its rules read (:func:`.rules.dependencies`),
+    the records (waivers, attestations) and the phase are equal, and its evidence still points
+    at the same cells and lines of code."""
+
+    #: id(catalog) -> (catalog, each practice's dependencies, all of them)
+    _DEPENDENCIES: dict[int, tuple[Catalog, list[frozenset], frozenset]] = {}
+
+    def __init__(self, before: _State, now: _State, catalog: Catalog) -> None:
+        self.before = before
+        self.now = now
+        self.needs, every = self._dependencies(catalog)
+        # each value compared once: what every practice's rules read and the edit left equal
+        self.unchanged = frozenset(k for k in every if now.value(k) == before.value(k))
+        self.cells: dict[int, bool] = {}  # cell index -> its lines are the same as before
+
+    @classmethod
+    def of(cls, previous: Review | None, now: _State, catalog: Catalog) -> _Reuse | None:
+        before = previous._state if previous is not None else None
+        if before is None or previous.catalog is not catalog or before.ctx.budget.ran_out:
+            return None
+        return cls(before, now, catalog)
+
+    def finding(
+        self, i: int, practice: Practice, cell_ids: Mapping[int, str | None]
+    ) -> Finding | None:
+        before, now = self.before, self.now
+        old = before.findings[i] if i < len(before.findings) else None
+        if old is None or old.practice is not practice or not self.needs[i] <= self.unchanged:
+            return None
+        pid = practice.id
+        # a waiver, attestation or sign-off in force then and not now (one ran out), or the reverse
+        if before.waived.get(pid) != now.waived.get(pid):
+            return None
+        if before.attested.get(pid) != now.attested.get(pid):
+            return None
+        for ev in old.evidence:
+            cell = ev.get("cell")
+            if ev.get("effect") == "timeout":
+                return None
+            if cell is None:
+                continue
+            if cell_ids.get(cell) != ev.get("cell_id") or not self.same_cell(cell):
+                return None  # the cell moved, or its text changed (so may the evidence's line)
+        return old
+
+    def same_cell(self, cell: int) -> bool:
+        same = self.cells.get(cell)
+        if same is None:
+            lines_now = self.now.ctx.facts.cell_lines.get(cell)
+            same = self.cells[cell] = lines_now == self.before.ctx.facts.cell_lines.get(cell)
+        return same
+
+    @classmethod
+    def _dependencies(cls, catalog: Catalog) -> tuple[list[frozenset], frozenset]:
+        entry = cls._DEPENDENCIES.get(id(catalog))
+        if entry is None or entry[0] is not catalog:
+            if len(cls._DEPENDENCIES) >= 64:
+                cls._DEPENDENCIES.clear()
+            base = frozenset({("records",), ("phases",)})
+            needs = [
+                base.union(*(dependencies(r.matcher) for r in p.rules)) for p in catalog.practices
+            ]
+            entry = cls._DEPENDENCIES[id(catalog)] = (catalog, needs, frozenset().union(*needs))
+        return entry[1], entry[2]
 
 
 def withdrawn(record: Mapping[str, Any]) -> bool:
@@ -397,6 +503,8 @@ def _rule_evidence(practice: Practice, ctx: Context, evidence) -> _Evidence:
     """Every rule of the practice, evaluated; :class:`RuleTimeout` (with the rule's id as its
     second argument) when the review's time for rules is spent."""
     found = _Evidence()
+    if not may_any_hold(practice.rules, ctx):  # no rule can hold on this notebook
+        return found
     for rule in practice.rules:
         try:
             hits = evaluate_rule(rule, ctx)

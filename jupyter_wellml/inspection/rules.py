@@ -99,7 +99,7 @@ _BUDGET: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
 class Context(Value):
     """What the matchers can look at, and the time they have."""
 
-    __slots__ = ("budget", "cell_types", "environment", "facts", "phases", "records")
+    __slots__ = ("_present", "budget", "cell_types", "environment", "facts", "phases", "records")
 
     def __init__(
         self,
@@ -116,9 +116,21 @@ class Context(Value):
         self.environment = {} if environment is None else environment
         self.cell_types = {} if cell_types is None else cell_types
         self.budget = Budget() if budget is None else budget
+        self._present: frozenset[tuple[str, str]] | None = None
 
     def env(self, kind: str) -> list[dict[str, Any]]:
         return list(self.environment.get(kind, ()))
+
+    def present(self) -> frozenset[tuple[str, str]]:
+        """What this notebook has at all, as precheck keys (see :func:`may_hold`): ``("fact",
+        kind)`` and ``("env", kind)`` for each kind with facts, ``("record", kind)`` for each
+        kind of record (computed once)."""
+        if self._present is None:
+            keys = {("fact", k) for k, items in self.facts.items.items() if items}
+            keys.update(("env", k) for k, items in self.environment.items() if items)
+            keys.update(("record", r.record.get("kind")) for r in self.records)
+            self._present = frozenset(keys)
+        return self._present
 
 
 Matcher = Callable[[Mapping[str, Any], Context], "list[Hit] | None"]
@@ -146,6 +158,8 @@ def evaluate(m: Mapping[str, Any], ctx: Context) -> list[Hit] | None:
 def evaluate_rule(rule, ctx: Context) -> list[Hit] | None:
     """:func:`evaluate` one lens rule within the review's budget; :class:`RuleTimeout` when
     the budget is spent (by this rule, or before it: then the rule is counted as skipped)."""
+    if not may_hold(rule.matcher, ctx):
+        return None
     budget = ctx.budget
     if budget.ran_out is not None or budget.spent():
         if budget.ran_out is None:
@@ -199,6 +213,138 @@ def budget_error(budget: Budget) -> dict[str, Any] | None:
         f"{budget.seconds:g} s of processor time; it and {budget.skipped} later rule(s) were not "
         f"evaluated, so their practices are unknown (${BUDGET_VARIABLE} sets the budget)",
     }
+
+
+# --------------------------------------------------------------------------- prechecks
+# Most rules look for what a notebook does not have at all (a kind of fact, a call, a record).
+# Each matcher has a precheck, derived once from its parameters: clauses that must all hold
+# for the matcher to hold, each satisfied by one of its keys being present in the notebook
+# (:meth:`Context.present`) or by one of its call globs naming a call. A rule whose precheck
+# fails is not evaluated: its answer (None) is known. Matchers that can hold on nothing (``not``,
+# ``min: 0``, ``text``, ``phase``) have no clauses and are always evaluated.
+Clause = tuple[frozenset[tuple[str, str]], tuple[tuple[str, ...], ...]]
+
+#: id of a lens matcher (or of a practice's rules) -> (it, its clauses)
+_CLAUSES: dict[int, tuple[Any, tuple[Clause, ...]]] = {}
+_CLAUSES_MAX = 16384
+
+
+def clauses(m: Mapping[str, Any]) -> tuple[Clause, ...]:
+    """The precheck of matcher ``m``: necessary conditions for it to hold (none: it may hold)."""
+    kind = m.get("kind")
+    key = _KEY_OF.get(kind)
+    if key is not None:
+        return ((frozenset({key(m)}), ()),)
+    if kind == "fact":
+        if m.get("min", 1) < 1:
+            return ()
+        scope = "env" if m["fact"] in ENVIRONMENT_FACTS else "fact"
+        return ((frozenset({(scope, m["fact"])}), ()),)
+    if kind == "call":
+        return ((frozenset(), (tuple(m["names"]),)),)
+    if kind == "all":  # every sub-rule holds: each one's conditions are necessary
+        return tuple(c for sub in m["rules"] for c in clauses(sub))
+    if kind == "any":  # one sub-rule holds: the union of each one's first condition is necessary
+        firsts = [clauses(sub) for sub in m["rules"]]
+        if not firsts or not all(firsts):
+            return ()
+        keys = frozenset().union(*(c[0][0] for c in firsts))
+        return ((keys, tuple(g for c in firsts for g in c[0][1])),)
+    return ()
+
+
+_KEY_OF: dict[str, Callable[[Mapping[str, Any]], tuple[str, str]]] = {
+    "import": lambda m: ("fact", "import"),
+    "record": lambda m: ("record", m["record"]),
+    "package": lambda m: ("env", "package"),
+    "license": lambda m: ("env", "license_flag"),
+}
+
+
+def may_hold(m: Mapping[str, Any], ctx: Context) -> bool:
+    """False when matcher ``m`` cannot hold on this notebook (its precheck fails), else True."""
+    return _satisfied(_clauses_of(m, clauses), ctx)
+
+
+def may_any_hold(rules: tuple | list, ctx: Context) -> bool:
+    """False when none of ``rules`` (lens rules, a practice's) can hold on this notebook."""
+    return _satisfied(_clauses_of(rules, _any_clauses), ctx)
+
+
+def _any_clauses(rules) -> tuple[Clause, ...]:
+    return clauses({"kind": "any", "rules": [r.matcher for r in rules]})
+
+
+def _clauses_of(key, derive) -> tuple[Clause, ...]:
+    """The clauses of a matcher or of a practice's rules, derived once (by identity)."""
+    entry = _CLAUSES.get(id(key))
+    if entry is None or entry[0] is not key:
+        if len(_CLAUSES) >= _CLAUSES_MAX:
+            _CLAUSES.clear()
+        entry = _CLAUSES[id(key)] = (key, derive(key))
+    return entry[1]
+
+
+def _satisfied(found: tuple[Clause, ...], ctx: Context) -> bool:
+    if not found:
+        return True
+    present = ctx.present()
+    for keys, globs in found:
+        if keys and not keys.isdisjoint(present):
+            continue
+        if globs and any(_call_names(g, ctx) for g in globs):
+            continue
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- dependencies
+# What a matcher's answer depends on, as keys (:func:`dependencies`) whose values a review can
+# give (:func:`dependency_value`). A review of an edited notebook reuses the previous review's
+# finding for a practice whose rules' dependencies all have equal values (see review.py).
+_UNKNOWN_DEPENDENCY = ("unknown",)
+
+
+def dependencies(m: Mapping[str, Any]) -> frozenset[tuple]:
+    """The keys whose values decide matcher ``m``'s answer."""
+    kind = m.get("kind")
+    if kind == "fact":
+        return frozenset({("env" if m["fact"] in ENVIRONMENT_FACTS else "fact", m["fact"])})
+    if kind == "record":
+        return frozenset({("records",)})
+    key = _KEY_OF.get(kind)
+    if key is not None:
+        return frozenset({key(m)})
+    if kind == "call":
+        return frozenset({("calls", tuple(m["names"]))})
+    if kind == "text":
+        return frozenset({("text",)})
+    if kind == "phase":
+        return frozenset({("phases",)})
+    if kind in ("all", "any"):
+        return frozenset().union(*(dependencies(sub) for sub in m["rules"]))
+    if kind == "not":
+        return dependencies(m["rule"])
+    return frozenset({_UNKNOWN_DEPENDENCY})  # never equal: such a rule is always evaluated
+
+
+def dependency_value(key: tuple, ctx: Context) -> Any:
+    """The value of a dependency key in this review (compared with ``==`` across reviews)."""
+    scope = key[0]
+    if scope == "fact":
+        return ctx.facts.items.get(key[1])
+    if scope == "env":
+        return ctx.environment.get(key[1])
+    if scope == "records":
+        return ctx.records
+    if scope == "calls":
+        by_name = ctx.facts.calls_by_name()
+        return [(name, by_name[name]) for name in sorted(_call_names(key[1], ctx))]
+    if scope == "text":
+        return ctx.facts.cell_lines, ctx.cell_types
+    if scope == "phases":
+        return ctx.phases
+    return object()
 
 
 # --------------------------------------------------------------------------- conditions
@@ -381,15 +527,7 @@ def _globs(globs: tuple[str, ...]):
 @matcher("call")
 def _call(m, ctx: Context):
     kws = m.get("keywords") or {}
-    index = ctx.facts.call_index()
-    globs = tuple(m["names"])
-    memo = index.__dict__.setdefault("_rule_names", {})
-    names = memo.get(globs)
-    if names is None:  # the same for every notebook with these call names
-        names = set()
-        for glob in _globs(globs):
-            names.update(index.matching(glob))
-        memo[globs] = names
+    names = _call_names(tuple(m["names"]), ctx)
     if not names:
         return None
     by_name = ctx.facts.calls_by_name()
@@ -407,6 +545,20 @@ def _call(m, ctx: Context):
             found.append(Hit(call.cell, call.line, {"name": name, "api": name}))
     found.sort(key=_cell_line)
     return found or None
+
+
+def _call_names(globs: tuple[str, ...], ctx: Context) -> set[str]:
+    """The notebook's call names that any of ``globs`` matches (remembered by the call index:
+    the same for every notebook with these call names)."""
+    index = ctx.facts.call_index()
+    memo = index.__dict__.setdefault("_rule_names", {})
+    names = memo.get(globs)
+    if names is None:
+        names = set()
+        for glob in _globs(globs):
+            names.update(index.matching(glob))
+        memo[globs] = names
+    return names
 
 
 def _cell_line(hit: Hit) -> tuple:

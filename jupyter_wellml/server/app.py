@@ -66,11 +66,12 @@ class WellMLExtension(ExtensionApp):
     notebooks_held_bytes = Int(
         64 * 1024 * 1024,
         help=(
-            "How many bytes of recently reviewed notebooks the review workers keep (shared "
-            "out between them; each delta goes to the worker holding its notebook), so the "
-            "sidebar can send only the cells that changed; a delta against a notebook no longer "
-            "held is answered 409 and sent whole. 0 turns incremental reviews off. "
-            "Default: 64 MiB."
+            "How many bytes of memory the review workers may spend keeping recently reviewed "
+            "notebooks (shared out between them; each delta goes to the worker holding its "
+            "notebook), so the sidebar can send only the cells that changed; a notebook kept, "
+            "read and with its review, counts as 8 times the size of its JSON. A delta against "
+            "a notebook no longer held is answered 409 and sent whole. 0 turns incremental "
+            "reviews off. Default: 64 MiB."
         ),
     ).tag(config=True)
 
