@@ -31,7 +31,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -40,10 +39,13 @@ import httpx
 import psutil
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from make_notebook import big_notebook
 from server import edited, free_port, notebook_bodies, percentile, start_server
+
+from tests.builders import one_cell_notebook, review_workers, text_rule_practice, write_lens
 
 CLI = str(Path(sys.executable).with_name("jupyter-wellml"))
 PYTHON = sys.executable
@@ -69,60 +71,13 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
     return {"code": code, "out": stdout, "err": stderr, "s": seconds, "mib": peak_kb / 1024}
 
 
-def practice(pid: str, pattern: str) -> str:
-    return textwrap.dedent(
-        f"""\
-        id: {pid}
-        title: A text rule of a team lens
-        pillar: security
-        phase: data_processing
-        risk: high
-        summary: A practice whose one rule is a regular expression over the code.
-        guidance: Nothing to do here; this lens exists to exercise the rule engine bounds.
-        evidence: detect
-        rules:
-          - id: evil
-            effect: gap
-            kind: text
-            pattern: {json.dumps(pattern)}
-            message: matched
-        """
-    )
-
-
 def lens(folder: Path, name: str, files: dict[str, str]) -> Path:
-    (folder / name / "practices" / "security").mkdir(parents=True)
-    (folder / name / "lens.yaml").write_text(
-        f"schema: wellml-lens/v1\nid: {name}\ntitle: Bench lens {name}\n"
-    )
-    for file, text in files.items():
-        (folder / name / "practices" / "security" / file).write_text(text)
-    return folder / name
+    return write_lens(folder, name, f"Bench lens {name}", files)
 
 
 LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
 )
-
-
-def notebook(source: str) -> dict:
-    return {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "cells": [
-            {
-                "cell_type": "code",
-                "id": "c1",
-                "metadata": {},
-                "execution_count": None,
-                "outputs": [],
-                "source": source,
-            }
-        ],
-    }
 
 
 def twenty_mb() -> dict:
@@ -132,7 +87,7 @@ def twenty_mb() -> dict:
         lines.append(line)
         total += len(line)
         i += 1
-    return notebook("".join(lines))
+    return one_cell_notebook("".join(lines))
 
 
 def script(path: Path, body: str) -> Path:
@@ -152,11 +107,11 @@ def cli_bounds(work: Path) -> dict:
     ordinary.write_text(json.dumps(big_notebook(300)))
     base = measure([CLI, "review", str(ordinary), "--no-cache", "-o", os.devnull])
     line("baseline: review of a 300-cell notebook", base)
-    evil = lens(work, "evil", {"EVIL-SEC-01.yaml": practice("EVIL-SEC-01", "(a+)+$")})
-    slow = lens(work, "slow", {"SLOW-SEC-01.yaml": practice("SLOW-SEC-01", "(a|a)*$")})
+    evil = lens(work, "evil", {"EVIL-SEC-01.yaml": text_rule_practice("EVIL-SEC-01", "(a+)+$")})
+    slow = lens(work, "slow", {"SLOW-SEC-01.yaml": text_rule_practice("SLOW-SEC-01", "(a|a)*$")})
     laughs = lens(work, "laughs", {"LOL-SEC-01.yaml": LAUGHS})
     attack = work / "attack.ipynb"
-    attack.write_text(json.dumps(notebook("x = 1\n# " + "a" * 40 + "!\n")))
+    attack.write_text(json.dumps(one_cell_notebook("x = 1\n# " + "a" * 40 + "!\n")))
     r = measure([CLI, "lens", "check", str(evil)])
     where = next((x.split(": /")[0] for x in r["out"].splitlines() if "exponential" in x), "?")
     line("catastrophic (a+)+$: lens check", r, f"  refused at {Path(where).name}")
@@ -209,18 +164,7 @@ def cli_bounds(work: Path) -> dict:
 
 # ------------------------------------------------------------------------- 2. server
 def workers_of(server: subprocess.Popen) -> list[psutil.Process]:
-    try:
-        kids = psutil.Process(server.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-    out = []
-    for k in kids:
-        try:
-            if "spawn_main" in " ".join(k.cmdline()):
-                out.append(k)
-        except psutil.Error:
-            pass
-    return out
+    return review_workers(server.pid)
 
 
 def server_bounds(setup: dict, seconds: float) -> None:

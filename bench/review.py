@@ -36,6 +36,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.builders import corpus_review_argv
+
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "sagemaker-examples"
 
 
@@ -274,19 +278,7 @@ def main() -> int:
     )  # bytecode and secrets-prefilter caches
     started = time.perf_counter()
     done = subprocess.run(
-        [
-            exe,
-            "review",
-            str(args.corpus),
-            "--jobs",
-            "2",
-            "--no-cache",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--no-data-dirs",
-        ],
+        corpus_review_argv(exe, args.corpus),
         capture_output=True,
         env=env,
         check=False,

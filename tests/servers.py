@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from .builders import review_workers
+
 
 class Server:
     def __init__(self, process: subprocess.Popen, url: str, token: str, log: Path):
@@ -34,20 +36,7 @@ class Server:
 
     def workers(self) -> list[int]:
         """The review worker processes among the server's children."""
-        import psutil
-
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return []
-        found = []
-        for child in children:
-            try:
-                if "spawn_main" in " ".join(child.cmdline()):
-                    found.append(child.pid)
-            except psutil.Error:
-                continue
-        return found
+        return [p.pid for p in review_workers(self.process.pid)]
 
 
 def free_port() -> int:

@@ -32,6 +32,7 @@ from jupyter_wellml.records import (
     version,
 )
 
+from .builders import text_rule_practice, write_lens
 from .conftest import FIXTURES
 
 CLI = Path(sys.executable).with_name("jupyter-wellml")
@@ -312,32 +313,8 @@ def test_a_recursive_alias_and_an_oversized_file_are_refused(tmp_path):
 
 # ---------------------------------------------------------------- regexes and the rule budget
 def _regex_lens(tmp_path: Path, name: str, pattern: str) -> Path:
-    lens = tmp_path / name
-    (lens / "practices" / "security").mkdir(parents=True)
-    (lens / "lens.yaml").write_text(
-        f"schema: wellml-lens/v1\nid: {name}\ntitle: A lens with one text rule\n"
-    )
-    (lens / "practices" / "security" / "EVIL-SEC-01.yaml").write_text(
-        textwrap.dedent(
-            f"""\
-            id: EVIL-SEC-01
-            title: A text rule of a team lens
-            pillar: security
-            phase: data_processing
-            risk: high
-            summary: A practice whose one rule is a regular expression over the code.
-            guidance: Nothing to do here; this lens exists to exercise the rule engine bounds.
-            evidence: detect
-            rules:
-              - id: evil
-                effect: gap
-                kind: text
-                pattern: {json.dumps(pattern)}
-                message: matched
-            """
-        )
-    )
-    return lens
+    practice = text_rule_practice("EVIL-SEC-01", pattern)
+    return write_lens(tmp_path, name, "A lens with one text rule", {"EVIL-SEC-01.yaml": practice})
 
 
 def _evil_notebook(tmp_path: Path) -> Path:

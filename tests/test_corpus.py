@@ -17,6 +17,7 @@ from jupyter_wellml.inspection import review
 from jupyter_wellml.inspection.facts import secret_texts
 from jupyter_wellml.inspection.notebook import read_notebook
 
+from .builders import corpus_review_argv
 from .conftest import CORPORA, FIXTURES, ROOT, all_corpus_notebooks, corpus_notebooks
 
 pytestmark = [
@@ -73,19 +74,7 @@ def test_cli_reviews_every_corpus_folder_with_two_jobs(tmp_path):
     env = {**os.environ, "WELLML_CACHE_DIR": str(tmp_path)}
     exe = Path(sys.executable).parent / "jupyter-wellml"
     done = subprocess.run(
-        [
-            str(exe),
-            "review",
-            str(CORPORA),
-            "--jobs",
-            "2",
-            "--no-cache",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--no-data-dirs",
-        ],
+        corpus_review_argv(exe, CORPORA),
         capture_output=True,
         text=True,
         env=env,

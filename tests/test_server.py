@@ -15,6 +15,7 @@ from tornado.httpclient import HTTPClientError
 
 from jupyter_wellml.catalog.schema import errors
 
+from .builders import code_cell
 from .conftest import corpus_notebooks
 from .servers import os_author
 from .test_bounds import MALFORMED
@@ -976,17 +977,6 @@ tornado.httpclient  # noqa: B018
 # ----------------------------------------------------------------------------- issue 14
 
 
-def _cell(cell_id: str, source: str) -> dict:
-    return {
-        "cell_type": "code",
-        "id": cell_id,
-        "metadata": {},
-        "execution_count": None,
-        "outputs": [],
-        "source": source,
-    }
-
-
 TRAIN = (
     "from sklearn.linear_model import LogisticRegression\nmodel = LogisticRegression().fit(X, y)"
 )
@@ -1012,13 +1002,13 @@ async def test_incremental_requests_review_the_same_notebook_as_a_whole_one(jp_f
     stamp = str(time.time())
     first = {
         **NOTEBOOK,
-        "cells": [_cell("a1", f"# {stamp}\nimport pandas as pd"), _cell("b2", "x = 1")],
+        "cells": [code_cell("a1", f"# {stamp}\nimport pandas as pd"), code_cell("b2", "x = 1")],
     }
     full = await _json(await post(jp_fetch, {"notebook": first}))
     before = service.counts["incremental"]
 
     # one cell edited
-    edited = _cell("b2", TRAIN)
+    edited = code_cell("b2", TRAIN)
     delta = await _json(
         await post(
             jp_fetch, {"cells": {"b2": edited}}, base=full["notebook"]["sha256"], path="d.ipynb"
@@ -1033,7 +1023,7 @@ async def test_incremental_requests_review_the_same_notebook_as_a_whole_one(jp_f
     assert service.counts["incremental"] == before + 1
 
     # against the edited notebook: a cell added in front, another removed, metadata changed
-    added = _cell("c3", "import shap\nexplainer = shap.Explainer(model)")
+    added = code_cell("c3", "import shap\nexplainer = shap.Explainer(model)")
     meta = {**first["metadata"], "wellml": {"version": 1, "records": []}}
     change = {"cells": {"c3": added}, "order": ["c3", "b2"], "metadata": meta}
     moved = await _json(await post(jp_fetch, change, base=delta["notebook"]["sha256"]))
@@ -1048,14 +1038,14 @@ async def test_a_delta_reaches_the_worker_that_holds_its_base(jp_fetch, jp_serve
     """The same notebook sent by several clients at once is reviewed once, by one worker; every
     client's delta against it goes to that worker (none is answered 409), and the next one too."""
     service = jp_serverapp.web_app.settings["wellml_service"]
-    first = {**NOTEBOOK, "cells": [_cell("a1", f"# {time.time()}\nimport pandas as pd")]}
+    first = {**NOTEBOOK, "cells": [code_cell("a1", f"# {time.time()}\nimport pandas as pd")]}
     answers = await asyncio.gather(*(post(jp_fetch, {"notebook": first}) for _ in range(6)))
     bases = {(await _json(a))["notebook"]["sha256"] for a in answers}
     assert len(bases) == 1
     base = bases.pop()
     assert base in service.notebooks
     for n in range(3):
-        change = {"cells": {"a1": _cell("a1", f"import pandas as pd\nx = {n}")}}
+        change = {"cells": {"a1": code_cell("a1", f"import pandas as pd\nx = {n}")}}
         delta = await _json(await post(jp_fetch, change, base=base))
         assert delta["notebook"]["sha256"] != base
         assert service.notebooks[delta["notebook"]["sha256"]] == service.notebooks[base]
@@ -1086,7 +1076,7 @@ async def test_a_delta_against_a_notebook_the_server_does_not_hold_is_409(jp_fet
     service = jp_serverapp.web_app.settings["wellml_service"]
     service.notebooks = type(service.notebooks)(1024)
     await expect_error(
-        post(jp_fetch, {"cells": {"a1": _cell("a1", "y = 2")}}, base=base), 409, "send it whole"
+        post(jp_fetch, {"cells": {"a1": code_cell("a1", "y = 2")}}, base=base), 409, "send it whole"
     )
 
 

@@ -27,6 +27,7 @@ import pytest
 
 from jupyter_wellml.records import RECORD_MIME
 
+from .builders import one_cell_notebook
 from .servers import jupyter_server
 
 pytestmark = pytest.mark.slow
@@ -37,23 +38,9 @@ KPIS = ("k0", "k1", "k2")
 
 
 def _notebook() -> dict:
-    return {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "cells": [
-            {
-                "cell_type": "code",
-                "id": "setup",
-                "metadata": {},
-                "execution_count": None,
-                "outputs": [],
-                "source": "import pandas as pd\ndf = pd.read_csv('s3://bucket/train.csv')",
-            }
-        ],
-    }
+    return one_cell_notebook(
+        "import pandas as pd\ndf = pd.read_csv('s3://bucket/train.csv')", "setup"
+    )
 
 
 def _records(nb: dict) -> list[dict]:

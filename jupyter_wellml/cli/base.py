@@ -6,8 +6,10 @@ Exit codes: 0 success, 1 findings at or above ``--fail-on`` (review) or an inval
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from jupyter_core.application import JupyterApp
 from traitlets import Bool, Enum, List, Unicode
@@ -18,6 +20,11 @@ from .main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE  # noqa: F401 - re-exported
 
 class UsageProblem(Exception):
     """A wrong argument or unreadable input: printed as one line, exit code 2."""
+
+
+def text_option(help: str) -> Unicode:
+    """A command's option that takes a string (empty when not given)."""
+    return Unicode("", help=help).tag(config=True)
 
 
 class WellMLCommand(JupyterApp):
@@ -35,9 +42,7 @@ class WellMLCommand(JupyterApp):
         False,
         help="Do not load lenses from Jupyter data directories (share/jupyter/wellml/lenses).",
     ).tag(config=True)
-    output = Unicode("", help="Write the output to this file instead of standard output.").tag(
-        config=True
-    )
+    output = text_option("Write the output to this file instead of standard output.")
 
     aliases = {
         "lens-path": "WellMLCommand.lens_paths",
@@ -51,6 +56,18 @@ class WellMLCommand(JupyterApp):
         ),
         "debug": ({"Application": {"log_level": 10}}, "Log debugging messages."),
     }
+
+    @classmethod
+    def aliases_with(cls, owner: str, *options: str) -> dict[str, str]:
+        """The ``aliases`` of a subclass: this class's, then ``--option`` for each of ``options``,
+        setting the trait of that name of the class named ``owner`` (dashes read as underscores)."""
+        return {**cls.aliases, **{o: f"{owner}.{o.replace('-', '_')}" for o in options}}
+
+    @staticmethod
+    def subcommands_of(group: str, *commands: type[WellMLCommand]) -> dict[str, tuple]:
+        """The ``subcommands`` of the command named ``group``: ``commands``, in the help's order,
+        each named by what its own ``name`` adds to ``group``'s."""
+        return {c.name.removeprefix(f"{group}-"): (c, c.description) for c in commands}
 
     def parse_command_line(self, argv=None):
         # traitlets answers a bad option value with a log line and exit code 1; the CLI promises
@@ -76,6 +93,10 @@ class WellMLCommand(JupyterApp):
             if issue.severity == "error":
                 print(f"warning: lens: {issue}", file=sys.stderr)
         return catalog
+
+    def emit_json(self, doc: Any, *, ascii: bool = True) -> None:
+        """Write ``doc`` as indented JSON; ``ascii=False`` keeps non-ASCII characters as they are."""
+        self.emit(json.dumps(doc, indent=2, ensure_ascii=ascii))
 
     def emit(self, text: str) -> None:
         if self.output:
@@ -106,8 +127,9 @@ class WellMLCommand(JupyterApp):
             return
         self.exit(code or EXIT_OK)
 
-    def run(self) -> int:  # pragma: no cover - every subcommand overrides it
-        raise NotImplementedError
+    def run(self) -> int:
+        """Called without a subcommand: every command that does something overrides this."""
+        raise UsageProblem(f"choose a subcommand: {', '.join(self.subcommands)} (see --help)")
 
 
 def format_enum(*values: str, default: str) -> Enum:

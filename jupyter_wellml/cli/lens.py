@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import textwrap
 
-from traitlets import Unicode
-
-from .base import EXIT_FINDINGS, EXIT_OK, UsageProblem, WellMLCommand, format_enum
-
-FORMAT_ALIASES = {"format": "LensList.format"}
+from .base import EXIT_FINDINGS, EXIT_OK, UsageProblem, WellMLCommand, format_enum, text_option
 
 
 class LensList(WellMLCommand):
@@ -22,17 +17,11 @@ class LensList(WellMLCommand):
     jupyter wellml lens list --format json
     """
     format = format_enum("text", "json", default="text")
-    phase = Unicode(
-        "",
-        help="Only practices that apply to this phase (any phase word: training, deployment...).",
-    ).tag(config=True)
-    pillar = Unicode("", help="Only practices of this pillar (id or name).").tag(config=True)
-    aliases = {
-        **WellMLCommand.aliases,
-        "format": "LensList.format",
-        "phase": "LensList.phase",
-        "pillar": "LensList.pillar",
-    }
+    phase = text_option(
+        "Only practices that apply to this phase (any phase word: training, deployment...)."
+    )
+    pillar = text_option("Only practices of this pillar (id or name).")
+    aliases = WellMLCommand.aliases_with("LensList", "format", "phase", "pillar")
 
     def run(self) -> int:
         catalog = self.catalog()
@@ -58,16 +47,9 @@ class LensList(WellMLCommand):
             pillar = match[0].id
         practices = catalog.select(phase=phase, pillar=pillar)
         if self.format == "json":
-            self.emit(
-                json.dumps(
-                    {
-                        "phase": phase,
-                        "pillar": pillar,
-                        "count": len(practices),
-                        "practices": [p.to_json(rules=False) for p in practices],
-                    },
-                    indent=2,
-                )
+            body = [p.to_json(rules=False) for p in practices]
+            self.emit_json(
+                {"phase": phase, "pillar": pillar, "count": len(body), "practices": body}
             )
             return EXIT_OK
         lines = []
@@ -95,7 +77,7 @@ class LensShow(WellMLCommand):
     jupyter wellml lens show MLREL-01@2021 --format json
     """
     format = format_enum("text", "json", default="text")
-    aliases = {**WellMLCommand.aliases, "format": "LensShow.format"}
+    aliases = WellMLCommand.aliases_with("LensShow", "format")
 
     def run(self) -> int:
         if len(self.extra_args) != 1:
@@ -112,7 +94,7 @@ class LensShow(WellMLCommand):
                 raise UsageProblem(str(exc)) from None
         if self.format == "json":
             body = [dict(m.practice.to_json(), matched_as=m.how) for m in matches]
-            self.emit(json.dumps(body[0] if len(body) == 1 else body, indent=2))
+            self.emit_json(body[0] if len(body) == 1 else body)
             return EXIT_OK
         parts = []
         if len(matches) > 1:
@@ -204,10 +186,8 @@ class LensExport(WellMLCommand):
     jupyter wellml lens export --format aws-wa-json --output ml-lens.json
     """
     format = format_enum("aws-wa-json", default="aws-wa-json")
-    lens = Unicode("", help="Export only this lens id (default: all loaded lenses).").tag(
-        config=True
-    )
-    aliases = {**WellMLCommand.aliases, "format": "LensExport.format", "lens": "LensExport.lens"}
+    lens = text_option("Export only this lens id (default: all loaded lenses).")
+    aliases = WellMLCommand.aliases_with("LensExport", "format", "lens")
 
     def run(self) -> int:
         from ..interop.wa_export import export_wa_lens
@@ -222,7 +202,7 @@ class LensExport(WellMLCommand):
         problems = validate_wa_lens(doc)
         if problems:  # never write a file the WA Tool would refuse
             raise UsageProblem("the export breaks the WA Tool format: " + "; ".join(problems[:5]))
-        self.emit(json.dumps(doc, indent=2, ensure_ascii=False))
+        self.emit_json(doc, ascii=False)
         return EXIT_OK
 
 
@@ -234,13 +214,12 @@ class LensImport(WellMLCommand):
     examples = """
     jupyter wellml lens import my-lens.json --output lenses/my-lens
     """
-    phase = Unicode(
-        "",
-        help="Lifecycle phase given to the imported practices (WA lenses have none; "
-        "default: the lens's first phase).",
-    ).tag(config=True)
-    lens = Unicode("", help="Id of the new lens (default: from the file name).").tag(config=True)
-    aliases = {**WellMLCommand.aliases, "phase": "LensImport.phase", "lens": "LensImport.lens"}
+    phase = text_option(
+        "Lifecycle phase given to the imported practices (WA lenses have none; "
+        "default: the lens's first phase)."
+    )
+    lens = text_option("Id of the new lens (default: from the file name).")
+    aliases = WellMLCommand.aliases_with("LensImport", "phase", "lens")
 
     def run(self) -> int:
         if len(self.extra_args) != 1:
@@ -270,13 +249,6 @@ class LensImport(WellMLCommand):
 class LensApp(WellMLCommand):
     name = "jupyter-wellml-lens"
     description = "Work with the lens catalog: list, show, check, export, import."
-    subcommands = {
-        "list": (LensList, LensList.description),
-        "show": (LensShow, LensShow.description),
-        "check": (LensCheck, LensCheck.description),
-        "export": (LensExport, LensExport.description),
-        "import": (LensImport, LensImport.description),
-    }
-
-    def run(self) -> int:
-        raise UsageProblem(f"choose a subcommand: {', '.join(self.subcommands)} (see --help)")
+    subcommands = WellMLCommand.subcommands_of(
+        name, LensList, LensShow, LensCheck, LensExport, LensImport
+    )

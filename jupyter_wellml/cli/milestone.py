@@ -7,7 +7,6 @@ reviewed or a milestone is missing.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -97,7 +96,7 @@ class MilestoneList(WorkloadCommand):
     jupyter wellml milestone list notebooks/
     """
     format = format_enum("text", "json", default="text")
-    aliases = {**WorkloadCommand.aliases, "format": "MilestoneList.format"}
+    aliases = WorkloadCommand.aliases_with("MilestoneList", "format")
 
     def run(self) -> int:
         from ..report.workload import milestones_text
@@ -108,7 +107,7 @@ class MilestoneList(WorkloadCommand):
         root = (self.extra_args or ["."])[0]
         milestones = list_milestones(self.workload(root))
         if self.format == "json":
-            self.emit(json.dumps({"workload": root, "milestones": milestones}, indent=2))
+            self.emit_json({"workload": root, "milestones": milestones})
         else:
             self.emit(milestones_text(milestones, root))
         return EXIT_OK
@@ -125,7 +124,7 @@ class MilestoneDiff(WorkloadCommand):
     jupyter wellml milestone diff 2026-q1 2026-q2 notebooks/ --format markdown
     """
     format = format_enum("text", "json", "markdown", default="text")
-    aliases = {**WorkloadCommand.aliases, "format": "MilestoneDiff.format"}
+    aliases = WorkloadCommand.aliases_with("MilestoneDiff", "format")
 
     def run(self) -> int:
         from ..report.workload import diff_markdown, diff_text
@@ -142,7 +141,7 @@ class MilestoneDiff(WorkloadCommand):
             after = _now_milestone(self.workload_run(root))
         diff = diff_milestones(before, after)
         if self.format == "json":
-            self.emit(json.dumps(diff, indent=2))
+            self.emit_json(diff)
         else:
             self.emit(diff_markdown(diff) if self.format == "markdown" else diff_text(diff))
         return EXIT_OK
@@ -163,14 +162,7 @@ class MilestoneDiff(WorkloadCommand):
 class MilestoneApp(WellMLCommand):
     name = "jupyter-wellml-milestone"
     description = "Milestones of a workload: save the review under a name, list them, compare two."
-    subcommands = {
-        "save": (MilestoneSave, MilestoneSave.description),
-        "list": (MilestoneList, MilestoneList.description),
-        "diff": (MilestoneDiff, MilestoneDiff.description),
-    }
-
-    def run(self) -> int:
-        raise UsageProblem(f"choose a subcommand: {', '.join(self.subcommands)} (see --help)")
+    subcommands = WellMLCommand.subcommands_of(name, MilestoneSave, MilestoneList, MilestoneDiff)
 
 
 class PlanApp(WorkloadCommand):
@@ -184,7 +176,7 @@ class PlanApp(WorkloadCommand):
     jupyter wellml plan notebooks/ --format markdown --output PLAN.md
     """
     format = format_enum("text", "markdown", "json", default="text")
-    aliases = {**WorkloadCommand.aliases, "format": "PlanApp.format"}
+    aliases = WorkloadCommand.aliases_with("PlanApp", "format")
 
     def run(self) -> int:
         from ..report.workload import plan_markdown, plan_text
@@ -195,7 +187,7 @@ class PlanApp(WorkloadCommand):
         run = self.workload_run((self.extra_args or ["."])[0])
         plan = improvement_plan(run.section, run.catalog)
         if self.format == "json":
-            self.emit(json.dumps(plan, indent=2, ensure_ascii=False))
+            self.emit_json(plan, ascii=False)
         else:
             self.emit(plan_markdown(plan) if self.format == "markdown" else plan_text(plan))
         return EXIT_OK

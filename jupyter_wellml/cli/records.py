@@ -17,9 +17,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from traitlets import Bool, Unicode
+from traitlets import Bool
 
-from .base import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageProblem, WellMLCommand, format_enum
+from .base import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageProblem,
+    WellMLCommand,
+    format_enum,
+    text_option,
+)
 
 
 def read_notebook_json(path: Path) -> dict[str, Any]:
@@ -231,14 +239,8 @@ class CardApp(WellMLCommand):
     jupyter wellml card analysis.ipynb --format json --output card.json
     """
     format = format_enum("markdown", "json", default="markdown")
-    model_name = Unicode("", help="The model's name (default: the notebook's file name).").tag(
-        config=True
-    )
-    aliases = {
-        **WellMLCommand.aliases,
-        "format": "CardApp.format",
-        "name": "CardApp.model_name",
-    }
+    model_name = text_option("The model's name (default: the notebook's file name).")
+    aliases = {**WellMLCommand.aliases_with("CardApp", "format"), "name": "CardApp.model_name"}
     workload = Bool(False, help="DIR is a workload: one card from every notebook's records.").tag(
         config=True
     )
@@ -278,7 +280,7 @@ class CardApp(WellMLCommand):
         from ..report.card_markdown import render_card_markdown
 
         if self.format == "json":
-            self.emit(json.dumps(card, indent=2, ensure_ascii=False))
+            self.emit_json(card, ascii=False)
         else:
             self.emit(render_card_markdown(card))
         return EXIT_OK

@@ -70,9 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="notebooks, or folders searched recursively for *.ipynb",
     )
-    parser.add_argument(
-        "--format", "-f", choices=FORMATS, default="text", help="report format (default: text)"
-    )
+    _choice(parser, "--format", "-f", choices=FORMATS, help="report format (default: text)")
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
     )
@@ -81,16 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PHASE",
         help="review against this phase (any phase word: training, deployment...)",
     )
-    parser.add_argument(
+    _choice(
+        parser,
         "--fail-on",
         choices=("high", "medium", "never"),
-        default="high",
         help="exit 1 when a gap of this risk or higher exists (default: high)",
     )
-    parser.add_argument(
+    _choice(
+        parser,
         "--not-inspected",
         choices=("fail", "pass"),
-        default="fail",
         help="a notebook whose kernel language is not inspected (neither Python nor R) counts "
         "as a failure for --fail-on (default), or passes with a note",
     )
@@ -102,13 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="review N notebooks in parallel processes",
     )
-    parser.add_argument(
-        "--lens-path",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a team lens folder (repeatable)",
-    )
+    _repeatable(parser, "--lens-path", "DIR", "a team lens folder (repeatable)")
     parser.add_argument(
         "--no-data-dirs", action="store_true", help="ignore lenses in Jupyter data directories"
     )
@@ -117,20 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="INTERPRETER",
         help="probe this interpreter's packages (e.g. the kernel's) for license and install checks",
     )
-    parser.add_argument(
-        "--license-allow",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="licenses to allow (repeatable)",
-    )
-    parser.add_argument(
-        "--license-deny",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="licenses to refuse (repeatable)",
-    )
+    _repeatable(parser, "--license-allow", "GLOB", "licenses to allow (repeatable)")
+    _repeatable(parser, "--license-deny", "GLOB", "licenses to refuse (repeatable)")
     parser.add_argument(
         "--no-cache", action="store_true", help="do not read or write the review cache"
     )
@@ -139,14 +119,26 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="PATH is one folder reviewed as a workload (wellml-workload.yaml): add its status",
     )
-    parser.add_argument(
+    _choice(
+        parser,
         "--progress",
         choices=("auto", "always", "never"),
-        default="auto",
         help="progress bar on standard error",
     )
     parser.add_argument("--version", action="version", version=f"jupyter-wellml {__version__}")
     return parser
+
+
+def _choice(
+    parser: argparse.ArgumentParser, *flags: str, choices: Sequence[str], help: str
+) -> None:
+    """Add the option ``flags``: one of ``choices``, the first by default."""
+    parser.add_argument(*flags, choices=choices, default=choices[0], help=help)
+
+
+def _repeatable(parser: argparse.ArgumentParser, flag: str, metavar: str, help: str) -> None:
+    """Add ``flag``: an option that may be given again, each value appended to a list."""
+    parser.add_argument(flag, action="append", default=[], metavar=metavar, help=help)
 
 
 def notebooks(paths: Sequence[str]) -> tuple[list[str], list[dict[str, str]]]:

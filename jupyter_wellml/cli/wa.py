@@ -10,15 +10,12 @@ nothing is written.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
 
-from traitlets import Unicode
-
 from ..errors import WellMLError
-from .base import EXIT_OK, UsageProblem, WellMLCommand, format_enum
+from .base import EXIT_OK, UsageProblem, WellMLCommand, format_enum, text_option
 from .milestone import WorkloadCommand
 
 WORKLOAD_ID = re.compile(r"[0-9a-f]{32}")
@@ -35,18 +32,9 @@ class WaAnswers(WorkloadCommand):
     jupyter wellml wa answers notebooks/ --lens-alias ARN --format aws-cli --workload-id 0123456789abcdef0123456789abcdef -o answers.sh
     """
     format = format_enum("json", "aws-cli", default="json")
-    lens_alias = Unicode("", help="The custom lens's ARN (or alias) in the WA Tool.").tag(
-        config=True
-    )
-    workload_id = Unicode("", help="The WA Tool workload id, for --format aws-cli.").tag(
-        config=True
-    )
-    aliases = {
-        **WorkloadCommand.aliases,
-        "format": "WaAnswers.format",
-        "lens-alias": "WaAnswers.lens_alias",
-        "workload-id": "WaAnswers.workload_id",
-    }
+    lens_alias = text_option("The custom lens's ARN (or alias) in the WA Tool.")
+    workload_id = text_option("The WA Tool workload id, for --format aws-cli.")
+    aliases = WorkloadCommand.aliases_with("WaAnswers", "format", "lens-alias", "workload-id")
 
     def run(self) -> int:
         from ..interop.wa_answers import answer_problems, aws_cli_script, wa_answers
@@ -73,7 +61,7 @@ class WaAnswers(WorkloadCommand):
         if self.format == "aws-cli":
             self.emit(aws_cli_script(doc, self.workload_id or None))
         else:
-            self.emit(json.dumps(doc, indent=2, ensure_ascii=False))
+            self.emit_json(doc, ascii=False)
         return EXIT_OK
 
 
@@ -87,17 +75,11 @@ class WaImportAnswers(WorkloadCommand):
     aws wellarchitected list-answers --workload-id ID --lens-alias ARN > tool.json
     jupyter wellml wa import-answers tool.json notebooks/ --notebook notebooks/01-framing.ipynb
     """
-    notebook = Unicode(
-        "", help="The notebook to write the records into (default: the workload's first)."
-    ).tag(config=True)
-    lens_alias = Unicode("", help="Refuse answers for another lens alias than this one.").tag(
-        config=True
+    notebook = text_option(
+        "The notebook to write the records into (default: the workload's first)."
     )
-    aliases = {
-        **WorkloadCommand.aliases,
-        "notebook": "WaImportAnswers.notebook",
-        "lens-alias": "WaImportAnswers.lens_alias",
-    }
+    lens_alias = text_option("Refuse answers for another lens alias than this one.")
+    aliases = WorkloadCommand.aliases_with("WaImportAnswers", "notebook", "lens-alias")
 
     def run(self) -> int:
         from ..interop.wa_answers import answer_records, read_answers
@@ -181,13 +163,7 @@ def _write_records(path: Path, records: list[dict]) -> dict[str, int]:
 class WaApp(WellMLCommand):
     name = "jupyter-wellml-wa"
     description = "Answers for the AWS Well-Architected Tool: write them, or read the Tool's back."
-    subcommands = {
-        "answers": (WaAnswers, WaAnswers.description),
-        "import-answers": (WaImportAnswers, WaImportAnswers.description),
-    }
-
-    def run(self) -> int:
-        raise UsageProblem(f"choose a subcommand: {', '.join(self.subcommands)} (see --help)")
+    subcommands = WellMLCommand.subcommands_of(name, WaAnswers, WaImportAnswers)
 
 
 class SignoffApp(WellMLCommand):
@@ -199,15 +175,10 @@ class SignoffApp(WellMLCommand):
     examples = """
     jupyter wellml signoff model.ipynb MLOPS02-BP06 --approver "Dana Smith, head of risk" --expires 2027-06-30
     """
-    approver = Unicode("", help='Who approved: "name, role".').tag(config=True)
-    expires = Unicode("", help="The last day the approval holds (YYYY-MM-DD).").tag(config=True)
-    note = Unicode("", help="What was approved, or on which evidence.").tag(config=True)
-    aliases = {
-        **WellMLCommand.aliases,
-        "approver": "SignoffApp.approver",
-        "expires": "SignoffApp.expires",
-        "note": "SignoffApp.note",
-    }
+    approver = text_option('Who approved: "name, role".')
+    expires = text_option("The last day the approval holds (YYYY-MM-DD).")
+    note = text_option("What was approved, or on which evidence.")
+    aliases = WellMLCommand.aliases_with("SignoffApp", "approver", "expires", "note")
 
     def run(self) -> int:
         from ..records import build

@@ -13,6 +13,8 @@ from typing import Any
 
 PIN_KINDS = ("exact", "lower_bound", "range", "unpinned", "requirements_file", "url", "local")
 
+#: options of an install whose value is a requirements file or a local path, and how it is kept
+_PATH_OPTIONS = {"-r": "-r", "--requirement": "-r", "-e": "-e", "--editable": "-e"}
 _OPTIONS_WITH_VALUE = {
     "-i",
     "--index-url",
@@ -159,18 +161,14 @@ def _requirement_tokens(tokens: list[str]) -> list[str]:
         if skip:
             skip = False
             continue
-        if tok in ("-r", "--requirement"):
+        marker = _PATH_OPTIONS.get(tok)
+        if marker:  # `-r FILE`, `-e PATH`: kept whole, as `-r FILE`
             if i + 1 < len(tokens):
-                out.append(f"-r {tokens[i + 1]}")
+                out.append(f"{marker} {tokens[i + 1]}")
             skip = True
             continue
         if tok.startswith(("-r", "--requirement=")) and len(tok) > 2 and not tok.startswith("--r"):
             out.append(f"-r {tok.split('=', 1)[-1] if '=' in tok else tok[2:]}")
-            continue
-        if tok in ("-e", "--editable"):
-            if i + 1 < len(tokens):
-                out.append(f"-e {tokens[i + 1]}")
-            skip = True
             continue
         if tok.startswith("-"):
             if tok in _OPTIONS_WITH_VALUE:

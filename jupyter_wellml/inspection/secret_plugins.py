@@ -13,40 +13,24 @@ import re
 
 from detect_secrets.plugins.base import RegexBasedDetector
 
-
-class HuggingFaceTokenDetector(RegexBasedDetector):
-    """Hugging Face user access tokens (``hf_`` and the older ``api_`` form)."""
-
-    secret_type = "Hugging Face Token"
-    denylist = [
-        re.compile(r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{34,40}(?![A-Za-z0-9])"),
-        re.compile(r"(?<![A-Za-z0-9_])api_[A-Za-z]{34}(?![A-Za-z0-9])"),
-    ]
-
-
-class GoogleApiKeyDetector(RegexBasedDetector):
-    """Google Cloud API keys."""
-
-    secret_type = "Google API Key"
-    denylist = [re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])")]
+#: the credentials, by the name of their plugin (detect-secrets' settings name it): the secret
+#: type reported, and the credential's formats, each bounded by what cannot stand next to a key
+FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "HuggingFaceTokenDetector": ("Hugging Face Token", (r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{34,40}(?![A-Za-z0-9])", r"(?<![A-Za-z0-9_])api_[A-Za-z]{34}(?![A-Za-z0-9])")),  # user access tokens; api_ is the older form
+    "GoogleApiKeyDetector": ("Google API Key", (r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])",)),  # Google Cloud API keys
+    "GoogleOAuthClientSecretDetector": ("Google OAuth Client Secret", (r"(?<![A-Za-z0-9_-])GOCSPX-[0-9A-Za-z_-]{28}(?![A-Za-z0-9_-])",)),
+    "DatabricksTokenDetector": ("Databricks Token", (r"(?<![A-Za-z0-9])dapi[0-9a-f]{32}(?:-\d)?(?![A-Za-z0-9])",)),  # personal access tokens
+    "AnthropicKeyDetector": ("Anthropic API Key", (r"(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{80,}",)),
+}  # fmt: skip
 
 
-class GoogleOAuthClientSecretDetector(RegexBasedDetector):
-    """Google OAuth client secrets."""
-
-    secret_type = "Google OAuth Client Secret"
-    denylist = [re.compile(r"(?<![A-Za-z0-9_-])GOCSPX-[0-9A-Za-z_-]{28}(?![A-Za-z0-9_-])")]
-
-
-class DatabricksTokenDetector(RegexBasedDetector):
-    """Databricks personal access tokens."""
-
-    secret_type = "Databricks Token"
-    denylist = [re.compile(r"(?<![A-Za-z0-9])dapi[0-9a-f]{32}(?:-\d)?(?![A-Za-z0-9])")]
+def _detector(name: str, secret_type: str, formats: tuple[str, ...]) -> type[RegexBasedDetector]:
+    """The plugin class ``name``: detect-secrets reports ``secret_type`` where one of ``formats``
+    matches."""
+    body = {"__module__": __name__, "__doc__": f"{secret_type}s, by their format."}
+    body |= {"secret_type": secret_type, "denylist": [re.compile(f) for f in formats]}
+    return type(name, (RegexBasedDetector,), body)
 
 
-class AnthropicKeyDetector(RegexBasedDetector):
-    """Anthropic API keys."""
-
-    secret_type = "Anthropic API Key"
-    denylist = [re.compile(r"(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{80,}")]
+# module attributes, where detect-secrets looks for the plugins its settings name
+globals().update({name: _detector(name, *spec) for name, spec in FORMATS.items()})

@@ -16,40 +16,24 @@ from typing import Any
 
 #: (the command's first words, what the remaining arguments are) for copies and reads
 _COPIES = {
-    ("aws", "s3", "cp"): "copy",
-    ("aws", "s3", "sync"): "copy",
-    ("aws", "s3", "mv"): "copy",
-    ("gsutil", "cp"): "copy",
-    ("gsutil", "copy"): "copy",
-    ("gsutil", "rsync"): "copy",
-    ("gsutil", "mv"): "copy",
-    ("gsutil", "cat"): "read",
-    ("gcloud", "storage", "cp"): "copy",
-    ("gcloud", "storage", "rsync"): "copy",
-    ("gcloud", "storage", "mv"): "copy",
-    ("gcloud", "storage", "cat"): "read",
-    ("azcopy", "copy"): "copy",
-    ("azcopy", "cp"): "copy",
-    ("azcopy", "sync"): "copy",
-    ("hdfs", "dfs", "-get"): "copy",
-    ("hdfs", "dfs", "-copyToLocal"): "copy",
-    ("hdfs", "dfs", "-cat"): "read",
-    ("wget",): "read",
-    ("curl",): "read",
-    ("kaggle", "datasets", "download"): "dataset",
-    ("kaggle", "competitions", "download"): "dataset",
-    ("git", "clone"): "hub_clone",
-    ("huggingface-cli", "download"): "model_hub",
-    ("hf", "download"): "model_hub",
-    ("bq", "query"): "warehouse",
-    ("bq", "extract"): "warehouse",
-    ("bq", "head"): "warehouse",
-    ("head",): "local",
-    ("cat",): "local",
-    ("tail",): "local",
-    ("less",): "local",
-    ("wc",): "local",
-}
+    tuple(command.split()): what
+    for what, commands in {
+        "copy": (
+            "aws s3 cp", "aws s3 sync", "aws s3 mv",
+            "gsutil cp", "gsutil copy", "gsutil rsync", "gsutil mv",
+            "gcloud storage cp", "gcloud storage rsync", "gcloud storage mv",
+            "azcopy copy", "azcopy cp", "azcopy sync",
+            "hdfs dfs -get", "hdfs dfs -copyToLocal",
+        ),
+        "read": ("gsutil cat", "gcloud storage cat", "hdfs dfs -cat", "wget", "curl"),
+        "dataset": ("kaggle datasets download", "kaggle competitions download"),
+        "hub_clone": ("git clone",),
+        "model_hub": ("huggingface-cli download", "hf download"),
+        "warehouse": ("bq query", "bq extract", "bq head"),
+        "local": ("head", "cat", "tail", "less", "wc"),
+    }.items()
+    for command in commands
+}  # fmt: skip
 #: commands that start a job, and the fact kind of the job
 JOBS = {
     ("gcloud", "ai", "custom-jobs", "create"): ("training", "vertex_ai"),

@@ -107,17 +107,17 @@ class _Parser:
         return self.tokens[self.pos - 1]
 
     def or_expr(self):
-        node = self.and_expr()
-        while self.peek() == "||":
-            self.take()
-            node = ("or", node, self.and_expr())
-        return node
+        return self.chain("||", "or", self.and_expr)
 
     def and_expr(self):
-        node = self.unary()
-        while self.peek() == "&&":
+        return self.chain("&&", "and", self.unary)
+
+    def chain(self, token: str, op: str, operand):
+        """``operand (token operand)*``, grouped from the left as ``(op, left, right)`` nodes."""
+        node = operand()
+        while self.peek() == token:
             self.take()
-            node = ("and", node, self.unary())
+            node = (op, node, operand())
         return node
 
     def unary(self):

@@ -261,6 +261,16 @@ class _Importer:
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
+    def items(self, label: str, value: Any, what: str, limit: int) -> list | None:
+        """``value``, the list of ``what`` of ``label``; None, with a warning that it is skipped,
+        when it is no list or empty. Over the format's ``limit``, a warning too."""
+        if not isinstance(value, list) or not value:
+            self.warn(f"{label} has no {what}; skipped")
+            return None
+        if len(value) > limit:
+            self.warn(f"{label} has {len(value)} {what} (the format allows {limit})")
+        return value
+
     # ---- the lens
     def run(self) -> None:
         doc = self.doc
@@ -313,12 +323,9 @@ class _Importer:
             self.warn(f"{label} has no id; its name is used instead")
             wa_id = str(pillar.get("name") or f"pillar_{i + 1}")
         ours = self.pillar_id(wa_id, pillar, label)
-        questions = pillar.get("questions")
-        if not isinstance(questions, list) or not questions:
-            self.warn(f"{label} has no questions; skipped")
+        questions = self.items(label, pillar.get("questions"), "questions", MAX_QUESTIONS)
+        if questions is None:
             return
-        if len(questions) > MAX_QUESTIONS:
-            self.warn(f"{label} has {len(questions)} questions (the format allows {MAX_QUESTIONS})")
         for j, question in enumerate(questions):
             if not isinstance(question, dict):
                 self.warn(f"{label}, questions[{j}] is not an object; skipped")
@@ -376,12 +383,9 @@ class _Importer:
             self.warn(f"{label} has no title")
             qtitle = qid
         qtitle = one_line(qtitle)
-        choices = question.get("choices")
-        if not isinstance(choices, list) or not choices:
-            self.warn(f"{label} has no choices; skipped")
+        choices = self.items(label, question.get("choices"), "choices", MAX_CHOICES)
+        if choices is None:
             return
-        if len(choices) > MAX_CHOICES:
-            self.warn(f"{label} has {len(choices)} choices (the format allows {MAX_CHOICES})")
         readable: list[dict] = []
         seen: set[str] = set()
         for k, choice in enumerate(choices):

@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+#: what every renderer of reviews takes: the reviews (review.v1 JSON), and the files that could
+#: not be reviewed (``{"path", "message"}``)
+Reviews = Sequence[Mapping[str, Any]]
+Unreviewed = Sequence[Mapping[str, str]]
+
 RISK_ORDER = {"high": 2, "medium": 1}
 STATUS_LABEL = {"met": "met", "gap": "gap", "unknown": "unknown", "not_applicable": "n/a"}
 

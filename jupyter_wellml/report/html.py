@@ -18,7 +18,15 @@ from html import escape
 from typing import Any
 
 from .._version import __version__
-from .common import REPORT_TITLE, NotebookHead, gap_evidence, notebook_heads, where
+from .common import (
+    REPORT_TITLE,
+    NotebookHead,
+    Reviews,
+    Unreviewed,
+    gap_evidence,
+    notebook_heads,
+    where,
+)
 from .verdict import BASIS_TEXT, ICONS, STATE_TEXT, progress_text, totals
 
 # colours reach 4.5:1 against their background in both schemes
@@ -259,11 +267,7 @@ _FOLDED = (
 
 
 def render_html(
-    reviews: Sequence[Mapping[str, Any]],
-    errors: Sequence[Mapping[str, str]] = (),
-    *,
-    catalog=None,
-    at_least: str = "medium",
+    reviews: Reviews, errors: Unreviewed = (), *, catalog=None, at_least: str = "medium"
 ) -> str:
     heads = notebook_heads(reviews, catalog, unnamed="notebook {n}")
     body = [_summary(totals(h.verdict for h in heads)), _toc(heads)]

@@ -3,10 +3,20 @@ waits for an answer."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from .common import REPORT_TITLE, NotebookHead, gap_evidence, gaps, notebook_heads, totals, where
+from .common import (
+    REPORT_TITLE,
+    NotebookHead,
+    Reviews,
+    Unreviewed,
+    gap_evidence,
+    gaps,
+    notebook_heads,
+    totals,
+    where,
+)
 from .verdict import counts_text
 
 
@@ -74,11 +84,7 @@ def _notebook(head: NotebookHead, catalog, at_least: str) -> list[str]:
 
 
 def render_markdown(
-    reviews: Sequence[Mapping[str, Any]],
-    errors: Sequence[Mapping[str, str]] = (),
-    *,
-    catalog=None,
-    at_least: str = "medium",
+    reviews: Reviews, errors: Unreviewed = (), *, catalog=None, at_least: str = "medium"
 ) -> str:
     t = totals(reviews, catalog)
     out = [f"# {REPORT_TITLE}", "", f"{t['notebooks']} notebook(s): {counts_text(t)}.", ""]

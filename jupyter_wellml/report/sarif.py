@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._version import __version__
-from .common import gap_evidence, gaps
+from .common import Reviews, Unreviewed, gap_evidence, gaps
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"high": "error", "medium": "warning"}
 
 
 def render_sarif(
-    reviews: Sequence[Mapping[str, Any]],
-    errors: Sequence[Mapping[str, str]] = (),
-    *,
-    catalog=None,
-    at_least: str = "medium",
+    reviews: Reviews, errors: Unreviewed = (), *, catalog=None, at_least: str = "medium"
 ) -> dict[str, Any]:
     rules: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []

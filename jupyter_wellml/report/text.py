@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
-from .common import gap_evidence, gaps, phase_text, totals, verdict_of, where
+from .common import Reviews, Unreviewed, gap_evidence, gaps, phase_text, totals, verdict_of, where
 from .verdict import counts_text
 
 
-def render_text(
-    reviews: Sequence[Mapping[str, Any]],
-    errors: Sequence[Mapping[str, str]] = (),
-    *,
-    at_least: str = "medium",
-) -> str:
+def render_text(reviews: Reviews, errors: Unreviewed = (), *, at_least: str = "medium") -> str:
     lines: list[str] = []
     for r in reviews:
         path = r["notebook"]["path"]

@@ -68,6 +68,13 @@ class WellMLHandler(ExtensionHandlerMixin, APIHandler):
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(body if isinstance(body, bytes) else json.dumps(body))
 
+    def path_argument(self, example: str) -> str:
+        """The notebook's ``path`` query argument; 400 with ``example`` (a URL) when it is missing."""
+        path = self.get_query_argument("path", None)
+        if not path:
+            raise web.HTTPError(400, f"give the notebook's path: {example}")
+        return path
+
     def phase_argument(self, phase: Any) -> str | None:
         if phase in (None, ""):
             return None
@@ -269,11 +276,7 @@ class ReviewHandler(WellMLHandler):
     @web.authenticated
     @authorized("read", resource="contents")
     async def get(self) -> None:
-        path = self.get_query_argument("path", None)
-        if not path:
-            raise web.HTTPError(
-                400, "give the notebook's path: /api/wellml/review?path=folder/notebook.ipynb"
-            )
+        path = self.path_argument("/api/wellml/review?path=folder/notebook.ipynb")
         phase = self.phase_argument(self.get_query_argument("phase", None))
         kernel_id = self.get_query_argument("kernel_id", None)
         content = await self._read_saved(path)

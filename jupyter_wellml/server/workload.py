@@ -41,11 +41,7 @@ class WorkloadHandler(ReviewHandler):
     @web.authenticated
     @authorized("read", resource="contents")
     async def get(self) -> None:
-        path = self.get_query_argument("path", None)
-        if not path:
-            raise web.HTTPError(
-                400, "give the notebook's path: /api/wellml/workload?path=folder/nb.ipynb"
-            )
+        path = self.path_argument("/api/wellml/workload?path=folder/nb.ipynb")
         await self._read_saved(path)  # the same checks as a review: inside the root, a notebook
         root_dir = Path(getattr(self.contents_manager, "root_dir", "") or ".")
         clean = PurePosixPath(path.strip("/"))
