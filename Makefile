@@ -33,10 +33,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -U pip
 
-$(STAMP): $(BIN)/python pyproject.toml $(JS_SOURCES)
+$(STAMP): $(BIN)/python pyproject.toml Makefile $(JS_SOURCES)
 	@command -v node >/dev/null || { echo "Node.js >= 20 is needed to build the labextension"; exit 1; }
-	@# the build hook skips the labextension when its output exists: sources changed, so drop it
-	rm -f jupyter_wellml/labextension/static/style.js
+	@# the build hook skips the labextension when its output exists or is newer than src/ (a
+	@# change in style/ alone would be missed): sources changed, so drop the whole output
+	rm -rf jupyter_wellml/labextension
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@# capture first, then grep: with pipefail, grep -q closing the pipe early fails the writer
 	@out="$$($(BIN)/jupyter labextension list 2>&1)"; grep "jupyter-wellml.*enabled.*OK" <<<"$$out" \
