@@ -137,3 +137,25 @@ def test_one_walk_reads_the_nodes_ast_walk_reads(wellml_catalog):
             assert got == [(t, ast.dump(n)) for t, n in _reference_nodes(tree)], path.name
             looped += sum(t is LoopedCall for t, _ in got)
     assert trees > 100 and looped > 0
+
+
+def test_the_signature_dispatch_gates_drop_no_entry(wellml_catalog):
+    """A call name's signature entries, with the per-bucket gates, are those every entry of its
+    buckets tested one by one gives."""
+    from jupyter_wellml.inspection import callfacts
+
+    by_last, by_first, anywhere = callfacts._call_index()
+    gated = 0
+    for path in _sample():
+        for name in review(str(path), wellml_catalog).facts.calls_by_name():
+            first = name.split(".", 1)[0]
+            candidates = (*by_last.get(name.rsplit(".", 1)[-1], ()), *by_first.get(first, ()))
+            expected = tuple(
+                (kind, fields)
+                for pattern, kind, fields, deny in (*candidates, *anywhere)
+                if pattern.match(name) and not (deny is not None and deny.match(name))
+            )
+            callfacts._DISPATCH.pop(name, None)
+            assert callfacts._dispatch(name)[0] == expected, name
+            gated += first in by_first and not callfacts._gate(first).match(name)
+    assert gated > 0

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import signatures as sig
@@ -45,9 +46,9 @@ def _dispatch(name: str) -> tuple[tuple, bool]:
         by_last, by_first, anywhere = _call_index()
         candidates = by_last.get(name.rsplit(".", 1)[-1], ())
         first = name.split(".", 1)[0]
-        if first:
-            candidates = (*candidates, *by_first.get(first, ()))
-        if anywhere:
+        if first and first in by_first and _gate(first).match(name):
+            candidates = (*candidates, *by_first[first])
+        if anywhere and _gate(None).match(name):
             candidates = (*candidates, *anywhere)
         entries = tuple(
             (kind, fields)
@@ -58,6 +59,16 @@ def _dispatch(name: str) -> tuple[tuple, bool]:
             _DISPATCH.clear()
         found = _DISPATCH[name] = (entries, _service_calls().match(name))
     return found
+
+
+@cache
+def _gate(first: str | None) -> re.Pattern:
+    """One expression that any name matched by an entry of the ``by_first[first]`` bucket (or
+    of the ``anywhere`` bucket, for None) matches: a name it rejects needs no test per entry.
+    fnmatch's ``*`` crosses dots, so it accepts all that the entries' globs accept and more."""
+    _, by_first, anywhere = _call_index()
+    bucket = anywhere if first is None else by_first[first]
+    return re.compile("|".join(f"(?:{fnmatch.translate(e[0].pattern)})" for e in bucket))
 
 
 @lru_cache(maxsize=1)
