@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from functools import cache, lru_cache
 from typing import Any
@@ -46,9 +45,9 @@ def _dispatch(name: str) -> tuple[tuple, bool]:
         by_last, by_first, anywhere = _call_index()
         candidates = by_last.get(name.rsplit(".", 1)[-1], ())
         first = name.split(".", 1)[0]
-        if first and first in by_first and _gate(first).match(name):
+        if first and first in by_first and _may_match(first, name):
             candidates = (*candidates, *by_first[first])
-        if anywhere and _gate(None).match(name):
+        if anywhere and _may_match(None, name):
             candidates = (*candidates, *anywhere)
         entries = tuple(
             (kind, fields)
@@ -62,13 +61,23 @@ def _dispatch(name: str) -> tuple[tuple, bool]:
 
 
 @cache
-def _gate(first: str | None) -> re.Pattern:
-    """One expression that any name matched by an entry of the ``by_first[first]`` bucket (or
-    of the ``anywhere`` bucket, for None) matches: a name it rejects needs no test per entry.
-    fnmatch's ``*`` crosses dots, so it accepts all that the entries' globs accept and more."""
+def _needles(first: str | None) -> tuple[str, ...] | None:
+    """For the ``by_first[first]`` bucket of call globs (``anywhere`` for None): the longest
+    literal piece of each glob. A name an entry matches holds its glob's pieces, so a name that
+    holds none of these needs no test per entry. None: some glob has no literal piece."""
     _, by_first, anywhere = _call_index()
-    bucket = anywhere if first is None else by_first[first]
-    return re.compile("|".join(f"(?:{fnmatch.translate(e[0].pattern)})" for e in bucket))
+    needles = set()
+    for glob, *_ in anywhere if first is None else by_first[first]:
+        pieces = [p for p in glob.pattern.split("*") if p]
+        if glob.kind == "regex" or not pieces:
+            return None
+        needles.add(max(pieces, key=len))
+    return tuple(needles)
+
+
+def _may_match(first: str | None, name: str) -> bool:
+    needles = _needles(first)
+    return needles is None or any(n in name for n in needles)
 
 
 @lru_cache(maxsize=1)
