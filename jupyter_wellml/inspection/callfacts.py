@@ -68,10 +68,9 @@ def _needles(first: str | None) -> tuple[str, ...] | None:
     _, by_first, anywhere = _call_index()
     needles = set()
     for glob, *_ in anywhere if first is None else by_first[first]:
-        pieces = [p for p in glob.pattern.split("*") if p]
-        if glob.kind == "regex" or not pieces:
+        if glob.kind == "regex" or not glob.pieces:
             return None
-        needles.add(max(pieces, key=len))
+        needles.add(glob.pieces[0])
     return tuple(needles)
 
 

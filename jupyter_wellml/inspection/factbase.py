@@ -185,7 +185,7 @@ class CallIndex:
             text = self.__dict__.get("_text") if star else None
             if star and text is None:
                 text = self.__dict__["_text"] = "\n".join(self.names)
-            if star and not all(piece in text for piece in _pieces(glob.pattern)):
+            if star and not all(piece in text for piece in glob.pieces):
                 # a literal piece of the glob is in no name (one search in C): nothing matches
                 found = ()
             else:
@@ -222,12 +222,6 @@ def iter_facts(facts: Facts) -> Iterable[tuple[str, dict[str, Any]]]:
     for kind, items in facts.items.items():
         for f in items:
             yield kind, f
-
-
-@lru_cache(maxsize=4096)
-def _pieces(pattern: str) -> tuple[str, ...]:
-    """The literal pieces of a ``*``-only glob, longest first: a name it matches holds each."""
-    return tuple(sorted((p for p in pattern.split("*") if p), key=len, reverse=True))
 
 
 @lru_cache(maxsize=4096)

@@ -2696,12 +2696,15 @@ class Glob:
     CLI process more than reviewing a notebook.
     """
 
-    __slots__ = ("_regex", "kind", "parts", "pattern", "text")
+    __slots__ = ("_regex", "kind", "parts", "pattern", "pieces", "text")
 
     def __init__(self, pattern: str, *, api: bool = False):
         self.pattern = pattern
         self._regex = None
         self.parts: tuple[str, ...] = ()
+        # a ``*``-only glob's literal pieces, longest first: every name it matches holds each
+        # (what the call index and the signature dispatch test first, in one search each)
+        self.pieces = tuple(sorted((p for p in pattern.split("*") if p), key=len, reverse=True))
         star = pattern.count("*")
         if not any(ch in pattern for ch in "*?["):
             self.kind, self.text = "exact", pattern
