@@ -14,6 +14,7 @@ from fnmatch import fnmatchcase
 
 import pytest
 
+from jupyter_wellml.catalog.model import walk_matchers
 from jupyter_wellml.inspection import review
 from jupyter_wellml.inspection.factbase import CallIndex
 from jupyter_wellml.inspection.pyscan import _KEEP, _LOOPS, LoopedCall, interesting_nodes
@@ -40,20 +41,14 @@ def _sample() -> list:
 
 
 def _lens_call_globs(catalog) -> set[str]:
-    found: set[str] = set()
-
-    def walk(m):
-        if m.get("kind") == "call":
-            found.update(m["names"])
-        for sub in m.get("rules", ()):
-            walk(sub)
-        if "rule" in m:
-            walk(m["rule"])
-
-    for practice in catalog.practices:
-        for rule in practice.rules:
-            walk(rule.matcher)
-    return found
+    return {
+        name
+        for practice in catalog.practices
+        for rule in practice.rules
+        for _, m in walk_matchers(rule.matcher)
+        if m.get("kind") == "call"
+        for name in m["names"]
+    }
 
 
 def test_a_rule_ruled_out_by_its_precheck_never_holds(wellml_catalog):

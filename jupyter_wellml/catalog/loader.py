@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 from ..errors import LensIssue, UnknownPracticeError
 from .cache import load_catalog, load_lens_dirs  # noqa: F401 - part of this module's API (cached)
 from .catalog import Catalog, normalize_id
-from .model import Alias, LensInfo, Phase, Pillar, Practice, Principle, Rule, Source
+from .model import (
+    Alias,
+    LensInfo,
+    Phase,
+    Pillar,
+    Practice,
+    Principle,
+    Rule,
+    Source,
+    walk_matchers,
+)
 
 if TYPE_CHECKING:
     from .yamlsource import YamlDocument
@@ -327,7 +337,7 @@ class _Merger:
                 )
                 ok = False
             seen.setdefault(rule["id"], i)
-            for sub_pointer, matcher in _walk_matchers(rule, f"{pointer}/{i}"):
+            for sub_pointer, matcher in walk_matchers(rule, f"{pointer}/{i}"):
                 if matcher["kind"] == "phase":
                     for j, ph in enumerate(matcher["phases"]):
                         if ph not in phase_ids:
@@ -464,12 +474,3 @@ def _condition_regexes(cond, pointer: str):
             yield f"{pointer}/regex", cond["regex"]
         if "not" in cond:
             yield from _condition_regexes(cond["not"], f"{pointer}/not")
-
-
-def _walk_matchers(matcher: dict, pointer: str):
-    yield pointer, matcher
-    if matcher.get("kind") in ("all", "any"):
-        for i, sub in enumerate(matcher["rules"]):
-            yield from _walk_matchers(sub, f"{pointer}/rules/{i}")
-    elif matcher.get("kind") == "not":
-        yield from _walk_matchers(matcher["rule"], f"{pointer}/rule")

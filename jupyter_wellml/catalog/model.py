@@ -265,3 +265,14 @@ class LensInfo(Frozen):
             "docs": self.docs,
             "builtin": self.builtin,
         }
+
+
+def walk_matchers(matcher: dict[str, Any], pointer: str = ""):
+    """A rule's matcher and every matcher inside it (``all``/``any`` rules, a ``not`` rule), as
+    ``(JSON pointer, matcher)`` pairs, outermost first."""
+    yield pointer, matcher
+    if matcher.get("kind") in ("all", "any"):
+        for i, sub in enumerate(matcher["rules"]):
+            yield from walk_matchers(sub, f"{pointer}/rules/{i}")
+    elif matcher.get("kind") == "not":
+        yield from walk_matchers(matcher["rule"], f"{pointer}/rule")

@@ -24,6 +24,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
+from ..catalog.model import walk_matchers
 from ..records import FoundRecord
 from ..values import Frozen, Value
 from .facts import Facts
@@ -306,26 +307,31 @@ _UNKNOWN_DEPENDENCY = ("unknown",)
 
 
 def dependencies(m: Mapping[str, Any]) -> frozenset[tuple]:
-    """The keys whose values decide matcher ``m``'s answer."""
+    """The keys whose values decide matcher ``m``'s answer: those of every matcher in it."""
+    return frozenset(
+        _dependency(sub) for _, sub in walk_matchers(m) if sub.get("kind") not in _COMBINERS
+    )
+
+
+_COMBINERS = frozenset({"all", "any", "not"})
+
+
+def _dependency(m: Mapping[str, Any]) -> tuple:
     kind = m.get("kind")
     if kind == "fact":
-        return frozenset({("env" if m["fact"] in ENVIRONMENT_FACTS else "fact", m["fact"])})
+        return ("env" if m["fact"] in ENVIRONMENT_FACTS else "fact", m["fact"])
     if kind == "record":
-        return frozenset({("records",)})
+        return ("records",)
     key = _KEY_OF.get(kind)
     if key is not None:
-        return frozenset({key(m)})
+        return key(m)
     if kind == "call":
-        return frozenset({("calls", tuple(m["names"]))})
+        return ("calls", tuple(m["names"]))
     if kind == "text":
-        return frozenset({("text",)})
+        return ("text",)
     if kind == "phase":
-        return frozenset({("phases",)})
-    if kind in ("all", "any"):
-        return frozenset().union(*(dependencies(sub) for sub in m["rules"]))
-    if kind == "not":
-        return dependencies(m["rule"])
-    return frozenset({_UNKNOWN_DEPENDENCY})  # never equal: such a rule is always evaluated
+        return ("phases",)
+    return _UNKNOWN_DEPENDENCY  # never equal: such a rule is always evaluated
 
 
 def dependency_value(key: tuple, ctx: Context) -> Any:
