@@ -169,7 +169,8 @@ _JOB_OUTPUTS = re.compile(
 _RESULT_FILE = re.compile(r"(?:^|[_.-])(?:results?|outputs?|summary|report)(?:[_.-]|$)", re.I)
 
 
-def uri_is_local(uri: str) -> bool:
+def _uri_is_local(uri: str) -> bool:
+    """A path on this machine: no scheme (``s3://``), and not a location the code computes."""
     return "://" not in uri and uri != "(computed)"
 
 
@@ -207,7 +208,7 @@ def job_output_reads(facts: Facts) -> None:
             origin = " ".join([uri, *by_line.get((d["cell"], d["line"]), ())])
             if _JOB_OUTPUTS.search(origin) or (computed and d["cell"] in fetching):
                 continue
-            if _RESULT_FILE.search(uri.rsplit("/", 1)[-1]) and uri_is_local(uri):
+            if _RESULT_FILE.search(uri.rsplit("/", 1)[-1]) and _uri_is_local(uri):
                 continue
         kept.append(d)
     if len(kept) != len(reads):
