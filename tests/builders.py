@@ -5,6 +5,8 @@ server, and the command line that reviews a corpus with the CLI."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 import textwrap
 from pathlib import Path
 
@@ -100,3 +102,26 @@ def corpus_review_argv(exe: str | Path, corpus: str | Path) -> list[str]:
         "never",
         "--no-data-dirs",
     ]
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lab_flags(port: int, token: str, root: str | Path) -> list[str]:
+    """``jupyter lab`` on 127.0.0.1:``port`` only (no other port tried), with ``token``, serving
+    ``root``, no browser opened; ``--allow-root`` when the tests run as root."""
+    flags = [
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags.append("--allow-root")
+    return flags

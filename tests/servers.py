@@ -8,7 +8,6 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from .builders import review_workers
+from .builders import free_port, review_workers
 
 
 class Server:
@@ -37,12 +36,6 @@ class Server:
     def workers(self) -> list[int]:
         """The review worker processes among the server's children."""
         return [p.pid for p in review_workers(self.process.pid)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

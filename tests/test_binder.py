@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -29,6 +28,8 @@ from jupyter_wellml import RECORD_MIME
 from jupyter_wellml.catalog import load_catalog
 from jupyter_wellml.inspection.review import review
 from jupyter_wellml.records.store import metadata_records, sync_notebook
+
+from .builders import free_port, lab_flags
 
 pytestmark = pytest.mark.slow
 
@@ -396,12 +397,6 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 # --------------------------------------------------------------------------- binder install
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _tracked_copy(dest: Path) -> None:
     """A fresh-clone copy: the files git tracks, plus the already built labextension."""
     listed = subprocess.run(
@@ -480,18 +475,8 @@ def test_binder_install_in_fresh_venv_serves_lab(tmp_path):
     assert "No broken requirements found." in build.stdout
     assert "jupyter-wellml is installed" in build.stdout
 
-    port, token = _free_port(), "binder-test-token"
-    args = [
-        env_dir / "bin" / "jupyter",
-        "lab",
-        "--no-browser",
-        f"--port={port}",
-        "--ip=127.0.0.1",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={repo / 'binder'}",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--allow-root")
+    port, token = free_port(), "binder-test-token"
+    args = [env_dir / "bin" / "jupyter", "lab", *lab_flags(port, token, repo / "binder")]
     log = tmp_path / "lab.log"
     with open(log, "wb") as out:
         lab = subprocess.Popen(args, env=isolated, stdout=out, stderr=subprocess.STDOUT)

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from .builders import free_port, lab_flags
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DOC = ROOT / "docs" / "configuration.md"
@@ -202,12 +203,6 @@ def test_changelog_names_the_version_being_released():
 
 
 # ----------------------------------------------------------------------------- the wheel
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _run(cmd: list[str], env: dict, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
     # output goes to a file, not a pipe: a process left behind by the command (the bug this
     # suite once caught: review workers outliving browser_check's server) cannot hang the test
@@ -300,7 +295,7 @@ def test_wheel_installs_and_runs_without_node(tmp_path):
             "-m",
             "jupyterlab.browser_check",
             "--no-browser-test",
-            f"--ServerApp.port={_free_port()}",
+            f"--ServerApp.port={free_port()}",
             *_root_flag(),
         ],
         env,
@@ -362,7 +357,7 @@ def _browser_check_with_chromium(bin_dir: Path, env: dict, tmp_path: Path) -> fl
         pytest.fail(f"chromium not found at {CHROMIUM}: run `make chromium`")
     from playwright.sync_api import sync_playwright
 
-    port, token = _free_port(), "wheel-check-token"
+    port, token = free_port(), "wheel-check-token"
     root = tmp_path / "lab-root"
     root.mkdir()
     log = (tmp_path / "lab.log").open("wb")
@@ -370,13 +365,7 @@ def _browser_check_with_chromium(bin_dir: Path, env: dict, tmp_path: Path) -> fl
         [
             str(bin_dir / "jupyter"),
             "lab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            *_root_flag(),
+            *lab_flags(port, token, root),
         ],
         env=env,
         stdout=log,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from ..builders import free_port, lab_flags
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -68,12 +69,6 @@ class LabServer:
         return name, self.root / name
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_lab(base: Path, extra_args: list[str], ready: str = "/api/wellml/info"):
     root = base / "root"
     root.mkdir()
@@ -83,23 +78,16 @@ def _start_lab(base: Path, extra_args: list[str], ready: str = "/api/wellml/info
     notif = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notif.parent.mkdir(parents=True)
     notif.write_text('{"fetchNews": "false", "checkForUpdates": false}')
-    port = _free_port()
+    port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
+        *lab_flags(port, token, root),
         f"--LabApp.user_settings_dir={settings}",
         f"--LabApp.workspaces_dir={base / 'workspaces'}",
         *extra_args,
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
     env = dict(
         os.environ,
         JUPYTER_RUNTIME_DIR=str(base / "runtime"),
