@@ -102,6 +102,8 @@ def call_facts(calls: list[Call], facts: Facts) -> None:
         name = call.name
         entries, service_call = _dispatch(name)
         _signature_facts(call, entries, facts)
+        if not entries and call.args and _LOADER.match(call.last):
+            _loader_read(call, facts)
         if call.args and service_call:
             _service_fact(call, facts)
         if name.startswith(("subprocess.", "os.system")):
@@ -153,7 +155,24 @@ def _metric_keyword(call: Call, kw: str, value: Any, facts: Facts) -> None:
     elif kw == "metric_definitions" and not (call.ref(kw) or "").startswith(CONST_REF):
         _metrics(call, defined_metrics(value), facts, api=name)
     elif kw == "metrics" and _metrics_keyword_call(name):
-        _metrics(call, value if value is not NOT_LITERAL else call.ref(kw), facts, api=name)
+        _metrics(call, _metric_objects(call, kw, value), facts, api=name)
+    elif kw == "metric" and not name.startswith(_NOT_EVALUATION):
+        _metrics(call, sig.evaluation_metric(value, name), facts, api=name)
+
+
+#: calls whose ``metric=`` is a distance or a similarity whatever its name
+_NOT_EVALUATION = ("sklearn.metrics.pairwise", "sklearn.neighbors.", "scipy.spatial.")
+
+
+def _metric_objects(call: Call, kw: str, value: Any) -> Any:
+    """What ``metrics=`` names: texts (``["accuracy"]``), a metric object or function given by
+    name (``metrics=error_rate``), or functions in a list (``metrics=[masked_accuracy]``)."""
+    if value is NOT_LITERAL:
+        return call.ref(kw)
+    if isinstance(value, list) and NOT_LITERAL in value:
+        named = call.ref(f"{kw}[]")
+        return [v for v in value if isinstance(v, str)] + (named.split(",") if named else [])
+    return value
 
 
 def _keyword_facts(call: Call, kw: str, value: Any, facts: Facts) -> None:
@@ -260,7 +279,11 @@ def _job_inputs(call: Call, facts: Facts) -> None:
         return  # `fit()` with no data: a job that reads nothing (or its defaults)
     uris = [inputs] if isinstance(inputs, str) else []
     if isinstance(inputs, dict):
-        uris = [v for v in inputs.values() if isinstance(v, str)]
+        # a channel named for a model or a checkpoint hands the job a trained model (to
+        # evaluate or to resume from), not data
+        data = {k: v for k, v in inputs.items() if not _MODEL_CHANNEL.search(k)}
+        inputs = None if inputs and not data else data
+        uris = [v for v in (inputs or {}).values() if isinstance(v, str)]
     for uri in uris:
         facts.add(
             "data_source", call.cell, call.line, via=call.name, uri=uri, kind=sig.uri_kind(uri)
@@ -268,6 +291,37 @@ def _job_inputs(call: Call, facts: Facts) -> None:
     if not uris and inputs is not None:
         kind = "local" if (ref or "").endswith("FileSystemInput") else "s3"
         facts.add("data_source", call.cell, call.line, via=call.name, uri="(computed)", kind=kind)
+
+
+#: channel names of a job's inputs that hold a model: ``model``, ``checkpoint``, ``pretrained``
+_MODEL_CHANNEL = re.compile(
+    r"^(?:model|models|checkpoints?|pretrained(?:_model)?|base_model)$", re.I
+)
+
+
+#: a loader the notebook or a helper module defines (``load_data(path)``, ``read_images``)
+_LOADER = re.compile(
+    r"^_?(?:load|read)(?:_(?!.*(?:model|weight|checkpoint|state|config|token|env|ext|secret))"
+    r"[a-z0-9]+)*$"
+)
+#: files a loader reads as data, by their extension
+_LOADED_DATA = re.compile(
+    r"\.(?:csv|tsv|parquet|jsonl?|txt|npy|npz|h5|hdf5|tfrecords?|avro|orc|xlsx?|gz|zip|"
+    r"tar|bz2|xz|mat|arff|data|libsvm|ubyte|wav|flac|mp3|jpe?g|png)$",
+    re.I,
+)
+
+
+def _loader_read(call: Call, facts: Facts) -> None:
+    """``load_data(os.path.join(data_folder, "train-images-idx3-ubyte.gz"))``: a loader of the
+    notebook's own, given a data file by its path, reads that file."""
+    path = call.args[0]
+    if not isinstance(path, str) or not _LOADED_DATA.search(path.rstrip("/")):
+        return
+    values: dict[str, Any] = {"via": call.name, "uri": None if "{" in path else path}
+    if data_source_read(call, values):
+        values["kind"] = sig.uri_kind(path)
+        facts.add("data_source", call.cell, call.line, **values)
 
 
 #: first arguments that hold data in memory, not a location to read from
@@ -333,6 +387,55 @@ _JOB_HUB_KEYS = {
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
 
 
+def hub_key_kind(key: str, job: bool) -> str | None:
+    """The kind of read a settings key names (``HF_MODEL_ID`` → ``model_hub``), spelt as a
+    script's option too (``"model-name"``); a job's keys (``model_name``, ``dataset_name``)
+    only when ``job`` (the dict configures a training job)."""
+    kind = _HUB_KEYS.get(key)
+    if kind is None and job:
+        kind = _JOB_HUB_KEYS.get(key.replace("-", "_").lower())
+    return kind
+
+
+#: settings keys naming what a job reads from a warehouse or storage (Vertex AI resources
+#: written as dicts: ``feature_view={"big_query_source": {"uri": "bq://..."}}``)
+_SOURCE_KEYS = {
+    "big_query_source": "warehouse",
+    "bigquery_source": "warehouse",
+    "bq_source": "warehouse",
+    "gcs_source": "gcs",
+}
+
+
+def _source_key(call: Call, key: str, inner: dict, facts: Facts) -> None:
+    """A resource's source written in the API's own form (``{"big_query_source": {"uri":
+    "bq://..."}}``, ``{"gcs_source": {"uris": [...]}}``)."""
+    inner = next((inner[k] for k in ("uri", "input_uri", "input_uris", "uris") if k in inner), None)
+    if isinstance(inner, list):
+        inner = next((v for v in inner if isinstance(v, str)), None)
+    uri = inner if isinstance(inner, str) and "{" not in inner else "(computed)"
+    kind = _SOURCE_KEYS[key]
+    if uri.startswith(("gs://", "s3://")):
+        kind = sig.uri_kind(uri)
+    facts.add("data_source", call.cell, call.line, uri=uri, kind=kind, via=f"{call.name}:{key}")
+
+
+def _read_key(call: Call, key: str, inner: Any, keyword: str, facts: Facts) -> bool:
+    """A settings key that names what is read (``big_query_source``, ``HF_MODEL_ID``, a job's
+    ``model_name``): its read added, True. A dict assigned to a name first is counted where it
+    is assigned (:func:`.textfacts.assigned_facts`), not where it is passed."""
+    if (call.ref(keyword) or "").startswith(CONST_REF):
+        return False
+    if key in _SOURCE_KEYS and isinstance(inner, dict):
+        _source_key(call, key, inner, facts)
+        return True
+    kind = hub_key_kind(key, keyword in _JOB_KEYWORDS)
+    if kind is None or not isinstance(inner, str) or not _HUB_ID.match(inner):
+        return False
+    facts.add("data_source", call.cell, call.line, uri=inner, kind=kind, via=f"{call.name}:{key}")
+    return True
+
+
 def _dict_keys(call: Call, value: dict, facts: Facts, depth: int, keyword: str = "") -> None:
     """Keys of literal dicts passed to calls (boto3-style ``ResourceConfig={...}``, hyperparameters)."""
     for key, inner in value.items():
@@ -352,16 +455,8 @@ def _dict_keys(call: Call, value: dict, facts: Facts, depth: int, keyword: str =
                 family=sig._instance_family(inner),
                 gpu=sig._instance_family(inner) in ("gpu", "local_gpu"),
             )
-        elif (
-            (key in _HUB_KEYS or (key in _JOB_HUB_KEYS and keyword in _JOB_KEYWORDS))
-            and isinstance(inner, str)
-            and _HUB_ID.match(inner)
-            and not (call.ref(keyword) or "").startswith(CONST_REF)  # counted where assigned
-        ):
-            kind = _HUB_KEYS.get(key) or _JOB_HUB_KEYS[key]
-            facts.add(
-                "data_source", call.cell, call.line, uri=inner, kind=kind, via=f"{call.name}:{key}"
-            )
+        elif _read_key(call, key, inner, keyword, facts):
+            pass
         elif (key in ("eval_metric", "objective_metric_name") and isinstance(inner, str)) or (
             key == "MetricName" and isinstance(inner, str) and value.get("Type") in OBJECTIVE_TYPES
         ):

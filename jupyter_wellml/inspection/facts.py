@@ -35,6 +35,7 @@ from .passes import (
     job_output_reads,
     metric_objects,
     overwrites,
+    own_outputs_read_back,
     spot_details,
     training_loops,
 )
@@ -127,6 +128,7 @@ def _python_notebook(nb: Notebook, facts: Facts) -> None:
     feature_pipelines(facts)
     metric_objects(facts)
     job_output_reads(facts)
+    own_outputs_read_back(facts)
     job_images(facts)
     spot_details(facts)
     overwrites(facts)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .signatures import METRIC_WORDS
+from .signatures import METRIC_WORDS, uri_kind
 
 Found = list[tuple[str, int, dict[str, Any]]]
 Fields = Callable[[re.Match], dict[str, Any] | None]
@@ -88,6 +88,17 @@ CODE_PATTERNS: tuple[tuple[re.Pattern, str, Fields], ...] = (
         ),
         "metric",
         lambda m: {"name": m.group(1), "api": "job description"},
+    ),
+    (
+        # scores a fitted search or booster keeps (`grid.best_score_`, `grid.cv_results_`,
+        # `model.evals_result_`), the names of a Keras model's metrics, an MLflow run's metrics
+        re.compile(
+            r"\.(best_score_?|cv_results_|evals_result_|metrics_names)\b|\.data\.(metrics)\b"
+            r"""|["']metrics\.(?!(?:json|csv|txt|ya?ml|pkl|parquet)["'])([A-Za-z_][\w.-]*?)"""
+            r"""(?:\s+(?:ASC|DESC))?["']"""
+        ),
+        "metric",
+        lambda m: {"name": m.group(1) or m.group(3) or "run_metrics", "api": "metrics read"},
     ),
     (
         re.compile(r"\.(feature_importances_)\b"),
@@ -169,6 +180,7 @@ CODE_NEEDLES = (
     ("['eval_", '["eval_', "['test_", '["test_', "['val", '["val'),
     ("log_history", ".history"),
     ("final",),
+    ("best_score", "cv_results_", "evals_result_", "metrics_names", ".data.metrics", "metrics."),
     ("feature_importances_",),
     ("_attribution", "explanation-method"),
 )
@@ -176,6 +188,25 @@ SQL_NEEDLES = (("model",), ("ml.",), ("ml.",), ("from",))
 
 
 assert len(CODE_NEEDLES) == len(CODE_PATTERNS) and len(SQL_NEEDLES) == len(SQL_PATTERNS)
+
+
+#: a Spark reader's call on a literal location, in Scala or C# (`spark.read.csv("...")`,
+#: `.load("abfss://...")`, `.Parquet("...")`)
+_JVM_READ = re.compile(
+    r"""\.read\b.*?\.(?:csv|parquet|json|orc|text|load|table)\s*\(\s*"([^"]+)"\s*\)""", re.I
+)
+
+
+def jvm_reads(body: str, first_line: int) -> Found:
+    """Reads of a Spark session in a Scala or C# cell body (``// comments`` skipped)."""
+    out: Found = []
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if line.lstrip().startswith("//"):
+            continue
+        for m in _JVM_READ.finditer(line):
+            uri = m.group(1)
+            out.append(("data_source", number, {"uri": uri, "kind": uri_kind(uri), "via": "spark"}))
+    return out
 
 
 def line_facts(source: str, offset: int = 0) -> Found:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import signatures as sig
 from .factbase import Facts
 from .notebook import Notebook
 from .pyscan import Call
@@ -18,26 +19,63 @@ _VERSIONED_PATH = re.compile(
 )
 
 
+#: optimizer updates of JAX (optax) and TensorFlow/Flax (``apply_gradients``)
+_UPDATES = ("optax.apply_updates", ".apply_updates", ".apply_gradients")
+#: a step of training run by a loop: ``train_step(state, batch)``, ``p_train_step`` (pmapped)
+_TRAIN_STEP = re.compile(r"\b(?:[a-z]+_)?train(?:ing)?_(?:one_)?(?:step|epoch|batch)s?\s*\(")
+
+
 def training_loops(calls: list[Call], facts: Facts) -> None:
-    """A hand-written PyTorch-style loop: ``loss.backward()`` and ``optimizer.step()`` in one cell."""
+    """Hand-written training loops: ``loss.backward()`` and ``optimizer.step()`` in one cell
+    (PyTorch); an optimizer update inside a loop (``optax.apply_updates``,
+    ``apply_gradients``); or a loop that runs a training step defined elsewhere
+    (``for batch in loader: state = p_train_step(state, batch)``) in a notebook that updates
+    an optimizer somewhere."""
     trained_cells = {f["cell"] for f in facts.of("training")} if facts.of("training") else set()
+    found: dict[int, tuple[Call, str]] = {}
     backward: dict[int, Call] = {}
     steps: set[int] = set()
+    updates = False
     for call in calls:
-        if call.name.endswith(".backward"):
+        name = call.name
+        if name.endswith(".backward"):
             backward.setdefault(call.cell, call)
-        elif call.name.endswith(".step") and "lr_scheduler" not in call.name:
+        elif name.endswith(".step") and "lr_scheduler" not in name:
             steps.add(call.cell)
+        elif name.endswith(_UPDATES):
+            updates = True
+            if call.in_loop:
+                found.setdefault(call.cell, (call, "training loop (optimizer update)"))
     for cell, call in backward.items():
-        if cell in steps and cell not in trained_cells:
-            facts.add(
-                "training",
-                cell,
-                call.line,
-                api="training loop (backward + step)",
-                framework="torch",
-                managed=False,
-            )
+        if cell in steps:
+            updates = True
+            found.setdefault(cell, (call, "training loop (backward + step)"))
+    if updates:
+        _train_step_loops(calls, facts, found)
+    for cell in sorted(found):
+        if cell in trained_cells:
+            continue
+        call, api = found[cell]
+        facts.add(
+            "training",
+            cell,
+            call.line,
+            api=api,
+            framework="torch" if "backward" in api else None,
+            managed=False,
+        )
+
+
+def _train_step_loops(calls: list[Call], facts: Facts, found: dict) -> None:
+    """Loops that call a training step by its name. The name is read as written:
+    ``p_train_step = jax.pmap(train_step)`` makes ``p_train_step(...)`` a call of what
+    ``jax.pmap`` returned."""
+    for call in calls:
+        if call.in_loop and (call.name.endswith(".__call__") or "." not in call.name):
+            lines = facts.cell_lines.get(call.cell) or ()
+            text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+            if _TRAIN_STEP.search(text):
+                found.setdefault(call.cell, (call, "training loop (train step)"))
 
 
 #: Spark ML learners: a Spark pipeline that fits none of them only transforms features
@@ -210,6 +248,60 @@ def job_output_reads(facts: Facts) -> None:
                 continue
             if _RESULT_FILE.search(uri.rsplit("/", 1)[-1]) and _uri_is_local(uri):
                 continue
+        kept.append(d)
+    if len(kept) != len(reads):
+        facts.items["data_source"] = kept
+
+
+#: calls that save a model to a folder, and where the folder is (position, keywords)
+_MODEL_SAVES = {
+    "save_pretrained": (0, ("save_directory",)),
+    "save_model": (0, ("output_dir", "path")),
+}
+
+
+def _model_folders(facts: Facts) -> dict[str, tuple[int, int]]:
+    """Folders the notebook saves models to (``save_pretrained(path)``, ``trainer.save_model(
+    path)``, a trainer's ``output_dir``), each with where it is first named."""
+    folders: dict[str, tuple[int, int]] = {}
+    for c in facts.calls:
+        where = _MODEL_SAVES.get(c.last)
+        if where is None and (
+            c.last.endswith(("TrainingArguments", "Config")) or "output_dir" in c.keywords
+        ):
+            where = (0 if c.last.endswith("TrainingArguments") else 99, ("output_dir",))
+        if where is not None:
+            path = sig.arg(where[0], *where[1])(c)
+            if isinstance(path, str) and path and "{" not in path:
+                folders.setdefault(path.rstrip("/"), (c.cell, c.line))
+    return folders
+
+
+def own_outputs_read_back(facts: Facts) -> None:
+    """A model loaded, after the notebook saved or trained into a folder, by that folder's name
+    (``from_pretrained("bert-finetuned")`` after ``TrainingArguments("bert-finetuned")`` or
+    ``save_pretrained``) is the notebook's own model, not one fetched from a hub by its id. A
+    load before the save fetches it (``from_pretrained(id)`` then ``save_pretrained(id)`` to
+    package it); a read of a local folder stays a local read."""
+    reads = facts.items.get("data_source")
+    if not reads or not facts.calls:
+        return
+    folders = _model_folders(facts)
+    if not folders:
+        return
+    kept = []
+    for d in reads:
+        uri = str(d.get("uri") or "").rstrip("/")
+        saved = folders.get(uri) or next(
+            (at for f, at in folders.items() if uri.startswith(f + "/")), None
+        )
+        if (
+            saved is not None
+            and d.get("kind") == "model_hub"
+            and str(d.get("via") or "").endswith((".from_pretrained", "pipeline"))
+            and (d["cell"], d.get("line") or 0) > saved
+        ):
+            continue
         kept.append(d)
     if len(kept) != len(reads):
         facts.items["data_source"] = kept

@@ -10,6 +10,8 @@ Nothing is executed.
 from __future__ import annotations
 
 import ast
+import builtins
+import re
 from collections import deque
 from typing import Any
 
@@ -40,6 +42,10 @@ class NotLiteral:
 
 
 NOT_LITERAL: Any = NotLiteral()
+#: the key of the name table holding the last module imported with ``from m import *``
+STAR = "*"
+#: names Python defines itself: never taken from a star import
+_BUILTINS = frozenset(dir(builtins)) | {"display", "get_ipython", "print"}
 #: marks a name bound to what a call returned (an instance), in the scanner's name table
 INSTANCE = "()"
 #: constant types a literal may hold (bytes, ``...`` and complex numbers are not literals here)
@@ -318,6 +324,7 @@ class Scanner:
                 for a in node.names:
                     if a.name == "*":
                         index.imports.append(Import(mod, None, "*", cell, node.lineno + off))
+                        names[STAR] = mod  # unknown bare names may come from it
                         continue
                     alias = a.asname or a.name
                     names[alias] = f"{mod}.{a.name}"
@@ -404,6 +411,8 @@ class Scanner:
                 ):
                     for t, v in zip(target.elts, value.elts):
                         self._assign([t], v, cell, line)
+                elif type(target) is ast.Subscript and type(target.value) is ast.Name:
+                    self._assign_item(target, value, cell, line)
                 continue
             name = target.id
             if vt is ast.Call:
@@ -430,6 +439,13 @@ class Scanner:
                     self.index.assigned.append((name, lit, cell, line))
                 else:
                     consts.pop(name, None)
+
+    def _assign_item(self, target: ast.Subscript, value, cell: int, line: int) -> None:
+        """``hub["HF_MODEL_ID"] = "bert-base-uncased"``: one literal key of a settings dict,
+        noted as a one-key dict assigned to ``hub[]``."""
+        key, lit = self.literal(target.slice), self.literal(value)
+        if isinstance(key, str) and isinstance(lit, str):
+            self.index.assigned.append((f"{target.value.id}[]", {key: lit}, cell, line))
 
     def _call(self, node: ast.Call, cell: int, off: int, in_loop: bool = False) -> None:
         name = self.qualname(node.func)
@@ -463,6 +479,15 @@ class Scanner:
                 if ref:
                     refs = refs or {}
                     refs[kw.arg] = ref
+            elif type(kw.value) in (ast.List, ast.Tuple) and NOT_LITERAL in value:
+                # functions or objects named in a list (`metrics=[masked_accuracy]`): under
+                # "<keyword>[]", joined by commas
+                named = [
+                    self._ref(e) for e in kw.value.elts[:16] if type(e) in (ast.Name, ast.Attribute)
+                ]
+                if any(named):
+                    refs = refs or {}
+                    refs[f"{kw.arg}[]"] = ",".join(n for n in named if n)
         self.index.calls.append(
             Call(name, cell, node.lineno + off, args, keywords, star, refs, in_loop)
         )
@@ -485,7 +510,7 @@ class Scanner:
     def qualname(self, node: ast.AST) -> str | None:
         t = type(node)
         if t is ast.Name:
-            q = self.index.names.get(node.id, node.id)
+            q = self.index.names.get(node.id) or self._starred(node.id) or node.id
             return f"{q[:-2]}.__call__" if q.endswith(INSTANCE) else q
         if t is ast.Attribute:
             base = self._receiver(node.value)
@@ -496,6 +521,12 @@ class Scanner:
             while type(inner) is ast.Attribute and len(chain) < 4:
                 chain.append(inner.attr)
                 inner = inner.value
+            if type(inner) is ast.Call:
+                # a reader built up on an unknown session (`spark.read.option(...).csv(path)`)
+                # keeps what it reads with: ".read.option.csv"
+                made = self.qualname(inner.func)
+                if made and made.startswith(".") and _READER_CHAIN.search(made):
+                    return made + "." + ".".join(reversed(chain))
             # `spark.read.csv` on an unknown `spark` is ".read.csv": the attributes a reader sees
             return "." + ".".join(reversed(chain))
         if t is ast.Call:
@@ -503,6 +534,15 @@ class Scanner:
         if t is ast.Subscript:
             return self.qualname(node.value)
         return None
+
+    def _starred(self, name: str) -> str | None:
+        """``from fastai.vision.all import *`` then ``untar_data(...)``: a function called by a
+        name neither assigned, imported nor built in is taken from the module imported with
+        ``*`` (only a called name: an unknown object's methods stay unknown)."""
+        if name in _BUILTINS:
+            return None
+        star = self.index.names.get(STAR)
+        return f"{star}.{name}" if star else None
 
     def _receiver(self, node: ast.AST) -> str | None:
         t = type(node)
@@ -584,7 +624,7 @@ class Scanner:
             return v if isinstance(v, LITERAL_CONSTANTS) else NOT_LITERAL
         if t is ast.Name:
             return self.index.consts.get(node.id, NOT_LITERAL)
-        if t in (ast.List, ast.Tuple):
+        if t in (ast.List, ast.Tuple, ast.Set):  # a set (`{"multi_error"}`) read as a list
             return [self.literal(e) for e in node.elts[:32]]
         if t is ast.UnaryOp and type(node.op) is ast.USub and type(node.operand) is ast.Constant:
             v = node.operand.value
@@ -630,10 +670,20 @@ class Scanner:
         ):
             return self._format(func.value.value, node)
         q = self.qualname(node.func)
-        if q in ("os.path.join", "posixpath.join", "os.path.join.join"):
+        if q in _PATH_OF and len(node.args) == 1 and not node.keywords:
+            # `Path("data/train.csv")`, `os.path.expanduser("~/.aws/credentials")`: the path
+            inner = self.literal(node.args[0])
+            return inner if isinstance(inner, str) else NOT_LITERAL
+        if q in ("os.path.join", "posixpath.join", "os.path.join.join") and node.args:
             parts = [self.literal(a) for a in node.args]
             if all(isinstance(p, str) for p in parts):
                 return "/".join(p.rstrip("/") for p in parts)
+            if isinstance(parts[-1], str) and not any(isinstance(p, (list, dict)) for p in parts):
+                # `os.path.join(data_folder, "train.csv")`: a template, like an f-string's
+                return "/".join(
+                    p.rstrip("/") if isinstance(p, str) else self._placeholder(a)
+                    for p, a in zip(parts, node.args)
+                )
         return NOT_LITERAL
 
     def _literal_dict(self, node: ast.Dict) -> Any:
@@ -643,6 +693,23 @@ class Scanner:
             if isinstance(key, str):
                 out[key] = self.literal(v)
         return out
+
+
+#: a Spark-style reader (``x.read``, ``x.readStream``) being configured before it reads
+_READER_CHAIN = re.compile(r"\.read(?:Stream)?(?:\.|$)")
+
+
+#: calls that return the path they are given (as a path object or normalised)
+_PATH_OF = frozenset(
+    {
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "os.path.expanduser",
+        "os.path.abspath",
+        "os.path.normpath",
+        "os.fspath",
+    }
+)
 
 
 #: the node types whose literal value takes more than a line (see ``Scanner.literal``)

@@ -218,10 +218,82 @@ def kind_of(uri: str) -> str:
     return "local"
 
 
+#: a file named for settings or credentials (``config.json``, ``ds_config_zero_stage_1.json``,
+#: ``~/.aws/credentials``, ``settings.ini``), in a format settings are written in
+_CONFIG_NAME = re.compile(
+    r"(?:^|[_.-])(?:config|configuration|conf|settings|credentials|secrets?|"
+    r"hyperparameters|params|env)(?:[_-][\w-]*)?(?:\.(?:json|ini|cfg|conf|txt|properties|env))?$"
+)
+
+
 def is_code_file(path: str) -> bool:
-    """A file of code, configuration or a package (``train.py``, ``env.yml``), not data."""
+    """A file of code, configuration, credentials or a package (``train.py``, ``env.yml``,
+    ``config.json``), not data."""
     base = path.rstrip("/").rsplit("/", 1)[-1].lower().split("?", 1)[0]
-    return base.endswith(NOT_DATA) or base in NOT_DATA
+    return base.endswith(NOT_DATA) or base in NOT_DATA or bool(_CONFIG_NAME.search(base))
+
+
+#: programs that run a training script or container given on their command line
+_RUNNERS = frozenset(
+    {"python", "python3", "torchrun", "accelerate", "deepspeed", "docker", "horovodrun", "mpirun"}
+)
+#: options that set how long training runs: a script run with one trains a model
+_TRAINING_OPTION = re.compile(
+    r"^--(?:num[_-]?(?:train[_-])?epochs|n[_-]epochs|epochs?|max[_-]steps|train[_-]steps"
+    r"|num[_-]train[_-]steps)(?:=|$)"
+)
+
+
+def _runs_script(tool: str, words: list[str]) -> bool:
+    """``python train.py ...``, ``docker run IMAGE ...``, ``torchrun ...``: a local run of a
+    script or container, whose options say what it does (``--epochs 5``: it trains)."""
+    if tool.rstrip("0123456789.") not in _RUNNERS:  # python3.10 is python
+        return False
+    return tool != "docker" or (len(words) > 1 and words[1] == "run")
+
+
+#: a script's options that name models or data sets of a hub, by their ids
+_HUB_OPTIONS = {
+    **dict.fromkeys(
+        (
+            "--model_name_or_path",
+            "--model-name-or-path",
+            "--model_id",
+            "--model-id",
+            "--model_name",
+            "--model-name",
+            "--model",
+            "--models",
+            "--tokenizer_name",
+            "--tokenizer-name",
+            "--base_model",
+            "--base-model",
+        ),
+        "model_hub",
+    ),
+    **dict.fromkeys(("--dataset_name", "--dataset-name"), "dataset"),
+}
+_HUB_VALUE = re.compile(r"^[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?$")
+
+
+def _hub_options(words: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """``python run.py --model_name_or_path gpt2 --models a/b c/d``: the hub ids a script is
+    given, each value up to the next option (a path, a file or a variable is not an id)."""
+    found = []
+    kind = None  # the kind of the hub option whose values follow
+    for word in words[1:64]:
+        if word.startswith("-"):
+            option, eq, value = word.partition("=")
+            kind = _HUB_OPTIONS.get(option)
+            if not eq:
+                continue
+            values, now, kind = [value], kind, None
+        else:
+            values, now = [word], kind
+        for v in values:
+            if now and _HUB_VALUE.match(v) and not is_code_file(v) and not v.endswith(DATA_FILES):
+                found.append(("data_source", {"uri": v, "kind": now, "via": words[0]}))
+    return found
 
 
 def command_facts(command: str) -> list[tuple[str, dict[str, Any]]]:
@@ -230,6 +302,12 @@ def command_facts(command: str) -> list[tuple[str, dict[str, Any]]]:
     for words in _commands(command):
         tool = words[0].rsplit("/", 1)[-1]
         lowered = [tool, *words[1:6]]
+        if _runs_script(tool, words):
+            if any(_TRAINING_OPTION.match(w) for w in words[1:64]):
+                out.append(
+                    ("training", {"api": f"{tool} (script)", "framework": None, "managed": False})
+                )
+            out.extend(_hub_options(words))
         for prefix, (kind, framework) in JOBS.items():
             if tuple(lowered[: len(prefix)]) == prefix:
                 out.append(

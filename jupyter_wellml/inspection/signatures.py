@@ -330,6 +330,53 @@ SAGEMAKER_TRAINING = (
 )
 
 
+#: Hugging Face ``load_dataset`` builders that read the files they are given
+#: (``load_dataset("csv", data_files="train.csv")``), not a data set named on the hub
+FILE_BUILDERS = frozenset(
+    {
+        "csv",
+        "json",
+        "parquet",
+        "text",
+        "arrow",
+        "imagefolder",
+        "audiofolder",
+        "webdataset",
+        "pandas",
+    }
+)
+
+
+def _builder_files(call: Call) -> Any:
+    """The files a file builder reads (the first literal of ``data_files``/``data_dir``), or
+    ``NOT_LITERAL`` when computed; None when the call names a data set instead."""
+    if call.name != "datasets.load_dataset" or arg(0, "path")(call) not in FILE_BUILDERS:
+        return None
+    for key in ("data_files", "data_dir"):
+        value = call.keywords.get(key)
+        if isinstance(value, dict):
+            value = next(iter(value.values()), None)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str):
+            return value
+    return NOT_LITERAL
+
+
+def _dataset_kind(call: Call) -> str:
+    files = _builder_files(call)
+    if files is None:
+        return "dataset"
+    return uri_kind(files) if isinstance(files, str) else "local"
+
+
+def _dataset_uri(call: Call) -> Any:
+    files = _builder_files(call)
+    if files is None:
+        return arg(0, "path", "name")(call) or call.name
+    return files if isinstance(files, str) else None
+
+
 def _tuning_method(call: Call) -> str:
     name = call.name.lower()
     if "grid" in name:
@@ -475,8 +522,8 @@ def submitted_kind(call: Call) -> str | None:
     HyperDrive or sweep configuration tunes, a pipeline is a pipeline run (no fact here), and a
     script run, estimator or command job trains. ``None``: not a training kind."""
     ref = (call.ref(0) or call.ref("config") or call.ref("job") or "").lower()
-    if "pipeline" in ref:
-        return None
+    if "pipeline" in ref or ref.endswith(".spark"):
+        return None  # a pipeline runs its own steps; a Spark job processes data
     if "automl" in ref:
         return "automl"
     if "hyperdrive" in ref or "sweep" in ref:
@@ -496,6 +543,75 @@ METRIC_WORDS = re.compile(
     r"|mase|smape|wape|crps|quantile_?loss",
     re.I,
 )
+#: what a ``metric=`` keyword names when it is a distance between samples (nearest neighbours,
+#: clustering, embeddings), not a measure of a model's quality
+DISTANCES = frozenset(
+    {
+        "euclidean",
+        "sqeuclidean",
+        "seuclidean",
+        "nan_euclidean",
+        "cosine",
+        "manhattan",
+        "cityblock",
+        "minkowski",
+        "wminkowski",
+        "chebyshev",
+        "haversine",
+        "hamming",
+        "jaccard",
+        "dice",
+        "correlation",
+        "braycurtis",
+        "canberra",
+        "mahalanobis",
+        "precomputed",
+        "l1",
+        "l2",
+        "dot",
+        "dot_product",
+        "ip",
+        "inner_product",
+        "angular",
+        "kulsinski",
+        "rogerstanimoto",
+        "russellrao",
+        "sokalmichener",
+        "sokalsneath",
+        "yule",
+    }
+)
+#: libraries whose ``metric=`` names the evaluation metric of training or tuning
+#: (LightGBM's ``metric="auc"``, Ray Tune's ``metric="mean_loss"``), whatever the name
+EVAL_METRIC_LIBRARIES = (
+    "lightgbm.",
+    "xgboost.",
+    "catboost.",
+    "ray.",
+    "optuna.",
+    "keras_tuner.",
+    "kerastuner.",
+    "autogluon.",
+    "flaml.",
+    "h2o.",
+    "prophet.",
+    "sktime.",
+    "darts.",
+    "gluonts.",
+)
+
+
+def evaluation_metric(value: Any, api: str = "") -> Any:
+    """The metric(s) a ``metric=`` setting names, when they are evaluation metrics: any name
+    on a training or tuning library (:data:`EVAL_METRIC_LIBRARIES`), elsewhere a name that
+    reads as one (``"auc"``, ``"val_loss"``) and is not a distance (``"cosine"``)."""
+    names = value if isinstance(value, list) else [value]
+    names = [n for n in names[:16] if isinstance(n, str) and n]
+    if not api.startswith(EVAL_METRIC_LIBRARIES):
+        names = [n for n in names if METRIC_WORDS.search(n) and n.lower() not in DISTANCES]
+    return names or None
+
+
 #: logging calls that log parameters and metrics alike
 _GENERAL_LOGS = (".log", ".log_list", ".log_row", ".log_table", "wandb.log")
 
@@ -518,6 +634,9 @@ _HUB_ARGS = {
     "timm.create_model": (0, ("model_name",)),
     "torch.hub.load": (0, ("repo_or_dir",)),
     "sentence_transformers.SentenceTransformer": (0, ("model_name_or_path",)),
+    # exported to ONNX straight from the hub
+    "transformers.convert_graph_to_onnx.convert": (99, ("model",)),
+    "optimum.exporters.onnx.main_export": (0, ("model_name_or_path",)),
 }
 
 
@@ -543,6 +662,10 @@ def hub_id(call: Call) -> Any:
         if given and _local_or_loaded(call, position, keys):
             return False
         return None if given else False
+    if isinstance(value, str) and value.startswith("{"):
+        # a path built on a variable (`os.path.join(output_dir, "checkpoint-500")`): a local
+        # folder when the variable names one, else a computed id
+        return False if _PATH_NAME.search(value[1:].split("}", 1)[0]) else None
     return value if isinstance(value, str) else None
 
 
@@ -570,6 +693,15 @@ def _local_or_loaded(call: Call, position: int, keys: tuple[str, ...]) -> bool:
     return False
 
 
+def _interpret_kind(call: Call) -> str | None:
+    """InterpretML's glass-box models (``ExplainableBoostingClassifier``) are models: fitting or
+    predicting with one explains nothing, asking it for ``explain_global``/``explain_local``
+    does."""
+    if call.name.startswith("interpret.glassbox.") and not call.last.startswith("explain"):
+        return None
+    return "explainability"
+
+
 def _shap_collection(call: Call) -> bool:
     name = arg(0, "name")(call)
     return isinstance(name, str) and name in ("average_shap", "full_shap", "feature_importance")
@@ -595,6 +727,25 @@ def _named_metric(*keys: str, position: int = 99) -> Callable[[Call], Any]:
         return None
 
     return name
+
+
+def _fetched_metrics(call: Call) -> Any:
+    """``run.get_metrics()`` fetches a run's metrics; ``get_metrics(name="scale factor")`` one
+    logged value, a metric only when its name says so."""
+    name = arg(0, "name")(call)
+    if isinstance(name, str):
+        return name if METRIC_WORDS.search(name) else None
+    return "get_metrics"
+
+
+def _scorer_metric(call: Call) -> Any:
+    """The metric a scikit-learn scorer is made of: a metric function given by name
+    (``make_scorer(fbeta_score, beta=2)``) or a scorer's name (``get_scorer("roc_auc")``)."""
+    value = arg(0, "score_func", "scoring")(call)
+    if isinstance(value, str):
+        return value
+    ref = call.ref(0) or call.ref("score_func") or ""
+    return ref.rsplit(".", 1)[-1] or None
 
 
 def _text_naming(value: Any, word: str) -> Any:
@@ -655,7 +806,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     (
         DATASETS,
         "data_source",
-        {"via": api, "kind": "dataset", "uri": lambda c: arg(0, "path", "name")(c) or c.name},
+        {"via": api, "kind": lambda c: _dataset_kind(c), "uri": lambda c: _dataset_uri(c)},
         LOCAL_FOLDER_DATASETS,
     ),
     (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}, ()),
@@ -777,7 +928,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.fit", "*.partial_fit", "*.fit_generator"),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
-        (*SKLEARN_PREPROCESSING, "sagemaker.*"),
+        # a quantizer's `fit` calibrates activation ranges of a trained model: not training
+        (*SKLEARN_PREPROCESSING, "sagemaker.*", "*Quantizer*", "optimum.*"),
     ),
     (
         (
@@ -889,6 +1041,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "azureml.core.*Experiment.submit",
             "azureml.core.experiment.Experiment.submit",
             "azure.ai.ml.MLClient.jobs.create_or_update",
+            # a job sent through a client made otherwise (`MLClient.from_config(...)`, a helper)
+            "*.jobs.create_or_update",
         ),
         "training",
         {"_kind": submitted_kind, "api": api, "framework": "azureml", "managed": True},
@@ -964,6 +1118,9 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "sklearn.metrics.*Display*",
             "sklearn.metrics.make_scorer",
             "sklearn.metrics.get_scorer",
+            # distances and kernels between samples, not measures of a model
+            "sklearn.metrics.pairwise*",
+            "sklearn.metrics.DistanceMetric*",
             "sklearn.metrics.*.*",  # methods on a metric's result: `cm.astype`, `cm.sum`
         ),
     ),
@@ -971,6 +1128,13 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"),
         "metric",
         {"name": arg(1, "objective_metric_name")},
+        (),
+    ),
+    (
+        # a scorer made of a metric function (`make_scorer(f1_score)`) or named (`get_scorer("r2")`)
+        ("sklearn.metrics.make_scorer", "sklearn.metrics.get_scorer"),
+        "metric",
+        {"name": lambda c: _scorer_metric(c)},
         (),
     ),
     (
@@ -1098,7 +1262,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "mlflow.tracking.MlflowClient.get_metric_history",
         ),
         "metric",
-        {"name": "get_metrics"},
+        {"name": lambda c: _fetched_metrics(c)},
         (),
     ),
     (("mlflow.autolog", "mlflow.*.autolog"), "metric", {"name": "autolog"}, ()),
@@ -1143,6 +1307,47 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("sagemaker.analytics.TrainingJobAnalytics", "sagemaker.TrainingJobAnalytics"),
         "metric",
         {"name": lambda c: arg(1, "metric_names")(c) or "training_job_analytics"},
+        (),
+    ),
+    (
+        (
+            # a job's or an experiment's metrics read back (`est.training_job_analytics.dataframe()`)
+            "*.training_job_analytics.*",
+            "sagemaker.analytics.ExperimentAnalytics",
+            "sagemaker.ExperimentAnalytics",
+        ),
+        "metric",
+        {
+            "name": lambda c: (
+                "experiment_analytics" if "Experiment" in c.name else "training_job_analytics"
+            )
+        },
+        (),
+    ),
+    (
+        (
+            # scores computed over resamplings or candidate models
+            "sklearn.model_selection.learning_curve",
+            "sklearn.model_selection.validation_curve",
+            "sklearn.model_selection.permutation_test_score",
+            "prophet.diagnostics.cross_validation",
+            "prophet.diagnostics.performance_metrics",
+            "pycaret.*.compare_models",
+            "pycaret.*.evaluate_model",
+            "*.model_performance",
+            "*.leaderboard",
+            # agreement of predicted and gold scores (semantic similarity, ranking)
+            "scipy.stats.spearmanr",
+            "scipy.stats.pearsonr",
+            "scipy.stats.kendalltau",
+            # metric libraries
+            "bert_score.*",
+            "fmeval.*",
+            "pyspark.mllib.evaluation.*",
+            "sktime.performance_metrics.*",
+        ),
+        "metric",
+        {"name": last_segment},
         (),
     ),
     (
@@ -1230,6 +1435,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         (
             "sklearn.metrics.*Display.from_estimator",
             "sklearn.metrics.*Display.from_predictions",
+            "sklearn.model_selection.*CurveDisplay.from_estimator",
         ),
         "metric",
         {"name": _display_metric},
@@ -1340,7 +1546,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"method": "vertex_xai"},
         (),
     ),
-    (("shap.*",), "explainability", {"method": "shap"}, ()),
+    # the library's bundled data sets are data, not explanations
+    (("shap.*",), "explainability", {"method": "shap"}, ("shap.datasets.*",)),
     (("lime.*",), "explainability", {"method": "lime"}, ()),
     (("captum.*",), "explainability", {"method": "captum"}, ("captum.attr.visualization.*",)),
     (("eli5.*",), "explainability", {"method": "eli5"}, ()),
@@ -1360,11 +1567,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "interpret_text.*",
             "lofo.*",
             "explainable_ai_sdk.*",
-            "xgboost.*.get_score",
-            "*.get_booster.get_score",
             "h2o.*.explain",
-            "h2o.*.varimp*",
-            "*.varimp_plot",
             "responsibleai.*.explainer.*",
             "*integrated_gradients",
             "*saliency_map*",
@@ -1373,7 +1576,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "*smooth_grad*",
         ),
         "explainability",
-        {"method": lambda c: c.name.split(".")[0].replace("_", "") if "." in c.name else "other"},
+        {"method": lambda c: c.name.split(".")[0].replace("_", "") or "other"},
         (),
     ),
     (
@@ -1396,7 +1599,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "responsibleai.RAIInsights.explainer.add",
         ),
         "explainability",
-        {"method": "interpret"},
+        {"_kind": lambda c: _interpret_kind(c), "method": "interpret"},
         # reading the values of an explanation made elsewhere, or listing stored ones
         ("*.get_ranked_*", "*.get_feature_importance_dict", "*.list_model_explanations"),
     ),
@@ -1440,8 +1643,10 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     (
         (
             "sklearn.inspection.partial_dependence",
-            "sklearn.inspection.PartialDependenceDisplay*",
+            "sklearn.inspection.PartialDependenceDisplay",
+            "sklearn.inspection.PartialDependenceDisplay.*",
             "sklearn.inspection.plot_partial_dependence",
+            "sklearn.ensemble.partial_dependence.*",
         ),
         "explainability",
         {"method": "partial_dependence"},
@@ -1451,12 +1656,44 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         (
             "xgboost.plot_importance",
             "lightgbm.plot_importance",
+            "catboost.*.plot_feature_importance*",
             "*.get_feature_importance",
             "*.get_fscore",
             "*.feature_importance",
+            "*.varimp",
+            "*.varimp_plot",
+            "h2o.*.varimp*",
         ),
         "explainability",
         {"method": "feature_importance"},
+        (),
+    ),
+    (
+        # an XGBoost booster's importances (`bst.get_score(importance_type="gain")`); other
+        # `get_score` methods (a similarity, a prediction) are not
+        ("*.get_score",),
+        "explainability",
+        {
+            "_kind": lambda c: (
+                "explainability"
+                if c.name.startswith("xgboost.")
+                or ".get_booster." in c.name
+                or "importance_type" in c.keywords
+                else None
+            ),
+            "method": "feature_importance",
+        },
+        (),
+    ),
+    (
+        # a Vertex AI endpoint asked to explain instances (`endpoint.explain(instances=[...])`;
+        # Spark's `df.explain()` prints a query plan and takes none)
+        ("*.explain",),
+        "explainability",
+        {
+            "_kind": lambda c: "explainability" if "instances" in c.keywords else None,
+            "method": "vertex_xai",
+        },
         (),
     ),
     (
@@ -2251,6 +2488,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "transformers.pipeline",
             "torch.hub.load",
             "open_clip.*",
+            "transformers.convert_graph_to_onnx.convert",
+            "optimum.exporters.onnx.main_export",
         ),
         "pretrained_model",
         {"api": api, "source": lambda c: hub_id(c) or None},
@@ -2623,6 +2862,11 @@ def _from_storage(call: Call) -> bool:
     name = call.name
     if not name.endswith(("download_file", "download_fileobj", "get_object")):
         return True
+    if name.startswith(".") and ".Bucket." not in name:
+        # `run.download_file("outputs/x.json", "x.json")`: a bucket name has no "/", so the
+        # first argument is a file of a run, not S3's `download_file(Bucket, Key, Filename)`
+        first = _nth(call, 0)
+        return not (isinstance(first, str) and "/" in first)
     return name.startswith(".") or any(part in name for part in _S3_CLIENTS)
 
 

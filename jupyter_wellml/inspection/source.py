@@ -127,7 +127,7 @@ class CellCode(Value):
         self.python = python  # Python text with the cell's line numbering (None: not Python)
         self.offset = offset  # lines to add to a line of ``python`` to get the cell line
         self.magics = [] if magics is None else magics
-        self.language = language  # python | shell | other
+        self.language = language  # python | shell | other | scala | sql | r | csharp
         self.writefile = writefile
         self.tree = tree
         self.error = error  # (cell line, message) when it cannot be parsed
@@ -162,6 +162,21 @@ def analyse_cell(source: str) -> CellCode:
     return _python_cell(source, 0)
 
 
+#: languages a Spark cell magic (``%%synapse``, ``%%spark``) runs other than Python
+OTHER_BODY_LANGUAGES = {"scala": "scala", "sql": "sql", "sparksql": "sql", "csharp": "csharp",
+                        "r": "r", "sparkr": "r"}  # fmt: skip
+
+
+def _body_language(args: str) -> str | None:
+    """The language a Spark cell magic's arguments name (``scala``, ``-l sql``,
+    ``--language scala``), when it is not Python."""
+    words = args.lower().replace("=", " ").split()
+    for i, word in enumerate(words):
+        if word in ("-l", "--language") and i + 1 < len(words):
+            return OTHER_BODY_LANGUAGES.get(words[i + 1])
+    return OTHER_BODY_LANGUAGES.get(words[0]) if words else None
+
+
 def _cell_magic(source: str) -> CellCode:
     first, _, body = source.partition("\n")
     m = _CELL_MAGIC.match(first.strip())
@@ -184,6 +199,9 @@ def _cell_magic(source: str) -> CellCode:
             if stripped and not stripped.startswith("#"):
                 magics.append(MagicLine(i, "shell", stripped.split()[0], stripped, "cell_shell"))
         return CellCode(python=None, offset=1, magics=magics, language="shell")
+    if name in PYTHON_BODY_MAGICS and _body_language(args) is not None:
+        # `%%synapse scala`, `%%spark -l sql`: the body is in the language named
+        return CellCode(python=None, offset=1, magics=[head], language=_body_language(args))
     if name in PYTHON_BODY_MAGICS:
         code = _python_cell(body, 1)
         code.magics.insert(0, head)

@@ -9,16 +9,15 @@ from typing import Any
 from . import signatures as sig
 from .callfacts import (
     _HUB_ID,
-    _HUB_KEYS,
-    _JOB_HUB_KEYS,
     TOOLING_PACKAGES,
     argument_uris,
     data_source_read,
     defined_metrics,
+    hub_key_kind,
 )
 from .factbase import Facts
 from .installs import classify, index_options, installs_in_command
-from .lines import line_facts, looks_like_sql, sql_facts
+from .lines import jvm_reads, line_facts, looks_like_sql, sql_facts
 from .pyscan import ABSENT, CellScan, Scanner
 from .rfacts import r_cell_facts
 from .shell import command_facts, expand
@@ -41,6 +40,8 @@ def _command_of(m) -> tuple[str, str] | None:
         return f"{m.name} {m.args}", m.form
     if m.kind == "magic" and m.name in ("sx", "system"):
         return m.args, "shell"
+    if m.kind == "magic" and m.name == "run":
+        return f"python {m.args}", "shell"  # `%run train.py --epochs 5` runs a script
     return None
 
 
@@ -96,11 +97,20 @@ def text_facts(source: str, code: CellCode, facts: Facts) -> None:
     if code.language == "python":
         for kind, line, fields in line_facts(source):
             facts.add(kind, None, line, **fields)
-    elif code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name in SQL_MAGICS:
+    elif code.language == "sql" or (
+        code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name in SQL_MAGICS
+    ):
         body = source.partition("\n")[2]
         for kind, line, fields in sql_facts(body, 2):
             facts.add(kind, None, line, **fields)
-    elif code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name == "R":
+    elif code.language in ("scala", "csharp"):
+        # a Spark session's reads written in Scala or C#: `spark.read.csv("wasbs://...")`
+        body = source.partition("\n")[2]
+        for kind, line, fields in jvm_reads(body, 2):
+            facts.add(kind, None, line, **fields)
+    elif code.language == "r" or (
+        code.magics and code.magics[0].kind == "cell_magic" and code.magics[0].name == "R"
+    ):
         # rpy2's `%%R`: the body is R; a blank first line keeps the cell's line numbers
         body = "\n" + source.partition("\n")[2]
         r_cell_facts(body, 0, {}, facts.add, data_source_read)
@@ -148,25 +158,17 @@ def path_facts(strings, facts: Facts) -> None:
             facts.add("absolute_path", lit.cell, lit.line, path=v)
 
 
-#: keys of a job's hyperparameters (beside a model id, they show the dict configures training)
-_TRAINING_KEYS = frozenset(
-    {
-        "epochs",
-        "num_train_epochs",
-        "epoch",
-        "learning_rate",
-        "lr",
-        "batch_size",
-        "train_batch_size",
-        "per_device_train_batch_size",
-        "max_steps",
-        "train_steps",
-        "HF_TASK",
-        "do_train",
-        "max_seq_length",
-        "warmup_steps",
-    }
+#: keys of a job's hyperparameters (beside a model id, they show the dict configures training):
+#: epochs, batch sizes, learning rates, steps, sequence lengths, as scripts spell them
+_TRAINING_KEY = re.compile(
+    r"epoch|batch_size|learning_rate|^lr$|(?:^|_)steps?(?:_|$)|warmup|^do_train$|^hf_task$"
+    r"|seq(?:uence)?_len",
+    re.I,
 )
+
+
+def _configures_training(value: dict) -> bool:
+    return any(_TRAINING_KEY.search(k.replace("-", "_")) for k in list(value)[:64])
 
 
 #: keys of settings dicts that name the metric a job optimises or reports
@@ -181,34 +183,56 @@ _METRIC_KEYS = (
 )
 
 
+#: a Clarify analysis configuration's bias methods
+_BIAS_METHODS = frozenset({"pre_training_bias", "post_training_bias"})
+#: a name that holds metrics (``metrics``, ``eval_metrics``, ``champion_metrics``)
+_METRICS_NAME = re.compile(r"(?:^|_)metrics?$", re.I)
+#: keys too plain to name a metric alone
+_PLAIN_METRIC_NAMES = frozenset({"score", "scores", "error", "errors"})
+
+
 def assigned_facts(assigned, facts: Facts) -> None:
     """Literal dicts and lists assigned to a name: a container's environment naming a hub model
     (``hub = {"HF_MODEL_ID": ...}``), a job's hyperparameters naming a model or data set, a
     job's settings naming its metric (``automl_settings = {"primary_metric": ...}``), metric
     definitions, and command-line options that hand a job its data."""
-    for _target, value, cell, line in assigned:
+    for target, value, cell, line in assigned:
         for metric in defined_metrics(value):
             facts.add("metric", cell, line, name=metric, api="metric definitions")
-        if type(value) is dict:
-            for key in _METRIC_KEYS:
-                if isinstance(value.get(key), str) and value[key]:
-                    facts.add("metric", cell, line, name=value[key], api=f"settings:{key}")
+        if type(value) is list:
+            for uri in argument_uris(value):
+                facts.add(
+                    "data_source", cell, line, uri=uri, kind=sig.uri_kind(uri), via="arguments"
+                )
+        elif type(value) is dict:
+            _settings_metrics(target, value, cell, line, facts)
             methods = value.get("methods")
             if isinstance(methods, dict) and ("shap" in methods or "pdp" in methods):
                 # a SageMaker Clarify analysis configuration, run through a processing job
                 facts.add(
                     "explainability", cell, line, method="clarify_shap", api="analysis config"
                 )
-        if type(value) is list:
-            for uri in argument_uris(value):
-                facts.add(
-                    "data_source", cell, line, uri=uri, kind=sig.uri_kind(uri), via="arguments"
-                )
-            continue
-        if type(value) is not dict:
-            continue
-        training = not _TRAINING_KEYS.isdisjoint(value)
-        for key, inner in value.items():
-            kind = _HUB_KEYS.get(key) or (_JOB_HUB_KEYS.get(key) if training else None)
-            if kind and isinstance(inner, str) and _HUB_ID.match(inner):
-                facts.add("data_source", cell, line, uri=inner, kind=kind, via=f"dict:{key}")
+            if isinstance(methods, dict) and _BIAS_METHODS.intersection(methods):
+                facts.add("metric", cell, line, name="bias", api="analysis config")
+            training = _configures_training(value)
+            for key, inner in value.items():
+                kind = hub_key_kind(key, training)
+                if kind and isinstance(inner, str) and _HUB_ID.match(inner):
+                    facts.add("data_source", cell, line, uri=inner, kind=kind, via=f"dict:{key}")
+
+
+def _settings_metrics(target: str, value: dict, cell: int, line: int, facts: Facts) -> None:
+    """Metrics a dict names: a job's metric setting (``{"primary_metric": "AUC_weighted"}``,
+    ``{"metric": "auc"}`` unless a distance), or the keys of a dict of computed metrics
+    (``metrics = {"loss": loss, "perplexity": ...}``)."""
+    for key in _METRIC_KEYS:
+        names = value.get(key)
+        if key == "metric":  # also a distance (`{"metric": "cosine"}`)
+            names = sig.evaluation_metric(names)
+        for name in names if isinstance(names, list) else [names]:
+            if isinstance(name, str) and name:
+                facts.add("metric", cell, line, name=name, api=f"settings:{key}")
+    if _METRICS_NAME.search(target):
+        for key in list(value)[:16]:
+            if sig.METRIC_WORDS.search(key) and key.lower() not in _PLAIN_METRIC_NAMES:
+                facts.add("metric", cell, line, name=key, api="metrics dict")
