@@ -770,6 +770,84 @@ READS = [
         "local",
         None,
     ),
+    (
+        "from huggingface_hub import hf_hub_download\np = hf_hub_download(repo_id='org/dataset', filename='train.csv', repo_type='dataset')",
+        "dataset",
+        None,
+    ),
+    (
+        "from huggingface_hub import snapshot_download\nsnapshot_download(repo_id='meta-llama/Llama-2-7b-hf')",
+        "model_hub",
+        "meta-llama/Llama-2-7b-hf",
+    ),
+    ("import kagglehub\npath = kagglehub.dataset_download('uciml/iris')", "dataset", "uciml/iris"),
+    ("import ray\nds = ray.data.read_images('s3://bucket/images/')", "s3", "s3://bucket/images/"),
+    ("import ray\nds = ray.data.read_parquet('data/')", "local", "data/"),
+    (
+        "from azure.ai.ml import MLClient\nml_client = MLClient.from_config(credential)\ndata = ml_client.data.get(name='credit', version='1')",
+        "azure",
+        None,
+    ),
+    ("import mltable\ntbl = mltable.load('./data')", "azure", None),
+    (
+        "import torchaudio\nds = torchaudio.datasets.SPEECHCOMMANDS('./data', download=True)",
+        "dataset",
+        None,
+    ),
+    (
+        "from google.cloud import bigquery\nclient = bigquery.Client()\nrows = client.list_rows('p.d.t', max_results=10)",
+        "warehouse",
+        None,
+    ),
+    ("import pandas_gbq\ndf = pandas_gbq.read_gbq('SELECT 1', project_id='p')", "warehouse", None),
+    ("import bigframes.pandas as bpd\ndf = bpd.read_gbq('p.d.t')", "warehouse", None),
+    (
+        "import redshift_connector\nconn = redshift_connector.connect(host='h', database='dev', user='u', password=pw)",
+        "warehouse",
+        None,
+    ),
+    (
+        "from sagemaker.s3 import S3Downloader\nS3Downloader.download('s3://bucket/data/', 'data')",
+        "s3",
+        "s3://bucket/data/",
+    ),
+    (
+        "from sagemaker.feature_store.feature_group import FeatureGroup\nfg = FeatureGroup(name='fg', sagemaker_session=s)\nq = fg.athena_query()\nq.run(query_string='SELECT * FROM t', output_location='s3://b/q/')",
+        "feature_store",
+        None,
+    ),
+    (
+        "import boto3\nfs = boto3.client('sagemaker-featurestore-runtime')\nrec = fs.get_record(FeatureGroupName='fg', RecordIdentifierValueAsString='1')",
+        "feature_store",
+        None,
+    ),
+    (
+        "from google.cloud import aiplatform\nds = aiplatform.ImageDataset.create(display_name='flowers', gcs_source='gs://b/flowers.csv', import_schema_uri=s)",
+        "gcs",
+        "gs://b/flowers.csv",
+    ),
+    (
+        "import tensorflow as tf\nds = tf.data.TFRecordDataset(['gs://b/train.tfrecord'])",
+        "gcs",
+        None,
+    ),
+    (
+        "import pandas as pd\ndf = pd.read_csv('https://raw.githubusercontent.com/mwaskom/seaborn-data/master/iris.csv')",
+        "http",
+        "https://raw.githubusercontent.com/mwaskom/seaborn-data/master/iris.csv",
+    ),
+    ("%%bash\naws s3 cp s3://bucket/train.csv data/", "s3", "s3://bucket/train.csv"),
+    ("!curl -o data.csv https://example.com/data.csv", "http", "https://example.com/data.csv"),
+    (
+        "from datasets import load_dataset\nds = load_dataset('json', data_files={'train': 's3://b/train.jsonl'})",
+        "s3",
+        "s3://b/train.jsonl",
+    ),
+    (
+        "import sagemaker\nsess = sagemaker.Session()\nsess.download_data(path='data', bucket='b', key_prefix='train/')",
+        "s3",
+        None,
+    ),
 ]
 
 NOT_READS = [
@@ -805,6 +883,22 @@ NOT_READS = [
     "import os\ncreds = open(os.path.expanduser('~/.aws/credentials')).read()",
     "from PIL import Image\nimg.save('out.png')",
     "from fastai.vision.all import *\nprint(len(files))\nx = open_image_from_memory(buf)",
+    "from sagemaker.model import Model\nm = Model(image_uri=img, model_data='s3://b/output/model.tar.gz', role=role)",
+    "from sagemaker.s3 import S3Downloader\nS3Downloader.download('s3://b/output/model.tar.gz', '.')",
+    "import boto3\ns3 = boto3.resource('s3')\nfor obj in s3.Bucket('b').objects.filter(Prefix='data/'):\n    print(obj.key)",
+    "from google.cloud import storage\nclient = storage.Client()\nblobs = client.list_blobs('bucket')",
+    "!gsutil ls gs://bucket/data/",
+    "!aws s3 sync ./data s3://bucket/data",
+    "from google.cloud import storage\nblob = storage.Client().bucket('b').blob('data/train.csv')\nblob.upload_from_filename('train.csv')",
+    "import pandas as pd\nimport io\ndf = pd.read_csv(io.StringIO(csv_text))",
+    "from datasets import Dataset\nds = Dataset.from_pandas(df)",
+    "import torch\ntorch.save(model.state_dict(), 'model.pt')",
+    "import torch\nmodel.load_state_dict(torch.load('model.pt'))",
+    "import joblib\njoblib.dump(clf, 'model.joblib')",
+    "import tensorflow as tf\nmodel = tf.keras.models.load_model('saved_model/my_model')",
+    "import pickle\nwith open('model.pkl', 'rb') as f:\n    model = pickle.load(f)",
+    "!cat ~/.kaggle/kaggle.json",
+    "from dotenv import load_dotenv\nload_dotenv('.env')",
 ]
 
 

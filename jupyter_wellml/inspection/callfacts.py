@@ -356,7 +356,7 @@ def data_source_read(call: Call, values: dict[str, Any]) -> bool:
         return False  # a batch transform's output (`x.csv.out`), read back: not an input
     if _MODEL_FILE.search(base) and not base.lower().endswith(_DATA_EXTENSIONS):
         return False  # `open("model/xgb-model.tar.gz", "rb")`: a model artifact, not data
-    if is_code_file(base):
+    if is_code_file(uri):
         return False  # `open("train.py")`, `open("env.yml")`: code and configuration
     values["uri"] = uri
     values.setdefault("kind", sig.uri_kind(uri))

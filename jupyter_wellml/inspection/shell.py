@@ -226,11 +226,21 @@ _CONFIG_NAME = re.compile(
 )
 
 
+#: the settings folders of tools in a home directory (``~/.aws/credentials``,
+#: ``~/.kaggle/kaggle.json``)
+_TOOL_SETTINGS = re.compile(r"(?:^|/)\.(?:aws|kaggle|ssh|config|docker|azure|gcloud|netrc)(?:/|$)")
+
+
 def is_code_file(path: str) -> bool:
     """A file of code, configuration, credentials or a package (``train.py``, ``env.yml``,
-    ``config.json``), not data."""
+    ``config.json``, ``~/.kaggle/kaggle.json``), not data."""
     base = path.rstrip("/").rsplit("/", 1)[-1].lower().split("?", 1)[0]
-    return base.endswith(NOT_DATA) or base in NOT_DATA or bool(_CONFIG_NAME.search(base))
+    return (
+        base.endswith(NOT_DATA)
+        or base in NOT_DATA
+        or bool(_CONFIG_NAME.search(base))
+        or bool(_TOOL_SETTINGS.search(path))
+    )
 
 
 #: programs that run a training script or container given on their command line

@@ -144,6 +144,7 @@ READERS = (
     "pyarrow.json.read_json",
     "pyarrow.feather.read_table",
     "pyarrow.feather.read_feather",
+    "ray.data.read_*",
     # folders of labelled files read as a data set (Keras utilities, generators)
     "keras.utils.image_dataset_from_directory",
     "keras.utils.text_dataset_from_directory",
@@ -188,6 +189,7 @@ DATASETS = (
     "tensorflow_datasets.load",
     "torchvision.datasets.*",
     "torchtext.datasets.*",
+    "torchaudio.datasets.*",
     "keras.datasets.*.load_data",
     "tensorflow.keras.datasets.*.load_data",
     "seaborn.load_dataset",
@@ -242,6 +244,9 @@ AZURE_DATASETS = (
     "azure.ai.ml.Input",
     "azure.ai.ml.MLClient.data.get",
     "mltable.from_*",
+    "mltable.load",
+    # a data asset fetched by name and version through a client made otherwise
+    "azure.ai.ml.MLClient*.data.get",
 )
 #: Vertex AI managed data sets made from storage or BigQuery (``gcs_source=``/``bq_source=``)
 VERTEX_DATASETS = (
@@ -295,8 +300,6 @@ DOWNLOADS = (
     "tensorflow.keras.utils.get_file",
     "keras.utils.get_file",
     "torchvision.datasets.utils.download_url",
-    "huggingface_hub.hf_hub_download",
-    "huggingface_hub.snapshot_download",
     "google.cloud.storage.Blob.download_to_filename",
     "google.cloud.storage.Client.bucket.blob.download_to_filename",
     "*.blob.download_to_filename",
@@ -894,6 +897,32 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         (),
     ),
     (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}, ()),
+    (
+        (
+            # files or whole repositories of a hub, by their id
+            "huggingface_hub.hf_hub_download",
+            "huggingface_hub.snapshot_download",
+            "huggingface_hub.*.hf_hub_download",
+            "huggingface_hub.*.snapshot_download",
+            "kagglehub.*_download",
+            "kaggle.api.dataset_download_*",
+            "kaggle.api.competition_download_*",
+            "*.dataset_download_files",
+            "*.competition_download_files",
+        ),
+        "data_source",
+        {
+            "via": api,
+            "kind": lambda c: (
+                "model_hub"
+                if c.last == "model_download"
+                or (c.name.startswith("huggingface_hub") and arg(99, "repo_type")(c) != "dataset")
+                else "dataset"
+            ),
+            "uri": arg(0, "repo_id", "handle", "dataset", "competition"),
+        },
+        (),
+    ),
     (
         ("kfp.dsl.importer", "kfp.v2.dsl.importer"),
         "data_source",
