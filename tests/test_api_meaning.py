@@ -455,6 +455,15 @@ EXPLAINERS = [
         "from raiwidgets import ExplanationDashboard\nExplanationDashboard(global_explanation, model, dataset=X_test)",
         "interpret",
     ),
+    ("result = endpoint.explain([example])", "vertex_xai"),
+    ("sv = explainer.shap_values(X_test)", "shap"),
+    ("exp = explainer.explain_instance(X_test[0], model.predict_proba, num_features=5)", "lime"),
+    ("global_explanation = explainer.explain_global(x_test)", "interpret"),
+    ("cf = exp.generate_counterfactuals(query, total_CFs=4, desired_class='opposite')", "dice"),
+    (
+        "engineered = explainer.explain(['local', 'global'], eval_dataset=X_test_transform)",
+        "interpret",
+    ),
 ]
 
 NOT_EXPLAINERS = [
@@ -468,6 +477,8 @@ NOT_EXPLAINERS = [
     "import shap\nX, y = shap.datasets.adult()",
     "from sklearn.feature_selection import SelectKBest\nsel = SelectKBest(k=10).fit(X, y)",
     "from interpret.glassbox import ExplainableBoostingClassifier\nebm = ExplainableBoostingClassifier()\nebm.fit(X, y)",
+    "df.explain(True)",
+    "df.explain('formatted')",
 ]
 
 TRAINING = [
@@ -523,6 +534,7 @@ TRAINING = [
         "def train_step(state, batch):\n    grads = jax.grad(loss_fn)(state.params, batch)\n    return state.apply_gradients(grads=grads)",
         "p_train_step = jax.pmap(train_step, 'batch')\nfor batch in loader:\n    state = p_train_step(state, batch)",
     ),
+    " from azureml.core import Experiment\n exp = Experiment(ws, 'e')\n run = exp.submit(config=src)\n\n try:\n     run.wait_for_completion()\n except Exception as ex:\n     print(ex)",
 ]
 
 NOT_TRAINING = [

@@ -696,6 +696,14 @@ def _local_or_loaded(call: Call, position: int, keys: tuple[str, ...]) -> bool:
     return False
 
 
+def _explains_instances(call: Call) -> bool:
+    """``endpoint.explain(instances=[...])`` or ``endpoint.explain([x])``: instances to explain
+    (Spark's ``df.explain()`` takes nothing or a mode: ``True``, ``"formatted"``)."""
+    if "instances" in call.keywords:
+        return True
+    return bool(call.args) and not isinstance(call.args[0], (bool, str))
+
+
 def _interpret_kind(call: Call) -> str | None:
     """InterpretML's glass-box models (``ExplainableBoostingClassifier``) are models: fitting or
     predicting with one explains nothing, asking it for ``explain_global``/``explain_local``
@@ -1662,6 +1670,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         (),
     ),
     (("alibi.explainers.*",), "explainability", {"method": "alibi"}, ()),
+    (
+        # explainers' own methods, on an explainer made where the reader cannot see it
+        ("*.shap_values", "*.shap_interaction_values"),
+        "explainability",
+        {"method": "shap"},
+        (),
+    ),
+    (("*.explain_instance",), "explainability", {"method": "lime"}, ()),
+    (("*.explain_global", "*.explain_local"), "explainability", {"method": "interpret"}, ()),
+    (("*.generate_counterfactuals",), "explainability", {"method": "dice"}, ()),
     (("dice_ml.*",), "explainability", {"method": "dice"}, ()),
     (
         ("sklearn.inspection.permutation_importance", "eli5.sklearn.PermutationImportance"),
@@ -1720,8 +1738,9 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.explain",),
         "explainability",
         {
-            "_kind": lambda c: "explainability" if "instances" in c.keywords else None,
-            "method": "vertex_xai",
+            "_kind": lambda c: "explainability" if _explains_instances(c) else None,
+            # an Azure MimicWrapper's `explain(["local", "global"], eval_dataset=...)`
+            "method": lambda c: "interpret" if "eval_dataset" in c.keywords else "vertex_xai",
         },
         (),
     ),

@@ -280,7 +280,7 @@ def _python_cell(source: str, offset: int) -> CellCode:
         if tree is None:
             code.python = _to_python(text)
     else:
-        code.python = text
+        code.python = _leading_indent(text)
     try:
         code.tree = tree if tree is not None else parse(code.python)
         from .pyscan import interesting_nodes
@@ -291,6 +291,17 @@ def _python_cell(source: str, offset: int) -> CellCode:
     except (ValueError, RecursionError, MemoryError) as exc:
         code.error = (None, f"cannot parse: {type(exc).__name__}")
     return code
+
+
+def _leading_indent(text: str) -> str:
+    """What IPython does to a cell whose first line is indented (its ``leading_indent``
+    transform): the first line's indentation is removed from every line that starts with it
+    (a cell pasted with a leading space runs; line numbers stay)."""
+    if text[:1] not in (" ", "\t"):
+        return text
+    lines = text.split("\n")
+    prefix = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t"))]
+    return "\n".join(ln[len(prefix) :] if ln.startswith(prefix) else ln for ln in lines)
 
 
 def _simple_magics(lines: list[str], magics: list[MagicLine], offset: int) -> str | None:
