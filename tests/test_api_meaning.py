@@ -266,6 +266,11 @@ METRICS = [
         "import lightgbm as lgb\nparams = {'objective': 'multiclass', 'metric': {'multi_error'}}\ngbm = lgb.train(params, ds)",
         "multi_error",
     ),
+    (
+        "from scripts.helper import compute_metrics\nmetrics_df = compute_metrics(fcst_df=fcst_df, metric_name=None)",
+        "compute_metrics",
+    ),
+    ("accuracy = evaluate_model(model, test_data, test_labels)", "evaluate_model"),
 ]
 
 NOT_METRICS = [
@@ -911,6 +916,8 @@ NOT_READS = [
     "import pickle\nwith open('model.pkl', 'rb') as f:\n    model = pickle.load(f)",
     "!cat ~/.kaggle/kaggle.json",
     "from dotenv import load_dotenv\nload_dotenv('.env')",
+    "from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained('./', unk_token='[UNK]')",
+    "from transformers import pipeline\np = pipeline('text-classification', model='./outputs/model')",
 ]
 
 

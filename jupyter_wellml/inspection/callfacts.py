@@ -252,15 +252,23 @@ _LOCAL_MODEL = re.compile(
 
 def _hub_model(call: Call, facts: Facts) -> None:
     """A pre-trained model fetched by its hub id is an input of the notebook (a ``model_hub``
-    read); a model loaded from a local folder is a ``local`` one."""
+    read); a model loaded from a folder on this machine (``"./"``, ``"outputs/model"``) is a
+    model artifact the notebook has, not data it reads."""
     ident = sig.hub_id(call)
     if ident is False:
         return
     if isinstance(ident, str) and ident:
-        kind = "local" if _LOCAL_MODEL.search(ident) else sig.uri_kind(ident)
-        if kind == "local" and not _LOCAL_MODEL.search(ident):
-            kind = "model_hub"
-        facts.add("data_source", call.cell, call.line, uri=ident, kind=kind, via=call.name)
+        if _LOCAL_MODEL.search(ident):
+            return
+        kind = sig.uri_kind(ident)
+        facts.add(
+            "data_source",
+            call.cell,
+            call.line,
+            uri=ident,
+            kind="model_hub" if kind == "local" else kind,
+            via=call.name,
+        )
     else:
         facts.add(
             "data_source", call.cell, call.line, uri="(computed)", kind="model_hub", via=call.name

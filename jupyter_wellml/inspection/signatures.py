@@ -1331,6 +1331,23 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
     ),
     (("*.evaluation_loop", "*.prediction_loop"), "metric", {"name": lambda c: c.last}, ()),
     (
+        # a helper named for computing metrics (`compute_metrics(fcst_df=...)`,
+        # `accuracy = evaluate_model(model, x, y)`), the notebook's own or a module's
+        (
+            "compute_metrics",
+            "compute_metric",
+            "calculate_metrics",
+            "calc_metrics",
+            "evaluate_model",
+            "*.compute_metrics",
+            "*.calculate_metrics",
+            "*.evaluate_model",
+        ),
+        "metric",
+        {"name": last_segment},
+        ("transformers.*", "sagemaker.*", "pycaret.*"),
+    ),
+    (
         (
             "*.list_model_evaluations",
             "*.get_model_evaluation",
