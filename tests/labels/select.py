@@ -3,6 +3,13 @@
 ``--more N`` draws N more notebooks per corpus, all for the tuning half (with another seed, never
 one already drawn): more notebooks to tune on, while the check half stays as it was drawn.
 
+``--more-check N`` draws N more notebooks per corpus for the check half, with a generator of its
+own (``SEED + 1000 +`` the number already in ``selection.tsv``), never one already drawn, never a
+legacy ``tests/fixtures/expectations`` notebook and never one listed in an ``--exclude FILE``
+(another selection being drawn at the same time, e.g. a second labeller's ``selection.tsv``, so
+the two draws never overlap; a missing file excludes nothing). Reproducing such a draw needs the
+same excluded files.
+
 Run once (its output, ``selection.tsv``, is committed; rerunning reproduces it):
 ``python tests/labels/select.py [--corpus ../shared/corpus]``.
 
@@ -30,25 +37,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=HERE.parents[2] / "shared" / "corpus")
     parser.add_argument("--more", type=int, default=0, metavar="N")
+    parser.add_argument("--more-check", type=int, default=0, metavar="N")
+    parser.add_argument("--exclude", type=Path, action="append", default=[], metavar="FILE")
     args = parser.parse_args()
     if args.more:
         return more(args.corpus, args.more)
+    if args.more_check:
+        return more_check(args.corpus, args.more_check, args.exclude)
     if (HERE / "selection.tsv").exists():
         print("selection.tsv exists: the split is made once (use --more N to add tuning notebooks)")
         return 2
-    already = {
-        line.split(":", 1)[1].strip()
-        for f in (HERE.parent / "fixtures" / "expectations").glob("*.yaml")
-        for line in f.read_text().splitlines()
-        if line.startswith("notebook:")
-    }
+    already = legacy()
     rng = random.Random(SEED)
     rows = []
     for corpus in CORPORA:
         root = args.corpus / corpus
         paths = sorted(str(p.relative_to(root)) for p in root.rglob("*.ipynb"))
-        if corpus == "sagemaker-examples":
-            paths = [p for p in paths if p not in already]
+        paths = [p for p in paths if f"{corpus}/{p}" not in already]
         chosen = rng.sample(paths, PER_CORPUS)
         rng.shuffle(chosen)
         half = PER_CORPUS // 2
@@ -63,23 +68,56 @@ def more(corpus_root: Path, per_corpus: int) -> int:
     out = HERE / "selection.tsv"
     lines = out.read_text().splitlines()
     taken = {line.split("\t")[0] for line in lines[1:]}
-    legacy = {
+    rng = random.Random(SEED + 1)
+    rows = draw(rng, corpus_root, per_corpus, taken | legacy(), "tuning")
+    write(out, lines, rows)
+    print(f"{len(rows)} more notebooks for the tuning half -> {out}")
+    return 0
+
+
+def more_check(corpus_root: Path, per_corpus: int, exclude: list[Path]) -> int:
+    """Draw ``per_corpus`` more notebooks per corpus for the check half."""
+    out = HERE / "selection.tsv"
+    lines = out.read_text().splitlines()
+    taken = {line.split("\t")[0] for line in lines[1:]}
+    excluded = {
+        line.split("\t")[0]
+        for f in exclude
+        if f.exists()
+        for line in f.read_text().splitlines()[1:]
+    }
+    rng = random.Random(SEED + 1000 + len(taken))
+    rows = draw(rng, corpus_root, per_corpus, taken | legacy() | excluded, "check")
+    write(out, lines, rows)
+    print(f"{len(rows)} more notebooks for the check half -> {out}")
+    return 0
+
+
+def legacy() -> set[str]:
+    """The notebooks labelled in tests/fixtures/expectations (all SageMaker examples)."""
+    return {
         f"sagemaker-examples/{line.split(':', 1)[1].strip()}"
         for f in (HERE.parent / "fixtures" / "expectations").glob("*.yaml")
         for line in f.read_text().splitlines()
         if line.startswith("notebook:")
     }
-    rng = random.Random(SEED + 1)
+
+
+def draw(rng, corpus_root: Path, per_corpus: int, skip: set[str], split: str) -> list[tuple]:
+    """``per_corpus`` notebooks of each corpus, none in ``skip``, all for ``split``."""
     rows = []
     for corpus in CORPORA:
         root = corpus_root / corpus
         paths = sorted(f"{corpus}/{p.relative_to(root)}" for p in root.rglob("*.ipynb"))
-        paths = [p for p in paths if p not in taken and p not in legacy]
-        rows += [(p, "tuning") for p in rng.sample(paths, per_corpus)]
+        paths = [p for p in paths if p not in skip]
+        rows += [(p, split) for p in rng.sample(paths, per_corpus)]
+    return rows
+
+
+def write(out: Path, lines: list[str], rows: list[tuple]) -> None:
+    """``selection.tsv`` with its old rows (``lines`` after the header) and the new ``rows``."""
     body = sorted([tuple(line.split("\t")) for line in lines[1:]] + rows)
     out.write_text("notebook\tsplit\n" + "".join(f"{p}\t{s}\n" for p, s in body))
-    print(f"{len(rows)} more notebooks for the tuning half -> {out}")
-    return 0
 
 
 if __name__ == "__main__":
