@@ -1,7 +1,8 @@
 """Choose the notebooks to label and split them, once, into a tuning half and a check half.
 
 ``--more N`` draws N more notebooks per corpus, all for the tuning half (with another seed, never
-one already drawn): more notebooks to tune on, while the check half stays as it was drawn.
+one already drawn, seeded by how many are drawn already): more notebooks to tune on, while the
+check half stays as it was drawn.
 
 Run once (its output, ``selection.tsv``, is committed; rerunning reproduces it):
 ``python tests/labels/select.py [--corpus ../shared/corpus]``.
@@ -69,7 +70,11 @@ def more(corpus_root: Path, per_corpus: int) -> int:
         for line in f.read_text().splitlines()
         if line.startswith("notebook:")
     }
-    rng = random.Random(SEED + 1)
+    # Each round gets its own seed, so a round is not a near-copy of the one before it (the same
+    # seed on a pool that lost only the earlier picks draws their neighbours). The first round,
+    # drawn on the 128 notebooks of the split, used SEED + 1 and still does.
+    first_round = len(taken) == PER_CORPUS * len(CORPORA)
+    rng = random.Random(SEED + 1 if first_round else SEED + len(taken))
     rows = []
     for corpus in CORPORA:
         root = corpus_root / corpus
