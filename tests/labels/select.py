@@ -1,14 +1,18 @@
 """Choose the notebooks to label and split them, once, into a tuning half and a check half.
 
 ``--more N`` draws N more notebooks per corpus, all for the tuning half (with another seed, never
-one already drawn): more notebooks to tune on, while the check half stays as it was drawn.
+one already drawn, seeded by how many are drawn already): more notebooks to tune on, while the
+check half stays as it was drawn.
 
 ``--more-check N`` draws N more notebooks per corpus for the check half, with a generator of its
 own (``SEED + 1000 +`` the number already in ``selection.tsv``), never one already drawn, never a
 legacy ``tests/fixtures/expectations`` notebook and never one listed in an ``--exclude FILE``
 (another selection being drawn at the same time, e.g. a second labeller's ``selection.tsv``, so
 the two draws never overlap; a missing file excludes nothing). Reproducing such a draw needs the
-same excluded files.
+same starting ``selection.tsv`` and the same excluded files: the 16 check notebooks drawn so far
+(4 per corpus) came from the 192-notebook selection with ``--exclude`` naming the other
+labeller's selection, which then held those 192 plus the 24 tuning notebooks of the second
+``--more`` round.
 
 Run once (its output, ``selection.tsv``, is committed; rerunning reproduces it):
 ``python tests/labels/select.py [--corpus ../shared/corpus]``.
@@ -68,7 +72,11 @@ def more(corpus_root: Path, per_corpus: int) -> int:
     out = HERE / "selection.tsv"
     lines = out.read_text().splitlines()
     taken = {line.split("\t")[0] for line in lines[1:]}
-    rng = random.Random(SEED + 1)
+    # Each round gets its own seed, so a round is not a near-copy of the one before it (the same
+    # seed on a pool that lost only the earlier picks draws their neighbours). The first round,
+    # drawn on the 128 notebooks of the split, used SEED + 1 and still does.
+    first_round = len(taken) == PER_CORPUS * len(CORPORA)
+    rng = random.Random(SEED + 1 if first_round else SEED + len(taken))
     rows = draw(rng, corpus_root, per_corpus, taken | legacy(), "tuning")
     write(out, lines, rows)
     print(f"{len(rows)} more notebooks for the tuning half -> {out}")
