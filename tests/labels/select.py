@@ -14,6 +14,14 @@ same starting ``selection.tsv`` and the same excluded files: the 16 check notebo
 labeller's selection, which then held those 192 plus the 24 tuning notebooks of the second
 ``--more`` round.
 
+``--more-matching REGEX N`` draws N more notebooks in all (from the four corpora pooled, not per
+corpus) for the tuning half, only among notebooks with a code cell whose source matches REGEX
+(case-insensitive): more examples of one kind the engine has few of. It has a generator of its
+own (``SEED + 2000 +`` the number already in ``selection.tsv``) and never draws one already drawn
+or a legacy ``tests/fixtures/expectations`` notebook. The 16 explainability notebooks were drawn
+from the 232-notebook selection with the regex
+``shap|lime|captum|explain|feature_importance|permutation_importance|partial_dependence|interpret|alibi|eli5|dice_ml|SHAPConfig|ExplanationMetadata|plot_importance|get_feature_importance``.
+
 Run once (its output, ``selection.tsv``, is committed; rerunning reproduces it):
 ``python tests/labels/select.py [--corpus ../shared/corpus]``.
 
@@ -27,7 +35,9 @@ Run once (its output, ``selection.tsv``, is committed; rerunning reproduces it):
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -43,7 +53,11 @@ def main() -> int:
     parser.add_argument("--more", type=int, default=0, metavar="N")
     parser.add_argument("--more-check", type=int, default=0, metavar="N")
     parser.add_argument("--exclude", type=Path, action="append", default=[], metavar="FILE")
+    parser.add_argument("--more-matching", nargs=2, metavar=("REGEX", "N"))
     args = parser.parse_args()
+    if args.more_matching:
+        regex, n = args.more_matching
+        return more_matching(args.corpus, re.compile(regex, re.IGNORECASE), int(n))
     if args.more:
         return more(args.corpus, args.more)
     if args.more_check:
@@ -101,6 +115,42 @@ def more_check(corpus_root: Path, per_corpus: int, exclude: list[Path]) -> int:
     return 0
 
 
+def more_matching(corpus_root: Path, regex: re.Pattern, n: int) -> int:
+    """Draw ``n`` more tuning notebooks in all among those whose code matches ``regex``."""
+    out = HERE / "selection.tsv"
+    lines = out.read_text().splitlines()
+    taken = {line.split("\t")[0] for line in lines[1:]}
+    skip = taken | legacy()
+    pool = [
+        p
+        for corpus in CORPORA
+        for p in candidates(corpus_root, corpus, skip)
+        if code_matches(corpus_root / p, regex)
+    ]
+    if len(pool) < n:
+        print(f"only {len(pool)} notebooks not yet drawn match {regex.pattern!r}; {n} asked")
+        return 2
+    rng = random.Random(SEED + 2000 + len(taken))
+    rows = [(p, "tuning") for p in rng.sample(pool, n)]
+    write(out, lines, rows)
+    print(f"{len(rows)} more notebooks (of {len(pool)} matching) for the tuning half -> {out}")
+    return 0
+
+
+def code_matches(path: Path, regex: re.Pattern) -> bool:
+    """Whether a code cell of the notebook at ``path`` has source matching ``regex``."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells") or []
+    except (OSError, ValueError):
+        return False
+    for cell in cells:
+        src = cell.get("source")
+        src = "".join(src) if isinstance(src, list) else str(src or "")
+        if cell.get("cell_type") == "code" and regex.search(src):
+            return True
+    return False
+
+
 def legacy() -> set[str]:
     """The notebooks labelled in tests/fixtures/expectations (all SageMaker examples)."""
     return {
@@ -115,11 +165,15 @@ def draw(rng, corpus_root: Path, per_corpus: int, skip: set[str], split: str) ->
     """``per_corpus`` notebooks of each corpus, none in ``skip``, all for ``split``."""
     rows = []
     for corpus in CORPORA:
-        root = corpus_root / corpus
-        paths = sorted(f"{corpus}/{p.relative_to(root)}" for p in root.rglob("*.ipynb"))
-        paths = [p for p in paths if p not in skip]
-        rows += [(p, split) for p in rng.sample(paths, per_corpus)]
+        rows += [(p, split) for p in rng.sample(candidates(corpus_root, corpus, skip), per_corpus)]
     return rows
+
+
+def candidates(corpus_root: Path, corpus: str, skip: set[str]) -> list[str]:
+    """The notebooks of ``corpus`` (as ``corpus/path``, sorted) that are not in ``skip``."""
+    root = corpus_root / corpus
+    paths = sorted(f"{corpus}/{p.relative_to(root)}" for p in root.rglob("*.ipynb"))
+    return [p for p in paths if p not in skip]
 
 
 def write(out: Path, lines: list[str], rows: list[tuple]) -> None:
