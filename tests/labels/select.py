@@ -18,9 +18,14 @@ labeller's selection, which then held those 192 plus the 24 tuning notebooks of 
 corpus) for the tuning half, only among notebooks with a code cell whose source matches REGEX
 (case-insensitive): more examples of one kind the engine has few of. It has a generator of its
 own (``SEED + 2000 +`` the number already in ``selection.tsv``) and never draws one already drawn
-or a legacy ``tests/fixtures/expectations`` notebook. The 16 explainability notebooks were drawn
-from the 232-notebook selection with the regex
-``shap|lime|captum|explain|feature_importance|permutation_importance|partial_dependence|interpret|alibi|eli5|dice_ml|SHAPConfig|ExplanationMetadata|plot_importance|get_feature_importance``.
+or a legacy ``tests/fixtures/expectations`` notebook. Write the API names with word boundaries
+where they are common fragments: a bare ``shap`` matches every ``.shape``, ``lime`` matches
+``limegreen`` and ``interpret`` matches ``interpret_bqml_evaluation_metrics``; a first draw with
+such a regex drew 16 notebooks of which only 1 named an explanation API, and was withdrawn
+unlabelled. The 16 explainability notebooks were drawn from the 232-notebook selection with the regex
+``\\bshap\\b|\\blime\\b|captum|explain|feature_importance|permutation_importance|partial_dependence|``
+``\\binterpret\\b|interpret_community|alibi|eli5|dice_ml|SHAPConfig|ExplanationMetadata|plot_importance|``
+``get_feature_importance`` (the three pieces joined).
 
 Run once (its output, ``selection.tsv``, is committed; rerunning reproduces it):
 ``python tests/labels/select.py [--corpus ../shared/corpus]``.
