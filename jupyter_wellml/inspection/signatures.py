@@ -3,7 +3,7 @@
 Each entry of :data:`CALLS` maps qualified-name globs to a fact kind and its fields. A field
 value may be a constant or a function of the :class:`~.pyscan.Call`. Globs follow
 :func:`fnmatch.fnmatchcase`; ``*.fit`` also matches ``.fit`` (a method on an unknown object).
-The tables are data: adding a library is adding a line, and ``tests/test_signatures.py`` checks
+The tables are data: adding a library is adding a line, and ``tests/test_vocabulary.py`` checks
 every kind against the fact vocabulary of the lens format.
 """
 
@@ -638,8 +638,11 @@ def _metric_names(*keys: str) -> Callable[[Call], Any]:
     return get
 
 
-#: (name globs, fact kind, fields, unless-globs)
-CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
+#: (name globs, fact kind, fields) or (name globs, fact kind, fields, unless-globs): a call that
+#: matches the globs and none of the unless-globs gives a fact of that kind
+CALLS: list[
+    tuple[tuple[str, ...], str, Fields] | tuple[tuple[str, ...], str, Fields, tuple[str, ...]]
+] = [
     # ---- data
     (
         READERS,
@@ -650,7 +653,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 0, "filepath_or_buffer", "path", "s3_data", "source", "file", "fname", "uri", "root"
             ),
         },
-        (),
     ),
     (
         DATASETS,
@@ -658,7 +660,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"via": api, "kind": "dataset", "uri": lambda c: arg(0, "path", "name")(c) or c.name},
         LOCAL_FOLDER_DATASETS,
     ),
-    (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}, ()),
+    (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}),
     (
         AZURE_DATASETS,
         "data_source",
@@ -669,7 +671,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         },
         ("*.to_pandas_dataframe", "*.as_named_input", "*.as_mount", "*.as_download"),
     ),
-    (VERTEX_DATASETS, "data_source", {"via": api, "kind": _read_kind, "uri": _read_source}, ()),
+    (VERTEX_DATASETS, "data_source", {"via": api, "kind": _read_kind, "uri": _read_source}),
     (
         (
             "google.cloud.aiplatform.*Model.batch_predict",
@@ -685,7 +687,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "data_source",
         {"via": api, "kind": _read_kind, "uri": _read_source},
-        (),
     ),
     (
         (
@@ -698,7 +699,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "uri": arg(99, "s3_data_input_path", "baseline_dataset"),
             "kind": lambda c: _job_data_kind(c, "s3_data_input_path", "baseline_dataset"),
         },
-        (),
     ),
     (
         (
@@ -712,7 +712,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "uri": lambda c: None,
             "kind": lambda c: "azure" if "training_data" in c.keywords else "none",
         },
-        (),
     ),
     (
         # an Azure ML data set handed to a run or step: mounted, downloaded or named as input
@@ -730,7 +729,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "via": api,
             "uri": arg(0, "filename"),
         },
-        (),
     ),
     (
         ("sagemaker.inputs.FileSystemInput", "sagemaker.FileSystemInput"),
@@ -740,21 +738,18 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "uri": arg(99, "directory_path"),
             "kind": _file_system_kind,
         },
-        (),
     ),
-    (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}, ()),
+    (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}),
     (
         ("kfp.dsl.importer", "kfp.v2.dsl.importer"),
         "data_source",
         {"via": api, "uri": arg(0, "artifact_uri")},
-        (),
     ),
-    (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}, ()),
+    (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}),
     (
         FEATURE_STORE_READS,
         "data_source",
         {"via": api, "kind": "feature_store", "uri": lambda c: c.name},
-        (),
     ),
     (
         DOWNLOADS,
@@ -764,7 +759,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "via": api,
             "uri": lambda c: _download_uri(c),
         },
-        (),
     ),
     # ---- training, tuning, automl
     (
@@ -795,7 +789,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0], "managed": False},
-        (),
     ),
     (
         (
@@ -816,7 +809,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.create_training_job",),
         "training",
         {"api": api, "framework": "sagemaker", "managed": True},
-        (),
     ),
     (
         (
@@ -840,13 +832,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "managed": True,
             "pipeline_step": True,
         },
-        (),
     ),
     (
         ("sagemaker.*CheckpointConfig", "sagemaker.modules.configs.CheckpointConfig"),
         "checkpoint",
         {"api": api},
-        (),
     ),
     (
         (
@@ -856,7 +846,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"api": api, "framework": "sagemaker", "managed": True},
-        (),
     ),
     (
         (
@@ -892,13 +881,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"_kind": submitted_kind, "api": api, "framework": "azureml", "managed": True},
-        (),
     ),
     (
         ("*.fine_tune", "*.fit_one_cycle", "*.fit_flat_cos", "*.fit_sgdr"),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
-        (),
     ),
     (
         (
@@ -931,7 +918,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 "warm_start_config" in c.keywords or "WarmStartConfig" in c.keywords
             ),
         },
-        (),
     ),
     (
         (
@@ -953,7 +939,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "automl",
         {"api": api},
-        (),
     ),
     # ---- evaluation
     (
@@ -971,19 +956,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"),
         "metric",
         {"name": arg(1, "objective_metric_name")},
-        (),
     ),
     (
         ("evaluate.load", "evaluate.combine"),
         "metric",
         {"name": lambda c: arg(0, "path")(c) or "evaluate"},
-        (),
     ),
     (
         ("torchmetrics.*", "keras.metrics.*", "tensorflow.keras.metrics.*", "tensorflow.metrics.*"),
         "metric",
         {"name": last_segment},
-        (),
     ),
     (
         ("*.evaluate",),
@@ -995,7 +977,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("pyspark.ml.evaluation.*Evaluator", "pyspark.ml.evaluation.*Evaluator.evaluate"),
         "metric",
         {"name": lambda c: arg(99, "metricName")(c) or "evaluate"},
-        (),
     ),
     (
         (
@@ -1006,7 +987,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_metrics"},
-        (),
     ),
     (
         (
@@ -1026,7 +1006,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "primary_metric"},
-        (),
     ),
     (
         (
@@ -1035,13 +1014,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": lambda c: arg(99, "name")(c) or c.last},
-        (),
     ),
     (
         ("datasets.load_metric", "datasets.load.load_metric"),
         "metric",
         {"name": lambda c: arg(0, "path")(c) or "load_metric"},
-        (),
     ),
     (
         (
@@ -1053,7 +1030,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "compute"},
-        (),
     ),
     (
         (
@@ -1099,9 +1075,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "get_metrics"},
-        (),
     ),
-    (("mlflow.autolog", "mlflow.*.autolog"), "metric", {"name": "autolog"}, ()),
+    (("mlflow.autolog", "mlflow.*.autolog"), "metric", {"name": "autolog"}),
     (
         (
             "seqeval.metrics.*",
@@ -1114,7 +1089,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": last_segment},
-        (),
     ),
     (
         (
@@ -1126,9 +1100,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": lambda c: "evals_result" if c.last == "evals_result" else "tuning_job_analytics"},
-        (),
     ),
-    (("*.evaluation_loop", "*.prediction_loop"), "metric", {"name": lambda c: c.last}, ()),
+    (("*.evaluation_loop", "*.prediction_loop"), "metric", {"name": lambda c: c.last}),
     (
         (
             "*.list_model_evaluations",
@@ -1137,13 +1110,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_evaluation"},
-        (),
     ),
     (
         ("sagemaker.analytics.TrainingJobAnalytics", "sagemaker.TrainingJobAnalytics"),
         "metric",
         {"name": lambda c: arg(1, "metric_names")(c) or "training_job_analytics"},
-        (),
     ),
     (
         (
@@ -1156,7 +1127,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "bias"},
-        (),
     ),
     (
         (
@@ -1166,7 +1136,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_quality"},
-        (),
     ),
     (
         (
@@ -1192,7 +1161,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _named_metric("tag", "main_tag", "name", position=0)},
-        (),
     ),
     (
         (
@@ -1211,20 +1179,17 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _named_metric("metric", "checkpoint_score_attribute")},
-        (),
     ),
     (
         # an Azure ML pipeline's metrics output fetched back (`get_pipeline_output("metrics_output")`)
         ("*.get_pipeline_output",),
         "metric",
         {"name": lambda c: _text_naming(arg(0, "pipeline_output_name")(c), "metric")},
-        (),
     ),
     (
         ("sagemaker.workflow.functions.JsonGet", "sagemaker.workflow.JsonGet"),
         "metric",
         {"name": _json_path_metric},
-        (),
     ),
     (
         (
@@ -1233,7 +1198,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _display_metric},
-        (),
     ),
     (
         (
@@ -1252,7 +1216,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _logged_chart},
-        (),
     ),
     (
         (
@@ -1276,13 +1239,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": lambda c: c.last if c.last[:1].islower() else c.last.lower()},
-        (),
     ),
     (
         ("vertexai.*evaluation.EvalTask", "vertexai.*EvalTask"),
         "metric",
         {"name": lambda c: _metric_names("metrics")(c) or "eval_task"},
-        (),
     ),
     (
         (
@@ -1293,7 +1254,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_quality"},
-        (),
     ),
     (
         (
@@ -1305,7 +1265,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "bias"},
-        (),
     ),
     # ---- explainability and bias
     (
@@ -1317,7 +1276,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "clarify_shap"},
-        (),
     ),
     (
         ("sagemaker.model_metrics.ModelMetrics", "sagemaker.ModelMetrics"),
@@ -1327,7 +1285,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "_kind": lambda c: "explainability" if "explainability" in c.keywords else None,
             "method": "clarify_shap",
         },
-        (),
     ),
     (
         (
@@ -1338,12 +1295,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "vertex_xai"},
-        (),
     ),
-    (("shap.*",), "explainability", {"method": "shap"}, ()),
-    (("lime.*",), "explainability", {"method": "lime"}, ()),
+    (("shap.*",), "explainability", {"method": "shap"}),
+    (("lime.*",), "explainability", {"method": "lime"}),
     (("captum.*",), "explainability", {"method": "captum"}, ("captum.attr.visualization.*",)),
-    (("eli5.*",), "explainability", {"method": "eli5"}, ()),
+    (("eli5.*",), "explainability", {"method": "eli5"}),
     (
         (
             "tf_explain.*",
@@ -1374,7 +1330,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": lambda c: c.name.split(".")[0].replace("_", "") if "." in c.name else "other"},
-        (),
     ),
     (
         (
@@ -1383,7 +1338,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "clarify_shap"},
-        (),
     ),
     (
         (
@@ -1418,7 +1372,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "vertex_xai"},
-        (),
     ),
     (
         ("sagemaker.debugger.CollectionConfig", "smdebug.*CollectionConfig"),
@@ -1427,15 +1380,13 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "_kind": lambda c: "explainability" if _shap_collection(c) else None,
             "method": "clarify_shap",
         },
-        (),
     ),
-    (("alibi.explainers.*",), "explainability", {"method": "alibi"}, ()),
-    (("dice_ml.*",), "explainability", {"method": "dice"}, ()),
+    (("alibi.explainers.*",), "explainability", {"method": "alibi"}),
+    (("dice_ml.*",), "explainability", {"method": "dice"}),
     (
         ("sklearn.inspection.permutation_importance", "eli5.sklearn.PermutationImportance"),
         "explainability",
         {"method": "permutation_importance"},
-        (),
     ),
     (
         (
@@ -1445,7 +1396,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "partial_dependence"},
-        (),
     ),
     (
         (
@@ -1457,7 +1407,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "feature_importance"},
-        (),
     ),
     (
         (
@@ -1469,7 +1418,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "clarify_shap"},
-        (),
     ),
     (
         (
@@ -1480,17 +1428,15 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "bias_check",
         {"method": "clarify_bias"},
-        (),
     ),
-    (("fairlearn.*",), "bias_check", {"method": "fairlearn"}, ()),
-    (("aif360.*",), "bias_check", {"method": "aif360"}, ()),
+    (("fairlearn.*",), "bias_check", {"method": "fairlearn"}),
+    (("aif360.*",), "bias_check", {"method": "aif360"}),
     # ---- reproducibility
-    (("random.seed",), "seed", {"library": "random"}, ()),
+    (("random.seed",), "seed", {"library": "random"}),
     (
         ("numpy.random.seed", "numpy.random.default_rng", "numpy.random.RandomState"),
         "seed",
         {"library": "numpy"},
-        (),
     ),
     (
         (
@@ -1501,7 +1447,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "seed",
         {"library": "torch"},
-        (),
     ),
     (
         (
@@ -1513,19 +1458,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "seed",
         {"library": "tensorflow"},
-        (),
     ),
     (
         ("jax.random.PRNGKey", "jax.random.key", "flax.*PRNGKey"),
         "seed",
         {"library": "other"},
-        (),
     ),
     (
         ("transformers.set_seed", "transformers.trainer_utils.set_seed"),
         "seed",
         {"library": "transformers"},
-        (),
     ),
     (
         (
@@ -1537,22 +1479,19 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "seed",
         {"library": "other"},
-        (),
     ),
     # ---- artifacts and registries
     (
         ("joblib.dump", "sklearn.externals.joblib.dump"),
         "artifact",
         {"format": "joblib", "path": arg(1, "filename")},
-        (),
     ),
     (
         ("pickle.dump", "cloudpickle.dump", "dill.dump"),
         "artifact",
         {"format": "pickle", "path": lambda c: None},
-        (),
     ),
-    (("torch.save", "torch.jit.save"), "artifact", {"format": "torch", "path": arg(1, "f")}, ()),
+    (("torch.save", "torch.jit.save"), "artifact", {"format": "torch", "path": arg(1, "f")}),
     (
         (
             "tensorflow.saved_model.save",
@@ -1561,7 +1500,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "artifact",
         {"format": "savedmodel", "path": arg(1, "filepath", "export_dir")},
-        (),
     ),
     (
         ("*.save_model",),
@@ -1576,7 +1514,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.save_pretrained",),
         "artifact",
         {"format": "transformers", "path": arg(0, "save_directory")},
-        (),
     ),
     (
         (
@@ -1588,16 +1525,14 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "artifact",
         {"format": "onnx", "path": arg(2, "f", "output_path")},
-        (),
     ),
-    (("skops.io.dump",), "artifact", {"format": "skops", "path": arg(1, "file")}, ()),
+    (("skops.io.dump",), "artifact", {"format": "skops", "path": arg(1, "file")}),
     (
         ("mlflow.*.log_model",),
         "artifact",
         {"format": "mlflow", "path": arg(1, "artifact_path", "name"), "registered": True},
-        (),
     ),
-    (("mlflow.*.save_model",), "artifact", {"format": "mlflow", "path": arg(1, "path")}, ()),
+    (("mlflow.*.save_model",), "artifact", {"format": "mlflow", "path": arg(1, "path")}),
     (
         (
             "*.register",
@@ -1615,7 +1550,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("atexit.register", "*.codecs.register", "*.tf.register*", "*.signal.*", "*.atexit.*"),
     ),
     # ---- deployment
-    (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}, ()),
+    (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}),
     (
         (
             "google.cloud.aiplatform.*.batch_predict",
@@ -1630,7 +1565,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment",
         {"api": api, "target": "batch"},
-        (),
     ),
     (
         (
@@ -1654,9 +1588,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.create_endpoint_config",),
         "deployment",
         {"api": api, "target": _endpoint_config_target},
-        (),
     ),
-    (("*.create_endpoint",), "deployment", {"api": api, "target": "realtime"}, ()),
+    (("*.create_endpoint",), "deployment", {"api": api, "target": "realtime"}),
     (
         (
             "*.transformer",
@@ -1672,19 +1605,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("sagemaker.multidatamodel.MultiDataModel",),
         "deployment",
         {"api": api, "target": "multi_model"},
-        (),
     ),
     (
         ("sagemaker.serverless.ServerlessInferenceConfig", "sagemaker.serverless.*"),
         "deployment",
         {"api": api, "target": "serverless"},
-        (),
     ),
     (
         ("sagemaker.async_inference.AsyncInferenceConfig",),
         "deployment",
         {"api": api, "target": "async"},
-        (),
     ),
     (
         (
@@ -1697,7 +1627,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment",
         {"api": api, "target": "local"},
-        (),
     ),
     (
         (
@@ -1708,13 +1637,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment",
         {"api": api, "target": "edge"},
-        (),
     ),
     (
         ("*.create_inference_experiment", "*.ShadowProductionVariants"),
         "deployment_strategy",
         {"api": api, "strategy": "shadow"},
-        (),
     ),
     (
         (
@@ -1724,7 +1651,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment_strategy",
         {"api": api, "strategy": "blue_green"},
-        (),
     ),
     (
         ("*.update_endpoint",),
@@ -1735,7 +1661,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 "rollback" if any("Rollback" in k for k in c.keywords) else "blue_green"
             ),
         },
-        (),
     ),
     (
         (
@@ -1745,7 +1670,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment_strategy",
         {"api": api, "strategy": "ab_test"},
-        (),
     ),
     # ---- monitoring
     (
@@ -1758,19 +1682,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "data_quality"},
-        (),
     ),
     (
         ("sagemaker.model_monitor.ModelQualityMonitor",),
         "monitoring",
         {"api": api, "kind": "model_quality"},
-        (),
     ),
     (
         ("sagemaker.model_monitor.ModelBiasMonitor", "sagemaker.model_monitor.BiasAnalysisConfig"),
         "monitoring",
         {"api": api, "kind": "bias_drift"},
-        (),
     ),
     (
         (
@@ -1779,7 +1700,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "explainability_drift"},
-        (),
     ),
     (
         (
@@ -1789,7 +1709,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "data_capture"},
-        (),
     ),
     (
         (
@@ -1799,19 +1718,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "data_quality"},
-        (),
     ),
     (
         ("*.put_metric_alarm", "*.put_composite_alarm"),
         "monitoring",
         {"api": api, "kind": "alarm"},
-        (),
     ),
     (
         ("*.put_metric_data", "*.get_metric_statistics", "*.get_metric_data"),
         "monitoring",
         {"api": api, "kind": "metrics"},
-        (),
     ),
     (
         (
@@ -1833,7 +1749,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "drift"},
-        (),
     ),
     # ---- tracking, pipelines, lineage
     (
@@ -1849,7 +1764,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"tool": "mlflow"},
         ("mlflow.log_input",),
     ),
-    (("wandb.init", "wandb.log", "wandb.*.log"), "tracking", {"tool": "wandb"}, ()),
+    (("wandb.init", "wandb.log", "wandb.*.log"), "tracking", {"tool": "wandb"}),
     (
         (
             "sagemaker.experiments.*",
@@ -1859,7 +1774,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "tracking",
         {"tool": "sagemaker_experiments"},
-        (),
     ),
     (
         (
@@ -1871,13 +1785,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "tracking",
         {"tool": "tensorboard"},
-        (),
     ),
-    (("neptune.init*", "neptune.new.init*"), "tracking", {"tool": "neptune"}, ()),
-    (("comet_ml.Experiment", "comet_ml.start"), "tracking", {"tool": "comet"}, ()),
-    (("clearml.Task.init",), "tracking", {"tool": "clearml"}, ()),
-    (("aim.Run",), "tracking", {"tool": "aim"}, ()),
-    (("dvc.api.*",), "tracking", {"tool": "dvc"}, ()),
+    (("neptune.init*", "neptune.new.init*"), "tracking", {"tool": "neptune"}),
+    (("comet_ml.Experiment", "comet_ml.start"), "tracking", {"tool": "comet"}),
+    (("clearml.Task.init",), "tracking", {"tool": "clearml"}),
+    (("aim.Run",), "tracking", {"tool": "aim"}),
+    (("dvc.api.*",), "tracking", {"tool": "dvc"}),
     (
         (
             "sagemaker.workflow.pipeline.Pipeline",
@@ -1886,16 +1799,14 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pipeline",
         {"tool": "sagemaker_pipelines"},
-        (),
     ),
-    (("stepfunctions.*",), "pipeline", {"tool": "step_functions"}, ()),
+    (("stepfunctions.*",), "pipeline", {"tool": "step_functions"}),
     (
         ("airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag"),
         "pipeline",
         {"tool": "airflow"},
-        (),
     ),
-    (("kfp.*",), "pipeline", {"tool": "kubeflow"}, ()),
+    (("kfp.*",), "pipeline", {"tool": "kubeflow"}),
     (
         (
             "azureml.pipeline.core.Pipeline",
@@ -1906,7 +1817,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pipeline",
         {"tool": "azureml"},
-        (),
     ),
     (
         (
@@ -1915,21 +1825,18 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pipeline",
         {"tool": "kubeflow"},
-        (),
     ),
-    (("prefect.flow", "prefect.Flow"), "pipeline", {"tool": "prefect"}, ()),
+    (("prefect.flow", "prefect.Flow"), "pipeline", {"tool": "prefect"}),
     (
         ("dagster.job", "dagster.pipeline", "dagster.Definitions"),
         "pipeline",
         {"tool": "dagster"},
-        (),
     ),
-    (("zenml.pipeline", "zenml.pipelines.*"), "pipeline", {"tool": "zenml"}, ()),
+    (("zenml.pipeline", "zenml.pipelines.*"), "pipeline", {"tool": "zenml"}),
     (
         ("sklearn.pipeline.Pipeline", "sklearn.pipeline.make_pipeline"),
         "pipeline",
         {"tool": "sklearn"},
-        (),
     ),
     (
         (
@@ -1942,7 +1849,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "lineage",
         {"api": api},
-        (),
     ),
     # ---- data work
     (
@@ -1998,7 +1904,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "data_validation",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2017,7 +1922,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.create_labeling_job", "label_studio_sdk.*", "sagemaker.groundtruth.*"),
         "labeling",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2044,7 +1948,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "processing",
         {"api": api, "managed": False},
-        (),
     ),
     (
         (
@@ -2072,7 +1975,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "debugging",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2095,15 +1997,13 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 else ("right_size" if c.name.endswith("right_size") else "compilation")
             ),
         },
-        (),
     ),
-    (("torch.nn.utils.prune.*",), "model_optimization", {"api": api, "method": "pruning"}, ()),
-    (("*.register_scalable_target", "*.put_scaling_policy"), "autoscaling", {"api": api}, ()),
+    (("torch.nn.utils.prune.*",), "model_optimization", {"api": api, "method": "pruning"}),
+    (("*.register_scalable_target", "*.put_scaling_policy"), "autoscaling", {"api": api}),
     (
         ("*.create_vpc_endpoint", "*.ec2.create_vpc_endpoint"),
         "network_isolation",
         {"api": api, "keyword": "vpc_endpoint", "policy": lambda c: "PolicyDocument" in c.keywords},
-        (),
     ),
     (
         ("*.create_notebook_instance", "*.update_notebook_instance"),
@@ -2114,7 +2014,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "root": lambda c: str(c.kw("RootAccess") or "Enabled").lower(),
             "vpc_only": lambda c: bool(c.kw("SubnetId")),
         },
-        (),
     ),
     (
         ("*.sagemaker.create_domain", "sagemaker.*.create_domain", ".create_domain"),
@@ -2127,13 +2026,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "root": lambda c: "unknown",
             "vpc_only": lambda c: c.kw("AppNetworkAccessType") == "VpcOnly",
         },
-        (),
     ),
     (
         ("*.put_bucket_versioning", "*.Bucket.Versioning.enable", "*.BucketVersioning.enable"),
         "data_versioning",
         {"api": api, "how": "bucket versioning"},
-        (),
     ),
     (
         (
@@ -2144,7 +2041,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "storage_lifecycle",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2162,7 +2058,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "data_write",
         {"api": api, "uri": lambda c: _write_uri(c)},
-        (),
     ),
     (
         (
@@ -2185,7 +2080,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 )
             ),
         },
-        (),
     ),
     (
         (
@@ -2206,7 +2100,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "cleanup",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2227,14 +2120,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "endpoint_invocation",
         {"api": api},
-        (),
     ),
-    (("hashlib.*",), "hashing", {"api": api}, ()),
+    (("hashlib.*",), "hashing", {"api": api}),
     (
         ("pydantic.*", "jsonschema.validate", "jsonschema.Draft*Validator*"),
         "inference_validation",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2254,20 +2145,17 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pretrained_model",
         {"api": api, "source": lambda c: hub_id(c) or None},
-        (),
     ),
-    (("torchvision.models.*",), "pretrained_model", {"api": api, "source": "torchvision"}, ()),
+    (("torchvision.models.*",), "pretrained_model", {"api": api, "source": "torchvision"}),
     (
         ("sagemaker.model_uris.retrieve",),
         "pretrained_model",
         {"api": api, "source": arg(99, "model_id")},
-        (),
     ),
     (
         ("*.start_human_loop", "*.create_flow_definition", "*.create_human_task_ui"),
         "human_review",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2281,7 +2169,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "distributed",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2294,7 +2181,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "early_stopping",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2307,7 +2193,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "checkpoint",
         {"api": api},
-        (),
     ),
 ]
 
@@ -2775,7 +2660,8 @@ def index_calls():
     by_last: dict[str, list] = {}
     by_first: dict[str, list] = {}
     anywhere: list = []
-    for globs, kind, fields, unless in CALLS:
+    for globs, kind, fields, *rest in CALLS:
+        unless = rest[0] if rest else ()
         deny = GlobSet(unless) if unless else None
         for g in globs:
             entry = (Glob(g, api=True), kind, fields, deny)
