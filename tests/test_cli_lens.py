@@ -168,3 +168,21 @@ def test_every_subcommand_class_imports():
     for name, (path, _help) in WellMLApp.subcommands.items():
         cls = import_item(path)
         assert issubclass(cls, WellMLCommand), name
+
+
+def test_every_command_is_described_by_its_docstring():
+    """A command's ``--help`` opens with its docstring, whatever its depth."""
+    from traitlets.utils.importstring import import_item
+
+    from jupyter_wellml.cli.app import WellMLApp
+
+    seen = []
+    todo = [WellMLApp]
+    while todo:
+        cls = todo.pop()
+        seen.append(cls.name)
+        assert "__doc__" in vars(cls) and cls.__doc__, cls.name
+        assert cls.description == " ".join(cls.__doc__.split()), cls.name
+        for target, _help in vars(cls).get("subcommands", {}).values():
+            todo.append(import_item(target) if isinstance(target, str) else target)
+    assert len(seen) >= 19 and "jupyter-wellml-wa-import-answers" in seen

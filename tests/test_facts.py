@@ -174,6 +174,16 @@ INSTALLS = [
         [("sagemaker", "exact")],
     ),
     ("!pip install git+https://github.com/org/repo.git", [(None, "url")]),
+    # pip refuses a wildcard after >=, but what was meant is a lower bound
+    ('!pip install "boto3>=1.24.*" "pandas~=2.0"', [("boto3", "lower_bound"), ("pandas", "range")]),
+    # a subshell, continued over lines
+    (
+        "! (pip3 install --upgrade --quiet \\\n    google-cloud-aiplatform \\\n    pandas==2.0)",
+        [("google-cloud-aiplatform", "unpinned"), ("pandas", "exact")],
+    ),
+    # words IPython fills in from variables are not packages
+    ("!pip install shapely {USER_FLAG} -q", [("shapely", "unpinned")]),
+    ("%pip install $EXTRA torch==2.1", [("torch", "exact")]),
 ]
 
 

@@ -43,7 +43,7 @@ def _drift(path: Path, current: str, wanted: str, what: str) -> None:
 def produced_kinds() -> dict[str, str]:
     """Every kind the engine can produce -> where (tables, and literal ``add("kind"`` calls)."""
     found: dict[str, str] = {}
-    for _, kind, _, _ in signatures.CALLS:
+    for _, kind, *_ in signatures.CALLS:
         found.setdefault(kind, "signatures.CALLS")
     for table in ("SERVICES", "KEYWORDS", "IMPORT_FACTS"):
         for kind, _ in getattr(signatures, table).values():

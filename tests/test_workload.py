@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from jupyter_wellml.catalog import load_catalog
+from jupyter_wellml.catalog.schema import registry
 from jupyter_wellml.interop.wa_answers import ANSWERS_SCHEMA, MAX_CHOICE_NOTES, MAX_NOTES
 from jupyter_wellml.interop.wa_export import export_layout, export_wa_lens
 
@@ -58,6 +59,8 @@ def one_line_error(done: subprocess.CompletedProcess) -> str:
 
 
 def _definition(name: str) -> dict:
+    """workload.v1's definition ``name``; validate with ``registry()`` (its references into
+    review.v1 resolve from the package's files)."""
     return {**SCHEMA, "$ref": f"#/$defs/{name}"}
 
 
@@ -87,7 +90,9 @@ def _review(root: Path) -> dict:
 def test_workload_review_combines_the_notebooks(workload, catalog):
     doc = _review(workload)
     section = doc["workload"]
-    jsonschema.validate(section, _definition("review"), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        section, _definition("review"), cls=jsonschema.Draft202012Validator, registry=registry()
+    )
     assert len(doc["reviews"]) == 5 and section["name"] == "Claims triage"
     assert section["notebooks"] == [nb.name for nb in DEMOS]
     assert section["owner"] == "Dana Smith, ML lead" and section["environment"] == "PREPRODUCTION"
@@ -165,7 +170,9 @@ def test_milestones_before_and_after_a_record(workload):
     assert second.returncode == 0, second.stderr
     for name in ("before", "after"):
         doc = json.loads((workload / ".wellml" / "milestones" / f"{name}.json").read_text())
-        jsonschema.validate(doc, _definition("milestone"), cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(
+            doc, _definition("milestone"), cls=jsonschema.Draft202012Validator, registry=registry()
+        )
         assert doc["lens"]["fingerprint"] and doc["workload"]["name"] == "Claims triage"
 
     listed = wellml("milestone", "list", str(workload), "--format", "json")

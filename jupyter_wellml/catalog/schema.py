@@ -2,6 +2,10 @@
 
 ``jsonschema`` is imported lazily: with its optional format checkers installed its import
 costs more than a second, which the CLI's fast path must not pay when the catalog is cached.
+
+A definition two schemas share lives in one of them, and the other refers to it by file name
+(``"review.v1.json#/$defs/counts"``). Both validators resolve such references from the files
+shipped here and from nowhere else: nothing is fetched, whatever a ``$ref`` names.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 SCHEMAS = ("lens.v1", "practice.v1", "record.v1", "review.v1", "environment.v1", "info.v1")
+#: the base of every shipped schema's ``$id``: a reference below it names a file of SCHEMA_DIR
+BASE_URI = "https://jupyter-wellml.readthedocs.io/schemas/"
 
 
 @cache
@@ -30,6 +36,25 @@ def load_schema(name: str) -> dict[str, Any]:
 
         schema["$defs"]["fact_kind"]["enum"] = list(FACTS)
     return schema
+
+
+def retrieve(uri: str) -> dict[str, Any]:
+    """The shipped schema that ``uri`` names (``BASE_URI`` + its file name), for a ``$ref`` from
+    one schema into another; any other URI is refused, never fetched."""
+    name = uri.removeprefix(BASE_URI).removesuffix(".json")
+    if uri == name or name not in {p.stem for p in SCHEMA_DIR.glob("*.json")}:
+        raise LookupError(f"{uri}: not a schema of jupyter-wellml (schemas are never fetched)")
+    return load_schema(name)
+
+
+@cache
+def registry():
+    """The ``referencing`` registry :mod:`jsonschema` validators resolve references with: the
+    shipped schemas, loaded when a reference first names them (the JSON Schema meta-schemas
+    are jsonschema's own)."""
+    from referencing import Registry, Resource
+
+    return Registry(retrieve=lambda uri: Resource.from_contents(retrieve(uri)))
 
 
 def _jsonschema():
@@ -67,7 +92,7 @@ def validator(name: str):
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema)
+    return cls(schema, registry=registry())
 
 
 @cache
@@ -81,7 +106,7 @@ def _compiled(name: str):
         import jsonschema_rs
     except ImportError:  # pragma: no cover - a dependency; kept optional for odd platforms
         return None
-    return jsonschema_rs.validator_for(load_schema(name))
+    return jsonschema_rs.validator_for(load_schema(name), retriever=retrieve)
 
 
 def is_valid(name: str, instance: Any) -> bool:
@@ -155,10 +180,9 @@ def _friendly(err) -> str:
 def _definition_validator(name: str, definition: str):
     jsonschema = _jsonschema()
 
-    schema = dict(load_schema(name))
-    schema = {**schema, "$ref": f"#/$defs/{definition}"}
+    schema = {**load_schema(name), "$ref": f"#/$defs/{definition}"}
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
+    return cls(schema, registry=registry())
 
 
 def errors_for_definition(name: str, definition: str, instance: Any) -> list[tuple[str, str]]:

@@ -17,6 +17,8 @@ The table is plain data (no imports beyond the value classes): the CLI's cold st
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 from ..values import Frozen
 
 
@@ -25,7 +27,8 @@ class FactKind(Frozen):
 
     ``fields`` maps each field (beyond ``cell`` and ``line``) to a few words on its values;
     ``source`` is ``notebook`` (read from the code) or ``environment`` (the kernel's packages);
-    ``key`` is the name of its list in a review's ``facts`` (``None``: not listed there);
+    ``key`` is the name of its list in a review's ``facts``: by default the kind's own name for
+    a kind read from the notebook, none for the environment's (``None``: not listed there);
     ``phase`` is ``(phase id, weight, words for the reason)`` when the fact points to a phase;
     ``trains`` is true for the kinds that mean a model is trained.
     """
@@ -38,11 +41,13 @@ class FactKind(Frozen):
         doc: str,
         fields: dict[str, str],
         *,
-        key: str | None = None,
+        key: str | EllipsisType | None = ...,
         phase: tuple[str, float, str] | None = None,
         source: str = "notebook",
         trains: bool = False,
     ) -> None:
+        if key is ...:
+            key = name if source == "notebook" else None
         self._set(
             name=name,
             doc=doc,
@@ -75,17 +80,18 @@ FACTS: dict[str, FactKind] = _kinds(
             "name": "qualified, aliases resolved (`pandas.read_csv`; `.fit` on an unknown object)",
             "keywords": "the keyword names",
         },
+        key=None,
     ),
     FactKind(
         "shell",
         "`!` and `%%bash` commands, by first word",
         {"command": "the command's first word"},
+        key=None,
     ),
     FactKind(
         "writefile",
         "`%%writefile path` (the body is inspected as code when it is Python)",
         {"path": "the file written"},
-        key="writefile",
     ),
     FactKind(
         "absolute_path",
@@ -99,7 +105,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "execution counts that are not increasing top to bottom, or code cells never run in a "
         "saved, run notebook",
         {"issue": "`out_of_order`, `not_executed`, `restarted`"},
-        key="execution_order",
     ),
     # ---- data
     FactKind(
@@ -122,35 +127,30 @@ FACTS: dict[str, FactKind] = _kinds(
         "`df.describe()`, `df.info()`, `value_counts`, `isnull/isna`, `ydata_profiling`, "
         "`sweetviz`, Data Wrangler, Deequ `AnalysisRunner`",
         API,
-        key="profiling",
         phase=("data_processing", 0.5, "data profiling"),
     ),
     FactKind(
         "data_validation",
         "`great_expectations`, `pandera`, Deequ `VerificationSuite`, `tfdv`",
         API,
-        key="data_validation",
         phase=("data_processing", 2, "data validation"),
     ),
     FactKind(
         "feature_store",
         "SageMaker Feature Store (`FeatureGroup`, `ingest`, `athena_query`), `feast`",
         API,
-        key="feature_store",
         phase=("data_processing", 2, "feature store use"),
     ),
     FactKind(
         "labeling",
         "Ground Truth (`create_labeling_job`), `label_studio`",
         API,
-        key="labeling",
         phase=("data_processing", 3, "labeling job"),
     ),
     FactKind(
         "processing",
         "SageMaker `Processor`s and processing jobs, Glue, EMR, `pyspark`",
         {**API, "managed": "true for a cloud job"},
-        key="processing",
         phase=("data_processing", 2, "data processing job"),
     ),
     FactKind(
@@ -158,14 +158,12 @@ FACTS: dict[str, FactKind] = _kinds(
         "Glue Data Catalog (`glue.get_table`, `create_database`), `awswrangler.catalog`, "
         "Lake Formation",
         API,
-        key="data_catalog",
         phase=("data_processing", 1, "data catalog use"),
     ),
     FactKind(
         "lineage",
         "SageMaker ML Lineage (`sagemaker.lineage`), `LineageQuery`, `mlflow.log_input`, DVC",
         API,
-        key="lineage",
     ),
     # ---- model development
     FactKind(
@@ -173,7 +171,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "`.fit(...)` of models, `Trainer.train`, `xgboost.train`, `lightgbm.train`, training "
         "loops, managed training jobs (SageMaker, Vertex AI, Azure ML, BigQuery ML)",
         {**API, "framework": "the library or platform", "managed": "true for a cloud job"},
-        key="training",
         phase=("model_development", 4, "training call"),
         trains=True,
     ),
@@ -186,7 +183,6 @@ FACTS: dict[str, FactKind] = _kinds(
             "method": "`grid`, `random`, `bayesian`, `hyperband`, `other`",
             "warm_start": "true when the search starts from an earlier one",
         },
-        key="tuning",
         phase=("model_development", 4, "hyperparameter tuning"),
         trains=True,
     ),
@@ -195,7 +191,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "SageMaker Autopilot, Vertex AutoML, Azure AutoML, `autogluon`, `auto-sklearn`, "
         "`flaml`, `tpot`",
         API,
-        key="automl",
         phase=("model_development", 4, "AutoML job"),
         trains=True,
     ),
@@ -216,14 +211,12 @@ FACTS: dict[str, FactKind] = _kinds(
             "`partial_dependence`, `captum`, `eli5`, `interpret`, `alibi`, "
             "`feature_importance`, `dice`, `vertex_xai`"
         },
-        key="explainability",
         phase=("model_development", 1, "explainability method"),
     ),
     FactKind(
         "bias_check",
         "Clarify bias (`BiasConfig`, `run_bias`), `fairlearn`, `aif360`",
         {"method": "`clarify_bias`, `fairlearn`, `aif360`"},
-        key="bias_check",
         phase=("model_development", 1, "bias check"),
     ),
     FactKind(
@@ -241,7 +234,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "checkpoint",
         "`checkpoint_s3_uri`, `ModelCheckpoint`, `save_checkpoint`, tuner `warm_start_config`",
         API,
-        key="checkpoint",
         phase=("model_development", 0.5, "checkpointing"),
     ),
     FactKind(
@@ -249,7 +241,6 @@ FACTS: dict[str, FactKind] = _kinds(
         '`early_stopping_type="Auto"`, `EarlyStopping` callbacks, `early_stopping_rounds`, '
         "`n_iter_no_change`",
         API,
-        key="early_stopping",
         phase=("model_development", 0.5, "early stopping"),
     ),
     FactKind(
@@ -257,7 +248,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "`distribution=`, `instance_count>1` for training, `torch.distributed`, `horovod`, "
         "`DistributedDataParallel`",
         API,
-        key="distributed",
     ),
     FactKind(
         "tracking",
@@ -266,7 +256,6 @@ FACTS: dict[str, FactKind] = _kinds(
             "tool": "`mlflow`, `wandb`, `sagemaker_experiments`, `tensorboard`, `neptune`, "
             "`comet`, `dvc`, `clearml`, `aim`, `vertex_experiments`, `azureml`"
         },
-        key="tracking",
     ),
     FactKind(
         "pipeline",
@@ -276,7 +265,6 @@ FACTS: dict[str, FactKind] = _kinds(
             "tool": "`sagemaker_pipelines`, `step_functions`, `airflow`, `kubeflow`, `prefect`, "
             "`dagster`, `metaflow`, `zenml`, `sklearn`, `azureml`"
         },
-        key="pipeline",
         phase=("model_development", 2, "ML pipeline definition"),
     ),
     FactKind(
@@ -284,14 +272,12 @@ FACTS: dict[str, FactKind] = _kinds(
         "SageMaker Debugger `rules`/`debugger_hook_config`, `ProfilerConfig`, `logging` "
         "configuration, `tensorboard_output_config`",
         API,
-        key="debugging",
     ),
     FactKind(
         "pretrained_model",
         "`from_pretrained`, `torchvision.models.*(pretrained=/weights=)`, `JumpStartModel`, "
         "`tensorflow_hub`, `timm.create_model(pretrained=True)`",
         {**API, "source": "the model id or library, when literal"},
-        key="pretrained_model",
     ),
     FactKind(
         "artifact",
@@ -311,7 +297,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "`ModelPackage`/`register()`, `create_model_package`, `mlflow.register_model`, "
         "`ModelMetrics`",
         API,
-        key="model_registry",
     ),
     # ---- deployment
     FactKind(
@@ -322,7 +307,6 @@ FACTS: dict[str, FactKind] = _kinds(
             **API,
             "target": "`realtime`, `serverless`, `async`, `batch`, `multi_model`, `edge`, `local`",
         },
-        key="deployment",
         phase=("deployment", 3, "deployment call"),
     ),
     FactKind(
@@ -333,28 +317,24 @@ FACTS: dict[str, FactKind] = _kinds(
             **API,
             "strategy": "`blue_green`, `canary`, `linear`, `shadow`, `ab_test`, `rollback`",
         },
-        key="deployment_strategy",
         phase=("deployment", 2, "deployment strategy"),
     ),
     FactKind(
         "autoscaling",
         "`application-autoscaling` `register_scalable_target`/`put_scaling_policy`",
         API,
-        key="autoscaling",
         phase=("deployment", 2, "endpoint autoscaling"),
     ),
     FactKind(
         "model_optimization",
         "`compile_model`, Neo, `torch.quantization`, `onnx` export, `optimum`, TensorRT",
         {**API, "method": "`compilation`, `quantization`, `pruning`, `distillation`, `onnx`"},
-        key="model_optimization",
         phase=("deployment", 1, "model optimization for inference"),
     ),
     FactKind(
         "inference_validation",
         "`pydantic`, `jsonschema.validate`, `pandera` in inference code",
         API,
-        key="inference_validation",
         phase=("deployment", 1, "inference input validation"),
     ),
     FactKind(
@@ -362,7 +342,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "a deployed model called: `invoke_endpoint`, `invoke_endpoint_async`, "
         "`invoke_endpoint_with_response_stream`",
         API,
-        key="endpoint_invocation",
         phase=("deployment", 1, "endpoint invoked"),
     ),
     FactKind(
@@ -370,7 +349,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "`delete_endpoint`, `delete_model`, `delete_endpoint_config`, `predictor.delete_*`, "
         "stopping jobs",
         API,
-        key="cleanup",
     ),
     # ---- monitoring
     FactKind(
@@ -383,14 +361,12 @@ FACTS: dict[str, FactKind] = _kinds(
             "kind": "`data_quality`, `model_quality`, `bias_drift`, `explainability_drift`, "
             "`drift`, `data_capture`, `alarm`, `metrics`",
         },
-        key="monitoring",
         phase=("monitoring", 4, "monitoring setup"),
     ),
     FactKind(
         "human_review",
         "Amazon A2I (`sagemaker-a2i-runtime`, `start_human_loop`), flow definitions",
         API,
-        key="human_review",
         phase=("monitoring", 2, "human review loop"),
     ),
     # ---- security, cost, environment of jobs
@@ -419,7 +395,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "encryption",
         "KMS keys, inter-container traffic encryption, server-side encryption arguments",
         {**API, "keyword": "the keyword or key (`kms_key`, `VolumeKmsKeyId`, ...)"},
-        key="encryption",
     ),
     FactKind(
         "network_isolation",
@@ -430,7 +405,6 @@ FACTS: dict[str, FactKind] = _kinds(
             "keyword": "the keyword or key (`vpc_endpoint` for a VPC endpoint)",
             "policy": "bool: a VPC endpoint with an endpoint policy",
         },
-        key="network_isolation",
     ),
     FactKind(
         "iam",
@@ -440,7 +414,6 @@ FACTS: dict[str, FactKind] = _kinds(
             "policy": "the policy attached or written, when literal",
             "broad": "bool: the policy grants full or administrator access (`*FullAccess`, `*`)",
         },
-        key="iam",
     ),
     FactKind(
         "role_arn",
@@ -462,19 +435,16 @@ FACTS: dict[str, FactKind] = _kinds(
             "root": "`enabled`, `disabled` or `unknown` (root access)",
             "vpc_only": "bool: the environment is in the user's VPC only",
         },
-        key="environment_access",
     ),
     FactKind(
         "insecure_transport",
         "an AWS client with `use_ssl=False` or `verify=False`",
         {**API, "keyword": "`use_ssl` or `verify`"},
-        key="insecure_transport",
     ),
     FactKind(
         "personal_data",
         "column names that hold personal data (national id, date of birth, e-mail, phone...)",
         {"column": "the name as written"},
-        key="personal_data",
     ),
     FactKind(
         "data_write",
@@ -493,13 +463,11 @@ FACTS: dict[str, FactKind] = _kinds(
         "data_versioning",
         "S3 bucket versioning (`put_bucket_versioning`) and reads pinned to a `VersionId`",
         {**API, "how": "`bucket versioning` or `object version`"},
-        key="data_versioning",
     ),
     FactKind(
         "storage_lifecycle",
         "S3 lifecycle rules, Intelligent-Tiering and storage-class analysis",
         API,
-        key="storage_lifecycle",
     ),
     FactKind("tagging", "`tags=` on jobs and endpoints", API, key="tagging"),
     FactKind(
@@ -512,7 +480,6 @@ FACTS: dict[str, FactKind] = _kinds(
             "family": "`gpu`, `cpu`, `inferentia`, `trainium`, `graviton`, `local`",
             "gpu": "bool",
         },
-        key="instance",
     ),
     FactKind("spot", "`use_spot_instances=True`", API, key="spot"),
     FactKind("hashing", "`hashlib` digests (of data or artifacts)", API, key="hashing"),
@@ -520,7 +487,6 @@ FACTS: dict[str, FactKind] = _kinds(
         "ai_service",
         "AWS AI services through boto3 (`comprehend`, `rekognition`, `textract`, `bedrock-runtime`...)",
         {"service": "the boto3 service name"},
-        key="ai_service",
     ),
     # ---- the kernel's environment (probe and license policy)
     FactKind(

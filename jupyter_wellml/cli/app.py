@@ -6,11 +6,10 @@ from .base import UsageProblem, WellMLCommand
 
 
 class WellMLApp(WellMLCommand):
+    """Review Jupyter notebooks against the AWS Well-Architected Machine Learning Lens, headless (CI,
+    pre-commit), and work with lenses, records and model cards."""
+
     name = "jupyter-wellml"
-    description = (
-        "Review Jupyter notebooks against the AWS Well-Architected Machine Learning Lens, "
-        "headless (CI, pre-commit), and work with lenses, records and model cards."
-    )
     examples = """
     jupyter wellml review notebooks/ --fail-on high
     jupyter wellml lens list --phase training

@@ -28,7 +28,11 @@ def text_option(help: str) -> Unicode:
 
 
 class WellMLCommand(JupyterApp):
-    """Base of every subcommand."""
+    """Base of every subcommand.
+
+    A command's docstring is its ``description``: the paragraph its ``--help`` opens with, and
+    its line in the help of the command above it.
+    """
 
     version = __version__
     # JupyterApp reads jupyter_<name>_config files; keep the CLI independent of server config
@@ -56,6 +60,11 @@ class WellMLCommand(JupyterApp):
         ),
         "debug": ({"Application": {"log_level": 10}}, "Log debugging messages."),
     }
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__doc__:  # a class's own docstring: None when it has none, never inherited
+            cls.description = " ".join(cls.__doc__.split())
 
     @classmethod
     def aliases_with(cls, owner: str, *options: str) -> dict[str, str]:

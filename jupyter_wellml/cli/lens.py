@@ -9,8 +9,9 @@ from .base import EXIT_FINDINGS, EXIT_OK, UsageProblem, WellMLCommand, format_en
 
 
 class LensList(WellMLCommand):
+    """List the practices of the loaded lenses, optionally for one phase or pillar."""
+
     name = "jupyter-wellml-lens-list"
-    description = "List the practices of the loaded lenses, optionally for one phase or pillar."
     examples = """
     jupyter wellml lens list
     jupyter wellml lens list --phase training --pillar security
@@ -69,8 +70,9 @@ class LensList(WellMLCommand):
 
 
 class LensShow(WellMLCommand):
+    """Show one practice by any of its ids (current, 2023 or 2021; MLREL-01@2021 picks an edition)."""
+
     name = "jupyter-wellml-lens-show"
-    description = "Show one practice by any of its ids (current, 2023 or 2021; MLREL-01@2021 picks an edition)."
     examples = """
     jupyter wellml lens show MLOPS01-BP02
     jupyter wellml lens show MLOE-02
@@ -145,8 +147,10 @@ def _describe(catalog, p, how: str, typed: str) -> str:
 
 
 class LensCheck(WellMLCommand):
+    """Validate a lens folder (with the built-in lens loaded below it). Exit 1 with the messages when
+    it has errors."""
+
     name = "jupyter-wellml-lens-check"
-    description = "Validate a lens folder (with the built-in lens loaded below it). Exit 1 with the messages when it has errors."
     examples = """
     jupyter wellml lens check path/to/team-lens
     """
@@ -180,8 +184,9 @@ class LensCheck(WellMLCommand):
 
 
 class LensExport(WellMLCommand):
+    """Export the loaded lenses as an AWS Well-Architected Tool custom lens (JSON)."""
+
     name = "jupyter-wellml-lens-export"
-    description = "Export the loaded lenses as an AWS Well-Architected Tool custom lens (JSON)."
     examples = """
     jupyter wellml lens export --format aws-wa-json --output ml-lens.json
     """
@@ -207,10 +212,9 @@ class LensExport(WellMLCommand):
 
 
 class LensImport(WellMLCommand):
+    """Turn an AWS Well-Architected Tool custom lens (JSON) into a jupyter-wellml lens folder."""
+
     name = "jupyter-wellml-lens-import"
-    description = (
-        "Turn an AWS Well-Architected Tool custom lens (JSON) into a jupyter-wellml lens folder."
-    )
     examples = """
     jupyter wellml lens import my-lens.json --output lenses/my-lens
     """
@@ -247,8 +251,9 @@ class LensImport(WellMLCommand):
 
 
 class LensApp(WellMLCommand):
+    """Work with the lens catalog: list, show, check, export, import."""
+
     name = "jupyter-wellml-lens"
-    description = "Work with the lens catalog: list, show, check, export, import."
     subcommands = WellMLCommand.subcommands_of(
         name, LensList, LensShow, LensCheck, LensExport, LensImport
     )

@@ -51,8 +51,9 @@ def _now_milestone(run) -> dict[str, Any]:
 
 
 class MilestoneSave(WorkloadCommand):
+    """Save the workload's review as milestone NAME (DIR/.wellml/milestones/NAME.json)."""
+
     name = "jupyter-wellml-milestone-save"
-    description = "Save the workload's review as milestone NAME (DIR/.wellml/milestones/NAME.json)."
     examples = """
     jupyter wellml milestone save before-launch notebooks/
     jupyter wellml milestone save 2026-q1 --force       # replace an existing milestone
@@ -90,8 +91,9 @@ class MilestoneSave(WorkloadCommand):
 
 
 class MilestoneList(WorkloadCommand):
+    """List the milestones of a workload, oldest first, with their risk counts."""
+
     name = "jupyter-wellml-milestone-list"
-    description = "List the milestones of a workload, oldest first, with their risk counts."
     examples = """
     jupyter wellml milestone list notebooks/
     """
@@ -114,11 +116,10 @@ class MilestoneList(WorkloadCommand):
 
 
 class MilestoneDiff(WorkloadCommand):
+    """What changed from milestone A to B (default: now): practices whose status changed, high and
+    medium risk counts per pillar before and after."""
+
     name = "jupyter-wellml-milestone-diff"
-    description = (
-        "What changed from milestone A to B (default: now): practices whose status changed, "
-        "high and medium risk counts per pillar before and after."
-    )
     examples = """
     jupyter wellml milestone diff before-launch              # against the workload now
     jupyter wellml milestone diff 2026-q1 2026-q2 notebooks/ --format markdown
@@ -160,17 +161,17 @@ class MilestoneDiff(WorkloadCommand):
 
 
 class MilestoneApp(WellMLCommand):
+    """Milestones of a workload: save the review under a name, list them, compare two."""
+
     name = "jupyter-wellml-milestone"
-    description = "Milestones of a workload: save the review under a name, list them, compare two."
     subcommands = WellMLCommand.subcommands_of(name, MilestoneSave, MilestoneList, MilestoneDiff)
 
 
 class PlanApp(WorkloadCommand):
+    """The improvement plan of a workload: open gaps (high risk first, then by lifecycle phase and
+    pillar), then practices to answer, each with guidance, evidence and next step."""
+
     name = "jupyter-wellml-plan"
-    description = (
-        "The improvement plan of a workload: open gaps (high risk first, then by lifecycle "
-        "phase and pillar), then practices to answer, each with guidance, evidence and next step."
-    )
     examples = """
     jupyter wellml plan notebooks/
     jupyter wellml plan notebooks/ --format markdown --output PLAN.md

@@ -150,11 +150,10 @@ def _wellml_json(nb: dict[str, Any]) -> str:
 
 
 class SyncApp(WellMLCommand):
+    """Move the records %wellml magics displayed (cell outputs) into the notebook's metadata.
+    Idempotent; the file is only rewritten when something changes, atomically."""
+
     name = "jupyter-wellml-sync"
-    description = (
-        "Move the records %wellml magics displayed (cell outputs) into the notebook's metadata. "
-        "Idempotent; the file is only rewritten when something changes, atomically."
-    )
     examples = """
     jupyter wellml sync analysis.ipynb
     jupyter wellml sync notebooks/*.ipynb --check     # exit 1 if a notebook is out of sync
@@ -229,11 +228,10 @@ def _reason(exc: OSError) -> str:
 
 
 class CardApp(WellMLCommand):
+    """Write a model card from a notebook's records (KPIs, data sources, explainability, waivers),
+    offline; JSON also carries SageMaker Model Card and Model Card Toolkit fields."""
+
     name = "jupyter-wellml-card"
-    description = (
-        "Write a model card from a notebook's records (KPIs, data sources, explainability, "
-        "waivers), offline; JSON also carries SageMaker Model Card and Model Card Toolkit fields."
-    )
     examples = """
     jupyter wellml card analysis.ipynb
     jupyter wellml card analysis.ipynb --format json --output card.json

@@ -54,6 +54,50 @@ def _help_formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.HelpFormatter(prog, width=max(width - 2, 20))
 
 
+# The options, by kind (the help lists them in this order).
+#: (flags, choices, help): one of a few values, the first by default
+_CHOICES = (
+    (("--format", "-f"), FORMATS, "report format (default: text)"),
+    (
+        ("--fail-on",),
+        ("high", "medium", "never"),
+        "exit 1 when a gap of this risk or higher exists (default: high)",
+    ),
+    (
+        ("--not-inspected",),
+        ("fail", "pass"),
+        "a notebook whose kernel language is not inspected (neither Python nor R) counts "
+        "as a failure for --fail-on (default), or passes with a note",
+    ),
+    (("--progress",), ("auto", "always", "never"), "progress bar on standard error"),
+)
+#: (flags, metavar, help): a value
+_VALUED = (
+    (("--output", "-o"), "FILE", "write the report to FILE instead of standard output"),
+    (("--phase",), "PHASE", "review against this phase (any phase word: training, deployment...)"),
+    (
+        ("--python",),
+        "INTERPRETER",
+        "probe this interpreter's packages (e.g. the kernel's) for license and install checks",
+    ),
+)
+#: (flag, metavar, help): a value that may be given again, each appended to a list
+_REPEATABLE = (
+    ("--lens-path", "DIR", "a team lens folder (repeatable)"),
+    ("--license-allow", "GLOB", "licenses to allow (repeatable)"),
+    ("--license-deny", "GLOB", "licenses to refuse (repeatable)"),
+)
+#: (flag, help): a switch, off unless given
+_SWITCHES = (
+    ("--no-data-dirs", "ignore lenses in Jupyter data directories"),
+    ("--no-cache", "do not read or write the review cache"),
+    (
+        "--workload",
+        "PATH is one folder reviewed as a workload (wellml-workload.yaml): add its status",
+    ),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jupyter wellml review",
@@ -70,28 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="notebooks, or folders searched recursively for *.ipynb",
     )
-    _choice(parser, "--format", "-f", choices=FORMATS, help="report format (default: text)")
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output"
-    )
-    parser.add_argument(
-        "--phase",
-        metavar="PHASE",
-        help="review against this phase (any phase word: training, deployment...)",
-    )
-    _choice(
-        parser,
-        "--fail-on",
-        choices=("high", "medium", "never"),
-        help="exit 1 when a gap of this risk or higher exists (default: high)",
-    )
-    _choice(
-        parser,
-        "--not-inspected",
-        choices=("fail", "pass"),
-        help="a notebook whose kernel language is not inspected (neither Python nor R) counts "
-        "as a failure for --fail-on (default), or passes with a note",
-    )
+    for flags, choices, help in _CHOICES:
+        parser.add_argument(*flags, choices=choices, default=choices[0], help=help)
+    for flags, metavar, help in _VALUED:
+        parser.add_argument(*flags, metavar=metavar, help=help)
     parser.add_argument(
         "--jobs",
         "-j",
@@ -100,45 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="review N notebooks in parallel processes",
     )
-    _repeatable(parser, "--lens-path", "DIR", "a team lens folder (repeatable)")
-    parser.add_argument(
-        "--no-data-dirs", action="store_true", help="ignore lenses in Jupyter data directories"
-    )
-    parser.add_argument(
-        "--python",
-        metavar="INTERPRETER",
-        help="probe this interpreter's packages (e.g. the kernel's) for license and install checks",
-    )
-    _repeatable(parser, "--license-allow", "GLOB", "licenses to allow (repeatable)")
-    _repeatable(parser, "--license-deny", "GLOB", "licenses to refuse (repeatable)")
-    parser.add_argument(
-        "--no-cache", action="store_true", help="do not read or write the review cache"
-    )
-    parser.add_argument(
-        "--workload",
-        action="store_true",
-        help="PATH is one folder reviewed as a workload (wellml-workload.yaml): add its status",
-    )
-    _choice(
-        parser,
-        "--progress",
-        choices=("auto", "always", "never"),
-        help="progress bar on standard error",
-    )
+    for flag, metavar, help in _REPEATABLE:
+        parser.add_argument(flag, action="append", default=[], metavar=metavar, help=help)
+    for flag, help in _SWITCHES:
+        parser.add_argument(flag, action="store_true", help=help)
     parser.add_argument("--version", action="version", version=f"jupyter-wellml {__version__}")
     return parser
-
-
-def _choice(
-    parser: argparse.ArgumentParser, *flags: str, choices: Sequence[str], help: str
-) -> None:
-    """Add the option ``flags``: one of ``choices``, the first by default."""
-    parser.add_argument(*flags, choices=choices, default=choices[0], help=help)
-
-
-def _repeatable(parser: argparse.ArgumentParser, flag: str, metavar: str, help: str) -> None:
-    """Add ``flag``: an option that may be given again, each value appended to a list."""
-    parser.add_argument(flag, action="append", default=[], metavar=metavar, help=help)
 
 
 def notebooks(paths: Sequence[str]) -> tuple[list[str], list[dict[str, str]]]:

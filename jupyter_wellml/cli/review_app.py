@@ -9,10 +9,10 @@ from .review import run
 
 
 class ReviewApp(WellMLCommand):
-    """Hands its arguments, untouched, to :func:`jupyter_wellml.cli.review.run`."""
+    """Review notebooks and report gaps (text, json, markdown, sarif, html)."""
 
+    # hands its arguments, untouched, to :func:`jupyter_wellml.cli.review.run`
     name = "jupyter-wellml-review"
-    description = "Review notebooks and report gaps (text, json, markdown, sarif, html)."
 
     def parse_command_line(self, argv=None):
         self._review_argv = list(argv if argv is not None else sys.argv[1:])

@@ -22,11 +22,10 @@ WORKLOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class WaAnswers(WorkloadCommand):
+    """Write the workload's answers for the AWS Well-Architected Tool: an UpdateAnswer body per
+    question of the custom lens `lens export` writes (JSON), or a script of aws CLI calls."""
+
     name = "jupyter-wellml-wa-answers"
-    description = (
-        "Write the workload's answers for the AWS Well-Architected Tool: an UpdateAnswer body per "
-        "question of the custom lens `lens export` writes (JSON), or a script of aws CLI calls."
-    )
     examples = """
     jupyter wellml wa answers notebooks/ --lens-alias arn:aws:wellarchitected:eu-west-1:111122223333:lens/abc -o answers.json
     jupyter wellml wa answers notebooks/ --lens-alias ARN --format aws-cli --workload-id 0123456789abcdef0123456789abcdef -o answers.sh
@@ -66,11 +65,10 @@ class WaAnswers(WorkloadCommand):
 
 
 class WaImportAnswers(WorkloadCommand):
+    """Read the WA Tool's answers (aws wellarchitected get-answer or list-answers JSON) back as
+    attestations and waivers, marked as coming from the Tool, in a notebook of the workload."""
+
     name = "jupyter-wellml-wa-import-answers"
-    description = (
-        "Read the WA Tool's answers (aws wellarchitected get-answer or list-answers JSON) back "
-        "as attestations and waivers, marked as coming from the Tool, in a notebook of the workload."
-    )
     examples = """
     aws wellarchitected list-answers --workload-id ID --lens-alias ARN > tool.json
     jupyter wellml wa import-answers tool.json notebooks/ --notebook notebooks/01-framing.ipynb
@@ -161,17 +159,17 @@ def _write_records(path: Path, records: list[dict]) -> dict[str, int]:
 
 
 class WaApp(WellMLCommand):
+    """Answers for the AWS Well-Architected Tool: write them, or read the Tool's back."""
+
     name = "jupyter-wellml-wa"
-    description = "Answers for the AWS Well-Architected Tool: write them, or read the Tool's back."
     subcommands = WellMLCommand.subcommands_of(name, WaAnswers, WaImportAnswers)
 
 
 class SignoffApp(WellMLCommand):
+    """Record in a notebook that a person approved a practice (an attestation with approver and
+    expiry), without a kernel; the same record as %wellml signoff."""
+
     name = "jupyter-wellml-signoff"
-    description = (
-        "Record in a notebook that a person approved a practice (an attestation with approver "
-        "and expiry), without a kernel; the same record as %wellml signoff."
-    )
     examples = """
     jupyter wellml signoff model.ipynb MLOPS02-BP06 --approver "Dana Smith, head of risk" --expires 2027-06-30
     """

@@ -57,10 +57,10 @@ _OPTIONS_WITH_VALUE = {
 _SPLIT = re.compile(r"\s*(?:&&|\|\||;)\s*")
 _PIP = re.compile(
     # pip's general options may stand before the command (`pip -q install x`, `-m pip --quiet install`)
-    r"(?:(?:^|\s|/)(?:pip3?(?:\.\d+)?|uv\s+pip)|(?:^|\s)-m\s+pip)"
+    r"(?:(?:^|[\s/(])(?:pip3?(?:\.\d+)?|uv\s+pip)|(?:^|\s)-m\s+pip)"
     r"(?:\s+-{1,2}[A-Za-z][\w-]*(?:=\S+)?)*\s+install\b"
 )
-_CONDA = re.compile(r"(?:^|\s|/)(?:conda|mamba|micromamba)\s+install\b")
+_CONDA = re.compile(r"(?:^|[\s/(])(?:conda|mamba|micromamba)\s+install\b")
 
 
 def installs_in_command(command: str) -> list[tuple[str, str, str]]:
@@ -119,9 +119,10 @@ def index_options(command: str) -> dict[str, str]:
 def _shell_words(text: str) -> list[str]:
     """Words as a POSIX shell splits them: an unquoted ``>`` or ``<`` is a redirection even
     inside a word (``pip install x>=1`` installs ``x`` and writes to the file ``=1``), while
-    quoted specifiers (``"x>=1"``) stay whole. A word starting with ``#`` starts a comment."""
+    quoted specifiers (``"x>=1"``) stay whole. A word starting with ``#`` starts a comment, and
+    the parentheses of a subshell (``!(pip install x y)``) are words of their own."""
     try:
-        lexer = shlex.shlex(text, posix=True, punctuation_chars="|&;<>")
+        lexer = shlex.shlex(text, posix=True, punctuation_chars="|&;<>()")
         lexer.whitespace_split = True
         lexer.commenters = ""
         words = list(lexer)
@@ -154,6 +155,10 @@ def installs_in_args(args: list[Any]) -> list[tuple[str, str, str]]:
     return [(tool, tok, tok) for tok in _requirement_tokens(words[i + 1 :])]
 
 
+#: a word that is wholly an IPython expansion (``{name}``, ``$name``, ``${name}``)
+_EXPANSION = re.compile(r"\{[^{}]*\}|\$\{?\w+\}?")
+
+
 def _requirement_tokens(tokens: list[str]) -> list[str]:
     out: list[str] = []
     skip = False
@@ -174,10 +179,12 @@ def _requirement_tokens(tokens: list[str]) -> list[str]:
             if tok in _OPTIONS_WITH_VALUE:
                 skip = True
             continue
-        if tok in (">", ">>", "2>&1", "/dev/null", "|", "<") or tok.startswith(
+        if tok in (">", ">>", "2>&1", "/dev/null", "|", "<", ")", "(") or tok.startswith(
             (">", "2>", "<", "&")
         ):
             break
+        if _EXPANSION.fullmatch(tok):
+            continue  # `{USER_FLAG}`, `$PACKAGES`: a value IPython fills in, unknown here
         out.append(tok)
     return out
 
@@ -240,11 +247,13 @@ def _pep508(spec: str) -> dict[str, Any]:
         try:
             req = Requirement(cleaned)
         except InvalidRequirement:
+            # what pip would refuse (`boto3>=1.24.*`): its operators still say what was meant
             name = re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0] or None
+            ops = set(_OPERATOR.findall(spec[len(name or "") :]))
             return {
                 "spec": spec,
-                "name": name,
-                "pin": "unpinned" if name and name == spec else "range",
+                "name": name.lower().replace("_", "-") if name else None,
+                "pin": "unpinned" if not ops else _pin(ops, "*" in spec),
             }
         specifier, name, url = req.specifier, req.name, req.url
     ops = {s.operator for s in specifier}
@@ -252,15 +261,23 @@ def _pep508(spec: str) -> dict[str, Any]:
         pin = "url"
     elif not ops:
         pin = "unpinned"
-    elif ops & {"==", "==="} and not any(
-        s.version.endswith("*") for s in specifier if s.operator == "=="
-    ):
-        pin = "exact"
-    elif ops <= {">=", ">", "~="} and "~=" not in ops:
-        pin = "lower_bound"
     else:
-        pin = "range"
+        pin = _pin(ops, any(s.version.endswith("*") for s in specifier if s.operator == "=="))
     return {"spec": spec, "name": name.lower().replace("_", "-"), "pin": pin}
+
+
+#: a version operator of a requirement (PEP 440)
+_OPERATOR = re.compile(r"===|==|!=|~=|>=|<=|<|>")
+
+
+def _pin(ops: set[str], wildcard: bool) -> str:
+    """The pin kind of a requirement with version operators ``ops`` (``wildcard``: an ``==``
+    with ``.*``)."""
+    if ops & {"==", "==="} and not wildcard:
+        return "exact"
+    if ops <= {">=", ">"}:
+        return "lower_bound"
+    return "range"
 
 
 def _conda(spec: str) -> dict[str, Any]:

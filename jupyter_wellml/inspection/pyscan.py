@@ -255,33 +255,68 @@ def interesting_nodes(tree: ast.Module) -> tuple[tuple[type, ast.AST], ...]:
 
     Each statement is walked as :func:`ast.walk` does (breadth first), each node carrying whether
     it lies in a loop's body (a call there is tagged :class:`LoopedCall`), so loop bodies are
-    walked once. The result depends only on the tree, so callers cache it with the cell:
-    replaying it is far cheaper than walking the AST again on every review of an edited notebook.
+    walked once; only the fields that can hold nodes are read (:func:`_node_fields`). The result
+    depends only on the tree, so callers cache it with the cell: replaying it is far cheaper than
+    walking the AST again on every review of an edited notebook.
     """
     out: list[tuple[type, ast.AST]] = []
     append = out.append
     node_type = ast.AST
+    fields_of = _FIELDS
     for stmt in tree.body:
         todo = deque(((stmt, False),))
         pop, push = todo.popleft, todo.append
         while todo:
             node, looped = pop()
             t = type(node)
+            fields = fields_of.get(t)
+            if fields is None:
+                fields = fields_of[t] = _node_fields(t)
             loop = t in _LOOPS
-            for name in node._fields:
+            for name in fields:
                 value = getattr(node, name, None)
                 inner = looped or (loop and name in _LOOP_BODIES)
-                if isinstance(value, node_type):
-                    push((value, inner))
-                elif type(value) is list:
+                if type(value) is list:
                     for item in value:
                         if isinstance(item, node_type):
                             push((item, inner))
+                elif isinstance(value, node_type):
+                    push((value, inner))
             if t in _KEEP:
                 append((LoopedCall if looped and t is ast.Call else t, node))
             elif t in _KEEP_SOME and _kept(t, node):
                 append((t, node))
     return tuple(out)
+
+
+#: fields of the AST's node classes that hold names, numbers or flags, never nodes (and ``ctx``,
+#: the Load/Store marker, which holds nothing the scanner reads)
+_NOT_NODES = frozenset(
+    {
+        "ctx",
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "module",
+        "level",
+        "kind",
+        "type_comment",
+        "asname",
+        "is_async",
+        "conversion",
+        "simple",
+    }
+)
+#: node class -> the fields :func:`interesting_nodes` reads (filled on first sight)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _node_fields(t: type) -> tuple[str, ...]:
+    """The fields of node class ``t`` that may hold nodes (a constant holds none)."""
+    if t is ast.Constant:
+        return ()
+    return tuple(f for f in t._fields if f not in _NOT_NODES)
 
 
 _KEEP_SOME = frozenset({ast.Constant, ast.AnnAssign, ast.withitem})

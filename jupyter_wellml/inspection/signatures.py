@@ -3,7 +3,7 @@
 Each entry of :data:`CALLS` maps qualified-name globs to a fact kind and its fields. A field
 value may be a constant or a function of the :class:`~.pyscan.Call`. Globs follow
 :func:`fnmatch.fnmatchcase`; ``*.fit`` also matches ``.fit`` (a method on an unknown object).
-The tables are data: adding a library is adding a line, and ``tests/test_signatures.py`` checks
+The tables are data: adding a library is adding a line, and ``tests/test_vocabulary.py`` checks
 every kind against the fact vocabulary of the lens format.
 """
 
@@ -800,8 +800,11 @@ def _metric_names(*keys: str) -> Callable[[Call], Any]:
     return get
 
 
-#: (name globs, fact kind, fields, unless-globs)
-CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
+#: (name globs, fact kind, fields) or (name globs, fact kind, fields, unless-globs): a call that
+#: matches the globs and none of the unless-globs gives a fact of that kind
+CALLS: list[
+    tuple[tuple[str, ...], str, Fields] | tuple[tuple[str, ...], str, Fields, tuple[str, ...]]
+] = [
     # ---- data
     (
         READERS,
@@ -812,7 +815,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 0, "filepath_or_buffer", "path", "s3_data", "source", "file", "fname", "uri", "root"
             ),
         },
-        (),
     ),
     (
         DATASETS,
@@ -820,7 +822,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"via": api, "kind": lambda c: _dataset_kind(c), "uri": lambda c: _dataset_uri(c)},
         LOCAL_FOLDER_DATASETS,
     ),
-    (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}, ()),
+    (DATABASES, "data_source", {"via": api, "kind": "database", "uri": lambda c: _db_uri(c)}),
     (
         AZURE_DATASETS,
         "data_source",
@@ -831,7 +833,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         },
         ("*.to_pandas_dataframe", "*.as_named_input", "*.as_mount", "*.as_download"),
     ),
-    (VERTEX_DATASETS, "data_source", {"via": api, "kind": _read_kind, "uri": _read_source}, ()),
+    (VERTEX_DATASETS, "data_source", {"via": api, "kind": _read_kind, "uri": _read_source}),
     (
         (
             "google.cloud.aiplatform.*Model.batch_predict",
@@ -847,7 +849,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "data_source",
         {"via": api, "kind": _read_kind, "uri": _read_source},
-        (),
     ),
     (
         (
@@ -860,7 +861,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "uri": arg(99, "s3_data_input_path", "baseline_dataset"),
             "kind": lambda c: _job_data_kind(c, "s3_data_input_path", "baseline_dataset"),
         },
-        (),
     ),
     (
         (
@@ -874,7 +874,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "uri": lambda c: None,
             "kind": lambda c: "azure" if "training_data" in c.keywords else "none",
         },
-        (),
     ),
     (
         # an Azure ML data set handed to a run or step: mounted, downloaded or named as input
@@ -892,7 +891,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "via": api,
             "uri": arg(0, "filename"),
         },
-        (),
     ),
     (
         ("sagemaker.inputs.FileSystemInput", "sagemaker.FileSystemInput"),
@@ -902,9 +900,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "uri": arg(99, "directory_path"),
             "kind": _file_system_kind,
         },
-        (),
     ),
-    (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}, ()),
+    (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}),
     (
         (
             # files or whole repositories of a hub, by their id
@@ -929,20 +926,17 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             ),
             "uri": arg(0, "repo_id", "handle", "dataset", "competition"),
         },
-        (),
     ),
     (
         ("kfp.dsl.importer", "kfp.v2.dsl.importer"),
         "data_source",
         {"via": api, "uri": arg(0, "artifact_uri")},
-        (),
     ),
-    (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}, ()),
+    (WAREHOUSES, "data_source", {"via": api, "kind": "warehouse", "uri": lambda c: c.name}),
     (
         FEATURE_STORE_READS,
         "data_source",
         {"via": api, "kind": "feature_store", "uri": lambda c: c.name},
-        (),
     ),
     (
         DOWNLOADS,
@@ -952,7 +946,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "via": api,
             "uri": lambda c: _download_uri(c),
         },
-        (),
     ),
     # ---- training, tuning, automl
     (
@@ -984,7 +977,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0], "managed": False},
-        (),
     ),
     (
         (
@@ -1005,7 +997,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.create_training_job",),
         "training",
         {"api": api, "framework": "sagemaker", "managed": True},
-        (),
     ),
     (
         (
@@ -1029,13 +1020,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "managed": True,
             "pipeline_step": True,
         },
-        (),
     ),
     (
         ("sagemaker.*CheckpointConfig", "sagemaker.modules.configs.CheckpointConfig"),
         "checkpoint",
         {"api": api},
-        (),
     ),
     (
         (
@@ -1045,7 +1034,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"api": api, "framework": "sagemaker", "managed": True},
-        (),
     ),
     (
         (
@@ -1083,13 +1071,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "training",
         {"_kind": submitted_kind, "api": api, "framework": "azureml", "managed": True},
-        (),
     ),
     (
         ("*.fine_tune", "*.fit_one_cycle", "*.fit_flat_cos", "*.fit_sgdr"),
         "training",
         {"api": api, "framework": lambda c: c.name.split(".")[0] or None, "managed": False},
-        (),
     ),
     (
         (
@@ -1122,7 +1108,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 "warm_start_config" in c.keywords or "WarmStartConfig" in c.keywords
             ),
         },
-        (),
     ),
     (
         (
@@ -1144,7 +1129,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "automl",
         {"api": api},
-        (),
     ),
     # ---- evaluation
     (
@@ -1165,26 +1149,22 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"),
         "metric",
         {"name": arg(1, "objective_metric_name")},
-        (),
     ),
     (
         # a scorer made of a metric function (`make_scorer(f1_score)`) or named (`get_scorer("r2")`)
         ("sklearn.metrics.make_scorer", "sklearn.metrics.get_scorer"),
         "metric",
         {"name": lambda c: _scorer_metric(c)},
-        (),
     ),
     (
         ("evaluate.load", "evaluate.combine"),
         "metric",
         {"name": lambda c: arg(0, "path")(c) or "evaluate"},
-        (),
     ),
     (
         ("torchmetrics.*", "keras.metrics.*", "tensorflow.keras.metrics.*", "tensorflow.metrics.*"),
         "metric",
         {"name": last_segment},
-        (),
     ),
     (
         ("*.evaluate",),
@@ -1196,7 +1176,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("pyspark.ml.evaluation.*Evaluator", "pyspark.ml.evaluation.*Evaluator.evaluate"),
         "metric",
         {"name": lambda c: arg(99, "metricName")(c) or "evaluate"},
-        (),
     ),
     (
         (
@@ -1207,7 +1186,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_metrics"},
-        (),
     ),
     (
         (
@@ -1227,7 +1205,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "primary_metric"},
-        (),
     ),
     (
         (
@@ -1236,13 +1213,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": lambda c: arg(99, "name")(c) or c.last},
-        (),
     ),
     (
         ("datasets.load_metric", "datasets.load.load_metric"),
         "metric",
         {"name": lambda c: arg(0, "path")(c) or "load_metric"},
-        (),
     ),
     (
         (
@@ -1254,7 +1229,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "compute"},
-        (),
     ),
     (
         (
@@ -1300,9 +1274,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": lambda c: _fetched_metrics(c)},
-        (),
     ),
-    (("mlflow.autolog", "mlflow.*.autolog"), "metric", {"name": "autolog"}, ()),
+    (("mlflow.autolog", "mlflow.*.autolog"), "metric", {"name": "autolog"}),
     (
         (
             "seqeval.metrics.*",
@@ -1315,7 +1288,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": last_segment},
-        (),
     ),
     (
         (
@@ -1327,9 +1299,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": lambda c: "evals_result" if c.last == "evals_result" else "tuning_job_analytics"},
-        (),
     ),
-    (("*.evaluation_loop", "*.prediction_loop"), "metric", {"name": lambda c: c.last}, ()),
+    (("*.evaluation_loop", "*.prediction_loop"), "metric", {"name": lambda c: c.last}),
     (
         # a helper named for computing metrics (`compute_metrics(fcst_df=...)`,
         # `accuracy = evaluate_model(model, x, y)`), the notebook's own or a module's
@@ -1355,13 +1326,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_evaluation"},
-        (),
     ),
     (
         ("sagemaker.analytics.TrainingJobAnalytics", "sagemaker.TrainingJobAnalytics"),
         "metric",
         {"name": lambda c: arg(1, "metric_names")(c) or "training_job_analytics"},
-        (),
     ),
     (
         (
@@ -1376,7 +1345,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 "experiment_analytics" if "Experiment" in c.name else "training_job_analytics"
             )
         },
-        (),
     ),
     (
         (
@@ -1402,7 +1370,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": last_segment},
-        (),
     ),
     (
         (
@@ -1415,7 +1382,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "bias"},
-        (),
     ),
     (
         (
@@ -1425,7 +1391,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_quality"},
-        (),
     ),
     (
         (
@@ -1451,7 +1416,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _named_metric("tag", "main_tag", "name", position=0)},
-        (),
     ),
     (
         (
@@ -1470,20 +1434,17 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _named_metric("metric", "checkpoint_score_attribute")},
-        (),
     ),
     (
         # an Azure ML pipeline's metrics output fetched back (`get_pipeline_output("metrics_output")`)
         ("*.get_pipeline_output",),
         "metric",
         {"name": lambda c: _text_naming(arg(0, "pipeline_output_name")(c), "metric")},
-        (),
     ),
     (
         ("sagemaker.workflow.functions.JsonGet", "sagemaker.workflow.JsonGet"),
         "metric",
         {"name": _json_path_metric},
-        (),
     ),
     (
         (
@@ -1493,7 +1454,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _display_metric},
-        (),
     ),
     (
         (
@@ -1512,7 +1472,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": _logged_chart},
-        (),
     ),
     (
         (
@@ -1536,13 +1495,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": lambda c: c.last if c.last[:1].islower() else c.last.lower()},
-        (),
     ),
     (
         ("vertexai.*evaluation.EvalTask", "vertexai.*EvalTask"),
         "metric",
         {"name": lambda c: _metric_names("metrics")(c) or "eval_task"},
-        (),
     ),
     (
         (
@@ -1553,7 +1510,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "model_quality"},
-        (),
     ),
     (
         (
@@ -1565,7 +1521,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "metric",
         {"name": "bias"},
-        (),
     ),
     # ---- explainability and bias
     (
@@ -1577,7 +1532,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "clarify_shap"},
-        (),
     ),
     (
         ("sagemaker.model_metrics.ModelMetrics", "sagemaker.ModelMetrics"),
@@ -1587,7 +1541,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "_kind": lambda c: "explainability" if "explainability" in c.keywords else None,
             "method": "clarify_shap",
         },
-        (),
     ),
     (
         (
@@ -1598,13 +1551,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "vertex_xai"},
-        (),
     ),
     # the library's bundled data sets are data, not explanations
     (("shap.*",), "explainability", {"method": "shap"}, ("shap.datasets.*",)),
-    (("lime.*",), "explainability", {"method": "lime"}, ()),
+    (("lime.*",), "explainability", {"method": "lime"}),
     (("captum.*",), "explainability", {"method": "captum"}, ("captum.attr.visualization.*",)),
-    (("eli5.*",), "explainability", {"method": "eli5"}, ()),
+    (("eli5.*",), "explainability", {"method": "eli5"}),
     (
         (
             "tf_explain.*",
@@ -1631,7 +1583,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": lambda c: c.name.split(".")[0].replace("_", "") or "other"},
-        (),
     ),
     (
         (
@@ -1640,7 +1591,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "clarify_shap"},
-        (),
     ),
     (
         (
@@ -1675,7 +1625,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "vertex_xai"},
-        (),
     ),
     (
         ("sagemaker.debugger.CollectionConfig", "smdebug.*CollectionConfig"),
@@ -1684,25 +1633,22 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "_kind": lambda c: "explainability" if _shap_collection(c) else None,
             "method": "clarify_shap",
         },
-        (),
     ),
-    (("alibi.explainers.*",), "explainability", {"method": "alibi"}, ()),
+    (("alibi.explainers.*",), "explainability", {"method": "alibi"}),
     (
         # explainers' own methods, on an explainer made where the reader cannot see it
         ("*.shap_values", "*.shap_interaction_values"),
         "explainability",
         {"method": "shap"},
-        (),
     ),
-    (("*.explain_instance",), "explainability", {"method": "lime"}, ()),
-    (("*.explain_global", "*.explain_local"), "explainability", {"method": "interpret"}, ()),
-    (("*.generate_counterfactuals",), "explainability", {"method": "dice"}, ()),
-    (("dice_ml.*",), "explainability", {"method": "dice"}, ()),
+    (("*.explain_instance",), "explainability", {"method": "lime"}),
+    (("*.explain_global", "*.explain_local"), "explainability", {"method": "interpret"}),
+    (("*.generate_counterfactuals",), "explainability", {"method": "dice"}),
+    (("dice_ml.*",), "explainability", {"method": "dice"}),
     (
         ("sklearn.inspection.permutation_importance", "eli5.sklearn.PermutationImportance"),
         "explainability",
         {"method": "permutation_importance"},
-        (),
     ),
     (
         (
@@ -1714,7 +1660,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "partial_dependence"},
-        (),
     ),
     (
         (
@@ -1730,7 +1675,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "feature_importance"},
-        (),
     ),
     (
         # an XGBoost booster's importances (`bst.get_score(importance_type="gain")`); other
@@ -1747,7 +1691,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             ),
             "method": "feature_importance",
         },
-        (),
     ),
     (
         # a Vertex AI endpoint asked to explain instances (`endpoint.explain(instances=[...])`;
@@ -1759,7 +1702,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             # an Azure MimicWrapper's `explain(["local", "global"], eval_dataset=...)`
             "method": lambda c: "interpret" if "eval_dataset" in c.keywords else "vertex_xai",
         },
-        (),
     ),
     (
         (
@@ -1771,7 +1713,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "explainability",
         {"method": "clarify_shap"},
-        (),
     ),
     (
         (
@@ -1782,17 +1723,15 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "bias_check",
         {"method": "clarify_bias"},
-        (),
     ),
-    (("fairlearn.*",), "bias_check", {"method": "fairlearn"}, ()),
-    (("aif360.*",), "bias_check", {"method": "aif360"}, ()),
+    (("fairlearn.*",), "bias_check", {"method": "fairlearn"}),
+    (("aif360.*",), "bias_check", {"method": "aif360"}),
     # ---- reproducibility
-    (("random.seed",), "seed", {"library": "random"}, ()),
+    (("random.seed",), "seed", {"library": "random"}),
     (
         ("numpy.random.seed", "numpy.random.default_rng", "numpy.random.RandomState"),
         "seed",
         {"library": "numpy"},
-        (),
     ),
     (
         (
@@ -1803,7 +1742,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "seed",
         {"library": "torch"},
-        (),
     ),
     (
         (
@@ -1815,19 +1753,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "seed",
         {"library": "tensorflow"},
-        (),
     ),
     (
         ("jax.random.PRNGKey", "jax.random.key", "flax.*PRNGKey"),
         "seed",
         {"library": "other"},
-        (),
     ),
     (
         ("transformers.set_seed", "transformers.trainer_utils.set_seed"),
         "seed",
         {"library": "transformers"},
-        (),
     ),
     (
         (
@@ -1839,22 +1774,19 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "seed",
         {"library": "other"},
-        (),
     ),
     # ---- artifacts and registries
     (
         ("joblib.dump", "sklearn.externals.joblib.dump"),
         "artifact",
         {"format": "joblib", "path": arg(1, "filename")},
-        (),
     ),
     (
         ("pickle.dump", "cloudpickle.dump", "dill.dump"),
         "artifact",
         {"format": "pickle", "path": lambda c: None},
-        (),
     ),
-    (("torch.save", "torch.jit.save"), "artifact", {"format": "torch", "path": arg(1, "f")}, ()),
+    (("torch.save", "torch.jit.save"), "artifact", {"format": "torch", "path": arg(1, "f")}),
     (
         (
             "tensorflow.saved_model.save",
@@ -1863,7 +1795,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "artifact",
         {"format": "savedmodel", "path": arg(1, "filepath", "export_dir")},
-        (),
     ),
     (
         ("*.save_model",),
@@ -1878,7 +1809,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.save_pretrained",),
         "artifact",
         {"format": "transformers", "path": arg(0, "save_directory")},
-        (),
     ),
     (
         (
@@ -1890,16 +1820,14 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "artifact",
         {"format": "onnx", "path": arg(2, "f", "output_path")},
-        (),
     ),
-    (("skops.io.dump",), "artifact", {"format": "skops", "path": arg(1, "file")}, ()),
+    (("skops.io.dump",), "artifact", {"format": "skops", "path": arg(1, "file")}),
     (
         ("mlflow.*.log_model",),
         "artifact",
         {"format": "mlflow", "path": arg(1, "artifact_path", "name"), "registered": True},
-        (),
     ),
-    (("mlflow.*.save_model",), "artifact", {"format": "mlflow", "path": arg(1, "path")}, ()),
+    (("mlflow.*.save_model",), "artifact", {"format": "mlflow", "path": arg(1, "path")}),
     (
         (
             "*.register",
@@ -1917,7 +1845,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("atexit.register", "*.codecs.register", "*.tf.register*", "*.signal.*", "*.atexit.*"),
     ),
     # ---- deployment
-    (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}, ()),
+    (("*.deploy",), "deployment", {"api": api, "target": _deploy_target}),
     (
         (
             "google.cloud.aiplatform.*.batch_predict",
@@ -1932,7 +1860,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment",
         {"api": api, "target": "batch"},
-        (),
     ),
     (
         (
@@ -1956,9 +1883,8 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.create_endpoint_config",),
         "deployment",
         {"api": api, "target": _endpoint_config_target},
-        (),
     ),
-    (("*.create_endpoint",), "deployment", {"api": api, "target": "realtime"}, ()),
+    (("*.create_endpoint",), "deployment", {"api": api, "target": "realtime"}),
     (
         (
             "*.transformer",
@@ -1974,19 +1900,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("sagemaker.multidatamodel.MultiDataModel",),
         "deployment",
         {"api": api, "target": "multi_model"},
-        (),
     ),
     (
         ("sagemaker.serverless.ServerlessInferenceConfig", "sagemaker.serverless.*"),
         "deployment",
         {"api": api, "target": "serverless"},
-        (),
     ),
     (
         ("sagemaker.async_inference.AsyncInferenceConfig",),
         "deployment",
         {"api": api, "target": "async"},
-        (),
     ),
     (
         (
@@ -1999,7 +1922,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment",
         {"api": api, "target": "local"},
-        (),
     ),
     (
         (
@@ -2010,13 +1932,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment",
         {"api": api, "target": "edge"},
-        (),
     ),
     (
         ("*.create_inference_experiment", "*.ShadowProductionVariants"),
         "deployment_strategy",
         {"api": api, "strategy": "shadow"},
-        (),
     ),
     (
         (
@@ -2026,7 +1946,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment_strategy",
         {"api": api, "strategy": "blue_green"},
-        (),
     ),
     (
         ("*.update_endpoint",),
@@ -2037,7 +1956,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 "rollback" if any("Rollback" in k for k in c.keywords) else "blue_green"
             ),
         },
-        (),
     ),
     (
         (
@@ -2047,7 +1965,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "deployment_strategy",
         {"api": api, "strategy": "ab_test"},
-        (),
     ),
     # ---- monitoring
     (
@@ -2060,19 +1977,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "data_quality"},
-        (),
     ),
     (
         ("sagemaker.model_monitor.ModelQualityMonitor",),
         "monitoring",
         {"api": api, "kind": "model_quality"},
-        (),
     ),
     (
         ("sagemaker.model_monitor.ModelBiasMonitor", "sagemaker.model_monitor.BiasAnalysisConfig"),
         "monitoring",
         {"api": api, "kind": "bias_drift"},
-        (),
     ),
     (
         (
@@ -2081,7 +1995,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "explainability_drift"},
-        (),
     ),
     (
         (
@@ -2091,7 +2004,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "data_capture"},
-        (),
     ),
     (
         (
@@ -2101,19 +2013,16 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "data_quality"},
-        (),
     ),
     (
         ("*.put_metric_alarm", "*.put_composite_alarm"),
         "monitoring",
         {"api": api, "kind": "alarm"},
-        (),
     ),
     (
         ("*.put_metric_data", "*.get_metric_statistics", "*.get_metric_data"),
         "monitoring",
         {"api": api, "kind": "metrics"},
-        (),
     ),
     (
         (
@@ -2135,7 +2044,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "monitoring",
         {"api": api, "kind": "drift"},
-        (),
     ),
     # ---- tracking, pipelines, lineage
     (
@@ -2151,7 +2059,7 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         {"tool": "mlflow"},
         ("mlflow.log_input",),
     ),
-    (("wandb.init", "wandb.log", "wandb.*.log"), "tracking", {"tool": "wandb"}, ()),
+    (("wandb.init", "wandb.log", "wandb.*.log"), "tracking", {"tool": "wandb"}),
     (
         (
             "sagemaker.experiments.*",
@@ -2161,7 +2069,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "tracking",
         {"tool": "sagemaker_experiments"},
-        (),
     ),
     (
         (
@@ -2173,13 +2080,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "tracking",
         {"tool": "tensorboard"},
-        (),
     ),
-    (("neptune.init*", "neptune.new.init*"), "tracking", {"tool": "neptune"}, ()),
-    (("comet_ml.Experiment", "comet_ml.start"), "tracking", {"tool": "comet"}, ()),
-    (("clearml.Task.init",), "tracking", {"tool": "clearml"}, ()),
-    (("aim.Run",), "tracking", {"tool": "aim"}, ()),
-    (("dvc.api.*",), "tracking", {"tool": "dvc"}, ()),
+    (("neptune.init*", "neptune.new.init*"), "tracking", {"tool": "neptune"}),
+    (("comet_ml.Experiment", "comet_ml.start"), "tracking", {"tool": "comet"}),
+    (("clearml.Task.init",), "tracking", {"tool": "clearml"}),
+    (("aim.Run",), "tracking", {"tool": "aim"}),
+    (("dvc.api.*",), "tracking", {"tool": "dvc"}),
     (
         (
             "sagemaker.workflow.pipeline.Pipeline",
@@ -2188,16 +2094,14 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pipeline",
         {"tool": "sagemaker_pipelines"},
-        (),
     ),
-    (("stepfunctions.*",), "pipeline", {"tool": "step_functions"}, ()),
+    (("stepfunctions.*",), "pipeline", {"tool": "step_functions"}),
     (
         ("airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag"),
         "pipeline",
         {"tool": "airflow"},
-        (),
     ),
-    (("kfp.*",), "pipeline", {"tool": "kubeflow"}, ()),
+    (("kfp.*",), "pipeline", {"tool": "kubeflow"}),
     (
         (
             "azureml.pipeline.core.Pipeline",
@@ -2208,7 +2112,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pipeline",
         {"tool": "azureml"},
-        (),
     ),
     (
         (
@@ -2217,21 +2120,18 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pipeline",
         {"tool": "kubeflow"},
-        (),
     ),
-    (("prefect.flow", "prefect.Flow"), "pipeline", {"tool": "prefect"}, ()),
+    (("prefect.flow", "prefect.Flow"), "pipeline", {"tool": "prefect"}),
     (
         ("dagster.job", "dagster.pipeline", "dagster.Definitions"),
         "pipeline",
         {"tool": "dagster"},
-        (),
     ),
-    (("zenml.pipeline", "zenml.pipelines.*"), "pipeline", {"tool": "zenml"}, ()),
+    (("zenml.pipeline", "zenml.pipelines.*"), "pipeline", {"tool": "zenml"}),
     (
         ("sklearn.pipeline.Pipeline", "sklearn.pipeline.make_pipeline"),
         "pipeline",
         {"tool": "sklearn"},
-        (),
     ),
     (
         (
@@ -2244,7 +2144,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "lineage",
         {"api": api},
-        (),
     ),
     # ---- data work
     (
@@ -2300,7 +2199,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "data_validation",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2319,7 +2217,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ("*.create_labeling_job", "label_studio_sdk.*", "sagemaker.groundtruth.*"),
         "labeling",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2346,7 +2243,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "processing",
         {"api": api, "managed": False},
-        (),
     ),
     (
         (
@@ -2374,7 +2270,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "debugging",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2397,15 +2292,13 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 else ("right_size" if c.name.endswith("right_size") else "compilation")
             ),
         },
-        (),
     ),
-    (("torch.nn.utils.prune.*",), "model_optimization", {"api": api, "method": "pruning"}, ()),
-    (("*.register_scalable_target", "*.put_scaling_policy"), "autoscaling", {"api": api}, ()),
+    (("torch.nn.utils.prune.*",), "model_optimization", {"api": api, "method": "pruning"}),
+    (("*.register_scalable_target", "*.put_scaling_policy"), "autoscaling", {"api": api}),
     (
         ("*.create_vpc_endpoint", "*.ec2.create_vpc_endpoint"),
         "network_isolation",
         {"api": api, "keyword": "vpc_endpoint", "policy": lambda c: "PolicyDocument" in c.keywords},
-        (),
     ),
     (
         ("*.create_notebook_instance", "*.update_notebook_instance"),
@@ -2416,7 +2309,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "root": lambda c: str(c.kw("RootAccess") or "Enabled").lower(),
             "vpc_only": lambda c: bool(c.kw("SubnetId")),
         },
-        (),
     ),
     (
         ("*.sagemaker.create_domain", "sagemaker.*.create_domain", ".create_domain"),
@@ -2429,13 +2321,11 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
             "root": lambda c: "unknown",
             "vpc_only": lambda c: c.kw("AppNetworkAccessType") == "VpcOnly",
         },
-        (),
     ),
     (
         ("*.put_bucket_versioning", "*.Bucket.Versioning.enable", "*.BucketVersioning.enable"),
         "data_versioning",
         {"api": api, "how": "bucket versioning"},
-        (),
     ),
     (
         (
@@ -2446,7 +2336,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "storage_lifecycle",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2464,7 +2353,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "data_write",
         {"api": api, "uri": lambda c: _write_uri(c)},
-        (),
     ),
     (
         (
@@ -2487,7 +2375,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
                 )
             ),
         },
-        (),
     ),
     (
         (
@@ -2508,7 +2395,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "cleanup",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2529,14 +2415,12 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "endpoint_invocation",
         {"api": api},
-        (),
     ),
-    (("hashlib.*",), "hashing", {"api": api}, ()),
+    (("hashlib.*",), "hashing", {"api": api}),
     (
         ("pydantic.*", "jsonschema.validate", "jsonschema.Draft*Validator*"),
         "inference_validation",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2558,20 +2442,17 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "pretrained_model",
         {"api": api, "source": lambda c: hub_id(c) or None},
-        (),
     ),
-    (("torchvision.models.*",), "pretrained_model", {"api": api, "source": "torchvision"}, ()),
+    (("torchvision.models.*",), "pretrained_model", {"api": api, "source": "torchvision"}),
     (
         ("sagemaker.model_uris.retrieve",),
         "pretrained_model",
         {"api": api, "source": arg(99, "model_id")},
-        (),
     ),
     (
         ("*.start_human_loop", "*.create_flow_definition", "*.create_human_task_ui"),
         "human_review",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2585,7 +2466,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "distributed",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2598,7 +2478,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "early_stopping",
         {"api": api},
-        (),
     ),
     (
         (
@@ -2611,7 +2490,6 @@ CALLS: list[tuple[tuple[str, ...], str, Fields, tuple[str, ...]]] = [
         ),
         "checkpoint",
         {"api": api},
-        (),
     ),
 ]
 
@@ -3084,7 +2962,8 @@ def index_calls():
     by_last: dict[str, list] = {}
     by_first: dict[str, list] = {}
     anywhere: list = []
-    for globs, kind, fields, unless in CALLS:
+    for globs, kind, fields, *rest in CALLS:
+        unless = rest[0] if rest else ()
         deny = GlobSet(unless) if unless else None
         for g in globs:
             entry = (Glob(g, api=True), kind, fields, deny)

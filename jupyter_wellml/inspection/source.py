@@ -250,12 +250,14 @@ def _find_magics(lines: list[str], offset: int) -> tuple[list[MagicLine], bool]:
         stripped = line.lstrip()
         if not stripped or stripped[0] == "#":
             continue
-        found = _magic_line(line, i + 1 + offset)
+        # (a magic line holds its sigil, an automagic starts with its name: most lines are
+        # neither, and skip both regular expressions)
+        found = _magic_line(line, i + 1 + offset) if "%" in line or "!" in line else None
         if found is not None:
             continued = _join_continued(lines, i, found)
         elif stripped[0] == "?" or stripped.endswith("?"):
             ipython_syntax = True  # help syntax (obj? / ?obj); TransformerManager knows it
-        elif stripped[0].isalpha():
+        elif stripped[0].isalpha() and stripped.split(None, 1)[0] in AUTOMAGIC:
             found = _automagic(lines, i, stripped, offset)
         if found is not None:
             magics.append(found)

@@ -289,13 +289,7 @@ export interface JupyterWellmlReviewVersion1 {
     origin: 'metadata' | 'output';
     cell: number | null;
   }[];
-  practices: {
-    id: string;
-    aliases: {}[];
-    title: string;
-    pillar: string;
-    phase: string;
-    phases: string[];
+  practices: (PracticeIdentity & {
     /**
      * The practice's risk when it is a gap; null otherwise.
      */
@@ -329,7 +323,7 @@ export interface JupyterWellmlReviewVersion1 {
        */
       source?: 'code' | 'record' | null;
     }[];
-  }[];
+  })[];
   summary: {
     total: Counts;
     pillars: Counts[];
@@ -372,6 +366,17 @@ export interface Fact5 {
 export interface Fact6 {
   cell: number | null;
   line?: number | null;
+}
+/**
+ * Which practice this is and where it sits in the lens: the fields a review and the catalog (catalog.v1) share.
+ */
+export interface PracticeIdentity {
+  id: string;
+  aliases: {}[];
+  title: string;
+  pillar: string;
+  phase: string;
+  phases: string[];
 }
 export interface Counts {
   id?: string;

@@ -25,6 +25,23 @@ export interface IViewContext {
   actions: IActions;
 }
 
+/**
+ * Each state's mark, its word for one practice ("gap") and its word beside a count ("3 gaps"), in
+ * the verdict's order. A met practice is shown by its basis instead (stateLabel).
+ */
+export function stateWords(trans: TranslationBundle): {
+  [s in State]: { icon: string; text: string; count: string };
+} {
+  return {
+    gap: { icon: '!', text: trans.__('gap'), count: trans.__('gaps') },
+    to_answer: { icon: '?', text: trans.__('to answer'), count: trans.__('to answer') },
+    met: { icon: '✓', text: trans.__('met'), count: trans.__('met') },
+    unknown: { icon: '…', text: trans.__('unknown'), count: trans.__('unknown') },
+    waived: { icon: '⊘', text: trans.__('waived'), count: trans.__('waived') },
+    out_of_phase: { icon: '–', text: trans.__('other phase'), count: trans.__('other phases') }
+  };
+}
+
 /** One mark and one word per state (and per basis of a met practice): never colour alone. */
 export function stateLabel(
   trans: TranslationBundle,
@@ -39,14 +56,8 @@ export function stateLabel(
     };
     return { ...met[basis], key: basis };
   }
-  const labels: { [s in Exclude<State, 'met'>]: { icon: string; text: string } } = {
-    gap: { icon: '!', text: trans.__('gap') },
-    to_answer: { icon: '?', text: trans.__('to answer') },
-    unknown: { icon: '…', text: trans.__('unknown') },
-    waived: { icon: '⊘', text: trans.__('waived') },
-    out_of_phase: { icon: '–', text: trans.__('other phase') }
-  };
-  return { ...labels[entry.state], key: entry.state };
+  const { icon, text } = stateWords(trans)[entry.state];
+  return { icon, text, key: entry.state };
 }
 
 /** Words for a practice's standing in the workload ("met in the workload"). */

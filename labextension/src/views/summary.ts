@@ -5,8 +5,8 @@
  */
 import { h } from '../dom';
 import type { Filter } from '../model';
-import type { IVerdictCounts } from '../types';
-import type { IViewContext } from './context';
+import type { IVerdictCounts, State } from '../types';
+import { IViewContext, stateWords } from './context';
 
 export function renderSummary(ctx: IViewContext): HTMLElement {
   const { model, trans } = ctx;
@@ -48,24 +48,17 @@ export function renderSummary(ctx: IViewContext): HTMLElement {
 
 function counts(ctx: IViewContext, c: IVerdictCounts): HTMLElement {
   const { trans } = ctx;
-  const items: [keyof IVerdictCounts, string][] = [
-    ['gap', trans.__('gaps')],
-    ['to_answer', trans.__('to answer')],
-    ['met', trans.__('met')],
-    ['unknown', trans.__('unknown')],
-    ['waived', trans.__('waived')],
-    ['out_of_phase', trans.__('other phases')]
-  ];
+  const words = stateWords(trans);
   return h(
     'ul',
     { className: 'jp-wellml-counts', 'aria-label': trans.__('Counts') },
-    items.map(([key, label]) =>
+    (Object.keys(words) as State[]).map(key =>
       h(
         'li',
         { className: `jp-wellml-count jp-wellml-count-${key}`, dataset: { count: key } },
         h('b', {}, String(c[key])),
         ' ',
-        label
+        words[key].count
       )
     )
   );
