@@ -271,6 +271,7 @@ METRICS = [
         "compute_metrics",
     ),
     ("accuracy = evaluate_model(model, test_data, test_labels)", "evaluate_model"),
+    ("name = create_processing_job(bias_analysis_config_path, bias_analysis_result_path)", "bias"),
 ]
 
 NOT_METRICS = [
@@ -469,6 +470,15 @@ EXPLAINERS = [
         "engineered = explainer.explain(['local', 'global'], eval_dataset=X_test_transform)",
         "interpret",
     ),
+    (
+        "from sagemaker.model_monitor import ModelExplainabilityMonitor\nm = ModelExplainabilityMonitor(role=role, sagemaker_session=s, max_runtime_in_seconds=1800)",
+        "clarify_shap",
+    ),
+    (
+        "name = create_processing_job(explainability_analysis_config_path, explainability_analysis_result_path)",
+        "clarify_shap",
+    ),
+    ("print(output['engineered_local_importance_values'])", "interpret"),
 ]
 
 NOT_EXPLAINERS = [
@@ -484,6 +494,8 @@ NOT_EXPLAINERS = [
     "from interpret.glassbox import ExplainableBoostingClassifier\nebm = ExplainableBoostingClassifier()\nebm.fit(X, y)",
     "df.explain(True)",
     "df.explain('formatted')",
+    "import boto3\nsm = boto3.client('sagemaker')\nsm.create_processing_job(ProcessingJobName=name, ProcessingInputs=inputs, AppSpecification=app, RoleArn=role, ProcessingResources=res)",
+    "from azureml.core import ScriptRunConfig\nsrc = ScriptRunConfig(source_directory='.', script='train.py')",
 ]
 
 TRAINING = [

@@ -101,6 +101,12 @@ CODE_PATTERNS: tuple[tuple[re.Pattern, str, Fields], ...] = (
         lambda m: {"name": m.group(1) or m.group(3) or "run_metrics", "api": "metrics read"},
     ),
     (
+        # the explanation an Azure ML scoring explainer returns, read by its key
+        re.compile(r"""["']((?:engineered_|raw_)?(?:local|global)_importance_values)["']"""),
+        "explainability",
+        lambda m: {"method": "interpret", "api": m.group(1)},
+    ),
+    (
         re.compile(r"\.(feature_importances_)\b"),
         "explainability",
         lambda m: {"method": "feature_importance", "api": m.group(1)},
@@ -181,6 +187,7 @@ CODE_NEEDLES = (
     ("log_history", ".history"),
     ("final",),
     ("best_score", "cv_results_", "evals_result_", "metrics_names", ".data.metrics", "metrics."),
+    ("importance_values",),
     ("feature_importances_",),
     ("_attribution", "explanation-method"),
 )

@@ -704,6 +704,14 @@ def _explains_instances(call: Call) -> bool:
     return bool(call.args) and not isinstance(call.args[0], (bool, str))
 
 
+def _clarify_job(call: Call, *words: str) -> bool:
+    """A processing job whose arguments (literal or by name) mention one of ``words``
+    (``create_processing_job(explainability_analysis_config_path, ...)``)."""
+    texts = [str(v) for v in (*call.args, *call.keywords.values()) if isinstance(v, str)]
+    texts += [str(r) for r in (call.refs or {}).values()]
+    return any(w in t.lower() for t in texts for w in words)
+
+
 def _interpret_kind(call: Call) -> str | None:
     """InterpretML's glass-box models (``ExplainableBoostingClassifier``) are models: fitting or
     predicting with one explains nothing, asking it for ``explain_global``/``explain_local``
@@ -1525,6 +1533,7 @@ CALLS: list[
     # ---- explainability and bias
     (
         (
+            "sagemaker.model_monitor.ModelExplainabilityMonitor",
             "sagemaker.model_monitor.ModelExplainabilityMonitor.create_monitoring_schedule",
             "*.create_model_explainability_job_definition",
             "sagemaker.explainer.*",
@@ -1645,6 +1654,21 @@ CALLS: list[
     (("*.explain_global", "*.explain_local"), "explainability", {"method": "interpret"}),
     (("*.generate_counterfactuals",), "explainability", {"method": "dice"}),
     (("dice_ml.*",), "explainability", {"method": "dice"}),
+    (
+        # a SageMaker Clarify processing job sent through boto3 (or a helper of that name),
+        # known by the analysis configuration it is given
+        ("*.create_processing_job", "create_processing_job"),
+        "explainability",
+        {
+            "_kind": lambda c: "explainability" if _clarify_job(c, "explainab", "shap") else None,
+            "method": "clarify_shap",
+        },
+    ),
+    (
+        ("*.create_processing_job", "create_processing_job"),
+        "metric",
+        {"name": lambda c: "bias" if _clarify_job(c, "bias") else None},
+    ),
     (
         ("sklearn.inspection.permutation_importance", "eli5.sklearn.PermutationImportance"),
         "explainability",
