@@ -930,6 +930,8 @@ NOT_READS = [
     "from dotenv import load_dotenv\nload_dotenv('.env')",
     "from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained('./', unk_token='[UNK]')",
     "from transformers import pipeline\np = pipeline('text-classification', model='./outputs/model')",
+    "from sagemaker.s3 import S3Downloader\nfiles = S3Downloader.list('s3://bucket/reports/')",
+    "from sagemaker.s3 import S3Downloader\nfrom sagemaker.model_monitor import ModelBiasMonitor\nm = ModelBiasMonitor(role=role)\nc = m.suggested_constraints()\nprint(S3Downloader.read_file(c.file_s3_uri))",
 ]
 
 
@@ -964,3 +966,14 @@ def test_what_the_guide_does_not_count_is_not_found(kinds, cells):
     facts = _facts(cells)
     found = [f for k in kinds for f in facts.of(k)]
     assert not found, found
+
+
+def test_results_read_back_are_not_data():
+    """A job's or an analysis's results downloaded and shown (a Clarify report's images, a
+    file under a results folder) are not a data source; the data next to them is."""
+    found = _facts(
+        "from PIL import Image\n"
+        "im = Image.open('cv_analysis_result/shap_064_box1_object.jpeg')\n"
+        "photo = Image.open('images/064_0003.jpeg')"
+    ).of("data_source")
+    assert [(r["line"], r["uri"]) for r in found] == [(3, "images/064_0003.jpeg")]

@@ -199,7 +199,10 @@ _METRIC_LOADERS = ("evaluate.load", "datasets.load_metric", "datasets.load.load_
 #: (predictions, metrics files, reports), not data the notebook works on
 _JOB_OUTPUTS = re.compile(
     r"iter_outputs|get_pipeline_output|get_output_data|path_on_datastore|output_info"
-    r"|\bmodel_data\b|download_model_explanation",
+    r"|\bmodel_data\b|download_model_explanation"
+    # what a model monitor produced: its baselines, executions' reports, captured traffic
+    r"|suggested_constraints|suggested_statistics|baseline_statistics|latest_baselining_job"
+    r"|list_executions|output\.destination|capture",
 )
 #: a file whose name says it holds results (``eval_results.json``, ``summary.json``,
 #: ``train_output.csv``): written by a job or script and read back to show them (predictions
@@ -223,6 +226,7 @@ _OWN_READS = (
     "tensorflow.gfile.GFile",
     "sagemaker.s3.S3Downloader.",
     "json.load",
+    "PIL.Image.open",
 )
 
 
@@ -246,8 +250,8 @@ def job_output_reads(facts: Facts) -> None:
             origin = " ".join([uri, *by_line.get((d["cell"], d["line"]), ())])
             if _JOB_OUTPUTS.search(origin) or (computed and d["cell"] in fetching):
                 continue
-            if _RESULT_FILE.search(uri.rsplit("/", 1)[-1]) and _uri_is_local(uri):
-                continue
+            if _uri_is_local(uri) and any(_RESULT_FILE.search(p) for p in uri.split("/")):
+                continue  # `eval_results.json`, `cv_analysis_result/shap_1.jpeg`
         kept.append(d)
     if len(kept) != len(reads):
         facts.items["data_source"] = kept

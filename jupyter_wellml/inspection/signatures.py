@@ -47,7 +47,6 @@ def api(call: Call) -> str:
 S3_READERS = (
     "sagemaker.s3.S3Downloader.download",
     "sagemaker.s3.S3Downloader.read_file",
-    "sagemaker.s3.S3Downloader.list",
     "sagemaker.inputs.TrainingInput",
     "sagemaker.TrainingInput",
     "sagemaker.session.s3_input",
