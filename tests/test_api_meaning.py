@@ -877,6 +877,23 @@ READS = [
         "s3",
         None,
     ),
+    ("import skimage\nimage = skimage.data.astronaut()", "dataset", None),
+    (
+        "from gluoncv import model_zoo\nnet = model_zoo.get_model('yolo3_darknet53_coco', pretrained=True)",
+        "model_hub",
+        "yolo3_darknet53_coco",
+    ),
+    ("from mxnet import image\nimg = image.imread('test.jpg')", "local", "test.jpg"),
+    (
+        "import httpx\nresp = httpx.get('https://example.com/doc.pdf')",
+        "http",
+        "https://example.com/doc.pdf",
+    ),
+    (
+        "from google.cloud.aiplatform import model_monitoring\nskew = model_monitoring.SkewDetectionConfig(data_source='bq://p.d.train', skew_thresholds=t, target_field='y')",
+        "warehouse",
+        "bq://p.d.train",
+    ),
 ]
 
 NOT_READS = [
@@ -932,6 +949,8 @@ NOT_READS = [
     "from transformers import pipeline\np = pipeline('text-classification', model='./outputs/model')",
     "from sagemaker.s3 import S3Downloader\nfiles = S3Downloader.list('s3://bucket/reports/')",
     "from sagemaker.s3 import S3Downloader\nfrom sagemaker.model_monitor import ModelBiasMonitor\nm = ModelBiasMonitor(role=role)\nc = m.suggested_constraints()\nprint(S3Downloader.read_file(c.file_s3_uri))",
+    "from gluoncv import model_zoo\nnet = model_zoo.get_model('resnet50_v1', pretrained=False)",
+    "import nltk\nnltk.download('punkt')",
 ]
 
 

@@ -102,6 +102,7 @@ READERS = (
     "*.read_json",
     "PIL.Image.open",
     "cv2.imread",
+    "mxnet.image.imread",
     "imageio.imread",
     "librosa.load",
     "soundfile.read",
@@ -194,6 +195,17 @@ DATASETS = (
     "seaborn.load_dataset",
     "openml.datasets.get_dataset",
     "statsmodels.datasets.*",
+    # sample data bundled with a library
+    "skimage.data.*",
+    "scipy.datasets.*",
+    "mxnet.gluon.data.vision.datasets.*",
+    "mxnet.gluon.data.vision.MNIST",
+    "mxnet.gluon.data.vision.FashionMNIST",
+    "mxnet.gluon.data.vision.CIFAR10",
+    "mxnet.gluon.data.vision.CIFAR100",
+    "gluoncv.data.*Detection",
+    "gluoncv.data.*Segmentation",
+    "torch_geometric.datasets.*",
 )
 DATABASES = (
     "pandas.read_sql",
@@ -292,6 +304,7 @@ DOWNLOADS = (
     "*.get_object",
     "sagemaker.*Session.download_data",
     "requests.get",
+    "httpx.get",
     "urllib.request.urlretrieve",
     "urllib.request.urlopen",
     "wget.download",
@@ -465,6 +478,7 @@ SOURCE_KEYWORDS = {
     "evaluation_data": None,
     "ground_truth_data": None,
     "model_garden_source_model_name": "model_hub",
+    "data_source": None,  # model_monitoring.SkewDetectionConfig(data_source="bq://...")
     "data": None,  # Transformer.transform(data=...)
 }
 
@@ -627,6 +641,14 @@ def _logged_metric(call: Call) -> Any:
     if call.name.endswith(_GENERAL_LOGS):
         names = [n for n in names if METRIC_WORDS.search(n)]
     return names or None
+
+
+def _zoo_model(call: Call) -> Any:
+    """``model_zoo.get_model("yolo3_darknet53_coco", pretrained=True)``: a pre-trained model
+    of a library's zoo, by its name."""
+    if call.kw("pretrained") is not True:
+        return None
+    return arg(0, "name")(call)
 
 
 #: calls that load a pre-trained model by its id, and where the id is (position, keywords);
@@ -853,6 +875,8 @@ CALLS: list[
             "vertexai.*MonitoringInput",
             "google.cloud.aiplatform.*BatchPredictionJob.create",
             "google.cloud.aiplatform.Model.upload",
+            # the training data a deployed model's inputs are compared with
+            "google.cloud.aiplatform.model_monitoring.SkewDetectionConfig",
         ),
         "data_source",
         {"via": api, "kind": _read_kind, "uri": _read_source},
@@ -2467,6 +2491,20 @@ CALLS: list[
         {"api": api, "source": lambda c: hub_id(c) or None},
     ),
     (("torchvision.models.*",), "pretrained_model", {"api": api, "source": "torchvision"}),
+    (
+        (
+            "gluoncv.model_zoo.get_model",
+            "mxnet.gluon.model_zoo.vision.get_model",
+            "*.model_zoo.get_model",
+        ),
+        "data_source",
+        {
+            "_kind": lambda c: "data_source" if _zoo_model(c) else None,
+            "via": api,
+            "kind": "model_hub",
+            "uri": _zoo_model,
+        },
+    ),
     (
         ("sagemaker.model_uris.retrieve",),
         "pretrained_model",
