@@ -894,6 +894,21 @@ READS = [
         "warehouse",
         "bq://p.d.train",
     ),
+    (
+        "(tpl, params) = utils.get_prophet_train_pipeline_and_parameters(project=p, data_source_bigquery_table_path='bq://p.d.t', target_column='y')",
+        "warehouse",
+        "bq://p.d.t",
+    ),
+    (
+        "from azureml.data.sql_data_reference import SqlDataReference\nref = SqlDataReference(datastore=ds, data_reference_name='q', sql_query='select top 1 * from T')",
+        "database",
+        None,
+    ),
+    (
+        "import boto3\ns3 = boto3.client('s3')\ns3.copy({'Bucket': 'nyc-tlc', 'Key': 'trip data/yellow.csv'}, bucket, 'taxi/yellow.csv')",
+        "s3",
+        "s3://nyc-tlc/trip data/yellow.csv",
+    ),
 ]
 
 NOT_READS = [

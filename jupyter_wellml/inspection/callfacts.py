@@ -180,6 +180,10 @@ def _keyword_facts(call: Call, kw: str, value: Any, facts: Facts) -> None:
     seed, and the keys of dicts (or lists of them) passed to it."""
     name = call.name
     _metric_keyword(call, kw, value, facts)
+    if kw in sig.READ_KEYWORDS and value not in sig.OFF_VALUES:
+        uri = value if isinstance(value, str) and "{" not in value else "(computed)"
+        kind = sig.uri_kind(uri) if uri.startswith(("gs://", "s3://")) else sig.READ_KEYWORDS[kw]
+        facts.add("data_source", call.cell, call.line, uri=uri, kind=kind, via=f"{name}:{kw}")
     if (
         kw in sig.KEYWORDS
         and value not in sig.OFF_VALUES

@@ -218,6 +218,7 @@ DATABASES = (
     "pyodbc.connect",
     "cx_Oracle.connect",
     "mysql.connector.connect",
+    "azureml.data.sql_data_reference.SqlDataReference",
 )
 WAREHOUSES = (
     "pandas.read_gbq",
@@ -933,6 +934,12 @@ CALLS: list[
         },
     ),
     (STREAMS, "data_source", {"via": api, "kind": "stream", "uri": lambda c: c.name}),
+    (
+        # an object copied from a bucket (often a public one) into the notebook's own
+        ("boto3.client.s3.copy", "boto3.client.s3.copy_object", "*.s3.copy", "*.s3.copy_object"),
+        "data_source",
+        {"via": api, "kind": "s3", "uri": lambda c: _copy_source(c)},
+    ),
     (
         (
             # files or whole repositories of a hub, by their id
@@ -2836,6 +2843,23 @@ def _db_uri(call: Call) -> str:
     if call.name == "sqlite3.connect" and call.args and isinstance(call.args[0], str):
         return f"sqlite:///{call.args[0]}"
     return call.name
+
+
+def _copy_source(call: Call) -> Any:
+    """The ``s3://`` location an S3 copy reads (``CopySource={"Bucket": ..., "Key": ...}``)."""
+    source = arg(0, "CopySource")(call)
+    if isinstance(source, dict):
+        return _s3(source.get("Bucket"), source.get("Key"))
+    return source if isinstance(source, str) else None
+
+
+#: keywords that hand a managed workflow the data it trains or predicts on (Vertex AI's
+#: tabular workflows: ``data_source_bigquery_table_path="bq://..."``)
+READ_KEYWORDS = {
+    "data_source_bigquery_table_path": "warehouse",
+    "data_source_csv_filenames": "gcs",
+    "bigquery_source_input_uri": "warehouse",
+}
 
 
 def _download_uri(call: Call) -> str | None:
