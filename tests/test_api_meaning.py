@@ -272,6 +272,8 @@ METRICS = [
     ),
     ("accuracy = evaluate_model(model, test_data, test_labels)", "evaluate_model"),
     ("name = create_processing_job(bias_analysis_config_path, bias_analysis_result_path)", "bias"),
+    ("optimization_objective = 'minimize-mae'", "minimize-mae"),
+    ("metric_name = 'p@k(10)'", "p@k(10)"),
 ]
 
 NOT_METRICS = [
@@ -295,6 +297,7 @@ NOT_METRICS = [
     "print(best_score)",
     "params = {'metrics': 'all'}",
     "path = os.path.join(model_dir, 'metrics.json')",
+    "metric_name = 'Invocations'",
 ]
 
 EXPLAINERS = [
@@ -1011,3 +1014,14 @@ def test_results_read_back_are_not_data():
         "photo = Image.open('images/064_0003.jpeg')"
     ).of("data_source")
     assert [(r["line"], r["uri"]) for r in found] == [(3, "images/064_0003.jpeg")]
+
+
+def test_a_metric_named_in_a_constant_counts_where_it_is_named():
+    found = _facts(
+        (
+            "optimization_objective = 'minimize-mae'",
+            "job = aiplatform.AutoMLForecastingTrainingJob(\n"
+            "    display_name='f', optimization_objective=optimization_objective)",
+        )
+    ).of("metric")
+    assert [(m["cell"], m["name"]) for m in found] == [(0, "minimize-mae")]

@@ -150,6 +150,8 @@ def _service_fact(call: Call, facts: Facts) -> None:
 
 def _metric_keyword(call: Call, kw: str, value: Any, facts: Facts) -> None:
     name = call.name
+    if (call.ref(kw) or "").startswith(CONST_REF) and kw in (*sig.METRIC_KEYWORDS, "metric"):
+        return  # a metric named once in a constant is counted where it is assigned
     if kw in sig.METRIC_KEYWORDS:
         _metrics(call, value, facts, api=name)
     elif kw == "metric_definitions" and not (call.ref(kw) or "").startswith(CONST_REF):

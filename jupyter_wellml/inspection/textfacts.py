@@ -183,6 +183,8 @@ _METRIC_KEYS = (
 )
 
 
+#: an operational metric's name (CloudWatch: ``Invocations``, ``ModelLatency``)
+_CLOUDWATCH_NAME = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)*$")
 #: a Clarify analysis configuration's bias methods
 _BIAS_METHODS = frozenset({"pre_training_bias", "post_training_bias"})
 #: a name that holds metrics (``metrics``, ``eval_metrics``, ``champion_metrics``)
@@ -199,6 +201,14 @@ def assigned_facts(assigned, facts: Facts) -> None:
     for target, value, cell, line in assigned:
         for metric in defined_metrics(value):
             facts.add("metric", cell, line, name=metric, api="metric definitions")
+        if (
+            isinstance(value, str)
+            and value
+            and target.lower() in sig.METRIC_KEYWORDS
+            and not (target.lower() == "metric_name" and _CLOUDWATCH_NAME.match(value))
+        ):
+            # `optimization_objective = "minimize-mae"`, later passed by name: named here
+            facts.add("metric", cell, line, name=value, api=f"constant:{target}")
         if type(value) is list:
             for uri in argument_uris(value):
                 facts.add(
