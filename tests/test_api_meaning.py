@@ -912,6 +912,11 @@ READS = [
         "s3",
         "s3://nyc-tlc/trip data/yellow.csv",
     ),
+    (
+        "import os, glob\nfrom utils import load_data\nX = load_data(glob.glob(os.path.join(data_folder, '**/train-images-idx3-ubyte.gz'), recursive=True)[0], False)",
+        "local",
+        None,
+    ),
 ]
 
 NOT_READS = [
