@@ -664,12 +664,16 @@ class Scanner:
         if t is ast.UnaryOp and type(node.op) is ast.USub and type(node.operand) is ast.Constant:
             v = node.operand.value
             return -v if isinstance(v, (int, float)) else NOT_LITERAL
-        if t is ast.Subscript and type(node.value) is ast.Call and node.value.args:
+        if (
+            t is ast.Subscript
+            and type(node.value) is ast.Call
+            and node.value.args
+            and self.qualname(node.value.func) in ("glob.glob", "glob.iglob")
+        ):
             # `glob.glob(os.path.join(folder, "**/train.gz"), recursive=True)[0]`: a file the
             # pattern matches, known by the pattern
-            if self.qualname(node.value.func) in ("glob.glob", "glob.iglob"):
-                pattern = self.literal(node.value.args[0])
-                return pattern if isinstance(pattern, str) else NOT_LITERAL
+            pattern = self.literal(node.value.args[0])
+            return pattern if isinstance(pattern, str) else NOT_LITERAL
         other = _LITERAL_OF.get(t)
         return NOT_LITERAL if other is None else other(self, node)
 
