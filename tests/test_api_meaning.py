@@ -917,6 +917,24 @@ READS = [
         "local",
         None,
     ),
+    (
+        "MODEL = 'distilbert-base-uncased'\nhyperparameters = {'model_name': MODEL, 'epochs': 1}",
+        "model_hub",
+        "distilbert-base-uncased",
+    ),
+    (
+        (
+            "MODEL_ID = 'google/flan-t5-small'",
+            "from transformers import pipeline\np = pipeline('text2text-generation', model=MODEL_ID)",
+        ),
+        "model_hub",
+        "google/flan-t5-small",
+    ),
+    (
+        "model_name = 'bert-base-uncased'\nfrom sagemaker.huggingface import HuggingFace\nest = HuggingFace(entry_point='train.py', hyperparameters={'model-name': model_name, 'epochs': 1}, role=role)",
+        "model_hub",
+        "bert-base-uncased",
+    ),
 ]
 
 NOT_READS = [
