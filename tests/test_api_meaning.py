@@ -274,6 +274,7 @@ METRICS = [
     ("name = create_processing_job(bias_analysis_config_path, bias_analysis_result_path)", "bias"),
     ("optimization_objective = 'minimize-mae'", "minimize-mae"),
     ("metric_name = 'p@k(10)'", "p@k(10)"),
+    ("model.metadata['accuracy'] = 0.9", "accuracy"),
 ]
 
 NOT_METRICS = [
@@ -298,6 +299,8 @@ NOT_METRICS = [
     "params = {'metrics': 'all'}",
     "path = os.path.join(model_dir, 'metrics.json')",
     "metric_name = 'Invocations'",
+    "model.metadata['framework'] = 'Tensorflow'",
+    "if model.metadata['accuracy'] == 1: pass",
 ]
 
 EXPLAINERS = [

@@ -70,6 +70,12 @@ CODE_PATTERNS: tuple[tuple[re.Pattern, str, Fields], ...] = (
         _metric_key(1, "metrics read"),
     ),
     (
+        # a metric stored on a pipeline artifact's metadata (`model.metadata["accuracy"] = 0.9`)
+        re.compile(r"""\.metadata\s*\[\s*["']([A-Za-z_][\w:/.-]*)["']\s*\]\s*=(?!=)"""),
+        "metric",
+        _metric_key(1, "artifact metadata"),
+    ),
+    (
         # what Trainer and Keras report, by its prefixed key: `log["eval_f1"]`, `r["val_acc"]`
         re.compile(r"""\[\s*["']((?:eval|test|val|valid|validation)_[\w/.-]+)["']\s*\]"""),
         "metric",
@@ -183,6 +189,7 @@ CODE_NEEDLES = (
         "evals[",
         "evaluation[",
     ),
+    (".metadata",),
     ("['eval_", '["eval_', "['test_", '["test_', "['val", '["val'),
     ("log_history", ".history"),
     ("final",),
