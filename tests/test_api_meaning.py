@@ -558,6 +558,7 @@ TRAINING = [
         "p_train_step = jax.pmap(train_step, 'batch')\nfor batch in loader:\n    state = p_train_step(state, batch)",
     ),
     " from azureml.core import Experiment\n exp = Experiment(ws, 'e')\n run = exp.submit(config=src)\n\n try:\n     run.wait_for_completion()\n except Exception as ex:\n     print(ex)",
+    "from azureml.core.runconfig import RunConfiguration\nfrom azureml.core import Experiment, ScriptRunConfig\nrc = RunConfiguration(framework='python')\nsrc = ScriptRunConfig(source_directory='.', script='train.py', run_config=rc)\nrun = Experiment(ws, 'e').submit(config=src)",
 ]
 
 NOT_TRAINING = [
@@ -586,6 +587,7 @@ NOT_TRAINING = [
     "!python -m http.server --epochs-not-an-option",
     "from optimum.onnxruntime import ORTQuantizer\nquantizer = ORTQuantizer.from_pretrained(model_dir)\nranges = quantizer.fit(dataset=calib, calibration_config=cfg, operators_to_quantize=ops)",
     "def train_step(state, batch):\n    grads = jax.grad(loss_fn)(state.params, batch)\n    return state.apply_gradients(grads=grads)",
+    "from azureml.core.runconfig import RunConfiguration\nfrom azureml.core import Experiment, ScriptRunConfig\nrc = RunConfiguration(framework='pyspark')\nsrc = ScriptRunConfig(source_directory='.', script='wordcount.py', run_config=rc)\nrun = Experiment(ws, 'spark').submit(config=src)",
 ]
 
 READS = [

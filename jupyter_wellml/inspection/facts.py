@@ -36,6 +36,7 @@ from .passes import (
     metric_objects,
     overwrites,
     own_outputs_read_back,
+    spark_runs,
     spot_details,
     training_loops,
 )
@@ -126,6 +127,7 @@ def _python_notebook(nb: Notebook, facts: Facts) -> None:
     artifact_versions(facts)
     endpoint_targets(facts)
     feature_pipelines(facts)
+    spark_runs(facts)
     metric_objects(facts)
     job_output_reads(facts)
     own_outputs_read_back(facts)

@@ -328,6 +328,25 @@ def feature_pipelines(facts: Facts) -> None:
         del facts.items["training"]
 
 
+def spark_runs(facts: Facts) -> None:
+    """Azure ML runs configured for Spark (every ``RunConfiguration`` of the notebook says
+    ``framework="pyspark"``, as Synapse Spark jobs do) process data: their submissions are not
+    training jobs."""
+    training = facts.items.get("training")
+    if not training:
+        return
+    frameworks = {
+        str(c.kw("framework")).lower()
+        for c in facts.calls
+        if c.last == "RunConfiguration" and c.name.startswith("azureml.")
+    }
+    if frameworks != {"pyspark"}:
+        return
+    kept = [t for t in training if not str(t.get("api", "")).endswith("Experiment.submit")]
+    if len(kept) != len(training):
+        facts.items["training"] = kept
+
+
 def endpoint_targets(facts: Facts) -> None:
     """boto3 makes an endpoint (``create_endpoint``) from a configuration made by another call
     (``create_endpoint_config``): when the notebook's configurations all set up one kind of
