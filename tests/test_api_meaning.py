@@ -485,6 +485,16 @@ EXPLAINERS = [
         "clarify_shap",
     ),
     ("print(output['engineered_local_importance_values'])", "interpret"),
+    ("from bertviz import head_view\nhead_view(attention, tokens)", "bertviz"),
+    (
+        "from yellowbrick.model_selection import FeatureImportances\nviz = FeatureImportances(model)\nviz.fit(X, y)",
+        "feature_importance",
+    ),
+    ("model.shap_summary_plot(test)", "shap"),
+    (
+        "rai_explanation_component = ml_client_registry.components.get(name='microsoft_azureml_rai_tabular_explanation', version=version)",
+        "interpret",
+    ),
 ]
 
 NOT_EXPLAINERS = [
@@ -502,6 +512,8 @@ NOT_EXPLAINERS = [
     "df.explain('formatted')",
     "import boto3\nsm = boto3.client('sagemaker')\nsm.create_processing_job(ProcessingJobName=name, ProcessingInputs=inputs, AppSpecification=app, RoleArn=role, ProcessingResources=res)",
     "from azureml.core import ScriptRunConfig\nsrc = ScriptRunConfig(source_directory='.', script='train.py')",
+    "train_component = ml_client.components.get(name='train_model', version='1')",
+    "from vertexai.resources.preview import ml_monitoring\nspec = ml_monitoring.spec.FeatureAttributionSpec(default_alert_threshold=0.0003)",
 ]
 
 TRAINING = [

@@ -1683,6 +1683,40 @@ CALLS: list[
     (("*.explain_instance",), "explainability", {"method": "lime"}),
     (("*.explain_global", "*.explain_local"), "explainability", {"method": "interpret"}),
     (("*.generate_counterfactuals",), "explainability", {"method": "dice"}),
+    (
+        (
+            "*.shap_summary_plot",
+            "*.shap_explain_row_plot",
+            "*.explain_row",
+        ),
+        "explainability",
+        {"method": "shap"},
+    ),
+    (
+        (
+            "bertviz.*",
+            "skater.*",
+            "yellowbrick.*FeatureImportances",
+            "yellowbrick.model_selection.feature_importances",
+        ),
+        "explainability",
+        {
+            "method": lambda c: (
+                "feature_importance" if "importance" in c.name.lower() else c.name.split(".")[0]
+            )
+        },
+    ),
+    (
+        # an Azure ML Responsible AI component that explains, fetched by its name
+        ("*.components.get",),
+        "explainability",
+        {
+            "_kind": lambda c: (
+                "explainability" if "explanation" in str(arg(0, "name")(c) or "") else None
+            ),
+            "method": "interpret",
+        },
+    ),
     (("dice_ml.*",), "explainability", {"method": "dice"}),
     (
         # a SageMaker Clarify processing job sent through boto3 (or a helper of that name),
