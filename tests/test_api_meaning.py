@@ -952,6 +952,11 @@ READS = [
         "model_hub",
         "bert-base-uncased",
     ),
+    (
+        "from google.cloud import storage\nblob = storage.Client().bucket('b').blob('data/train.csv')\nblob.download_to_filename('train.csv')",
+        "gcs",
+        None,
+    ),
 ]
 
 NOT_READS = [

@@ -347,6 +347,8 @@ def data_source_read(call: Call, values: dict[str, Any]) -> bool:
     name = call.name
     if values.get("kind") == "none":
         return False
+    if "kind" in values and values["kind"] is None:
+        del values["kind"]  # no kind of its own: from the location
     if name in ("open", "io.open") or name.endswith(("GFile", ".open")):
         mode = call.args[1] if len(call.args) > 1 else call.kw("mode", "r")
         if not isinstance(mode, str) or any(ch in mode for ch in "wax+"):

@@ -983,6 +983,11 @@ CALLS: list[
             "_kind": lambda c: "data_source" if _from_storage(c) else None,
             "via": api,
             "uri": lambda c: _download_uri(c),
+            "kind": lambda c: (
+                "gcs"
+                if c.name.startswith("google.cloud.storage") or ".blob.download_" in c.name
+                else None
+            ),
         },
     ),
     # ---- training, tuning, automl
@@ -2899,6 +2904,10 @@ READ_KEYWORDS = {
 def _download_uri(call: Call) -> str | None:
     """The s3:// URI of an S3 download; unknown parts as ``{bucket}``/``{key}`` (a template)."""
     name = call.name
+    if name.startswith("google.cloud.storage") or ".blob.download_" in name:
+        # a Cloud Storage blob: what is read is the blob (named where it was made), not the
+        # local file it is written to
+        return None
     if name.endswith("download_data"):  # sagemaker Session.download_data(path, bucket, key_prefix)
         bucket = call.kw("bucket") if "bucket" in call.keywords else _nth(call, 1)
         key = call.kw("key_prefix") if "key_prefix" in call.keywords else _nth(call, 2)
