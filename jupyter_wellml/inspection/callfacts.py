@@ -124,6 +124,8 @@ def _signature_facts(call: Call, entries, facts: Facts) -> None:
     """The facts the signature tables give for the called name."""
     for kind, fields in entries:
         values = {k: (v(call) if callable(v) else v) for k, v in fields.items()}
+        if "kind" in values and values["kind"] is None:
+            del values["kind"]  # no kind of its own: a read's comes from its location
         if "_kind" in values:
             kind = values.pop("_kind")
             if kind is None:
@@ -347,8 +349,6 @@ def data_source_read(call: Call, values: dict[str, Any]) -> bool:
     name = call.name
     if values.get("kind") == "none":
         return False
-    if "kind" in values and values["kind"] is None:
-        del values["kind"]  # no kind of its own: from the location
     if name in ("open", "io.open") or name.endswith(("GFile", ".open")):
         mode = call.args[1] if len(call.args) > 1 else call.kw("mode", "r")
         if not isinstance(mode, str) or any(ch in mode for ch in "wax+"):
