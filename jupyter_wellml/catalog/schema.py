@@ -42,9 +42,16 @@ def retrieve(uri: str) -> dict[str, Any]:
     """The shipped schema that ``uri`` names (``BASE_URI`` + its file name), for a ``$ref`` from
     one schema into another; any other URI is refused, never fetched."""
     name = uri.removeprefix(BASE_URI).removesuffix(".json")
-    if uri == name or name not in {p.stem for p in SCHEMA_DIR.glob("*.json")}:
+    if uri == name or name not in _shipped():
         raise LookupError(f"{uri}: not a schema of jupyter-wellml (schemas are never fetched)")
     return load_schema(name)
+
+
+@cache
+def _shipped() -> frozenset[str]:
+    """The names of the schema files shipped here (the folder is listed once per process: a
+    validator may resolve a reference again on every instance it checks)."""
+    return frozenset(p.stem for p in SCHEMA_DIR.glob("*.json"))
 
 
 @cache
